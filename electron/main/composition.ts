@@ -1,0 +1,107 @@
+/**
+ * Builds the main-process services in dependency order. Plain Node (no 'electron' import) so the
+ * Electron main process and the browser preview run the very same wiring.
+ */
+import { join } from 'node:path';
+import type { AppInfo } from '../shared/contract';
+import { openDatabase, type Db } from './db/connection';
+import { appMigrations } from './db/migrations';
+import { appHandlers } from './ipc/app';
+import { Dispatcher } from './ipc/dispatcher';
+import { EventHub } from './ipc/events';
+import { invoiceHandlers } from './ipc/invoices';
+import { sessionHandlers } from './ipc/session';
+import { AccountsService } from './services/accounts/accounts-service';
+import { systemClock, type Clock } from './services/clock';
+import { InvoicesService } from './services/invoices/invoices-service';
+import type { Logger } from './services/logger';
+import { SessionRegistry } from './services/session/session-registry';
+import type { SettingsService } from './services/settings/settings-service';
+import { demoSignIns, loadDemoData } from './services/training/demo-data';
+import { DemoSeeder } from './services/training/demo-seeder';
+import { StripeSandbox } from './stripe-sandbox';
+import { StripeGateway, type StripeEndpoint } from './stripe/gateway';
+
+export interface KioskOptions {
+  /** Where the app keeps its SQLite files (and, in training mode, the sandbox's). */
+  dataDir: string;
+  /** resources/ (demo data, receipt logo). */
+  resourcesDir: string;
+  settings: SettingsService;
+  log: Logger;
+  version: string;
+  clock?: Clock;
+}
+
+export interface Kiosk {
+  readonly dispatcher: Dispatcher;
+  readonly events: EventHub;
+  readonly sessions: SessionRegistry;
+  readonly trainingMode: boolean;
+  readonly db: Db;
+  appInfo(): AppInfo;
+  stop(): Promise<void>;
+}
+
+/** The training sandbox accepts any well-formed test key; this one never leaves the machine. */
+const TRAINING_KEY = 'sk_test_trainingModeOfflineSandbox';
+
+export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
+  const clock = opts.clock ?? systemClock;
+  const db = openDatabase(join(opts.dataDir, 'kiosk.db'), appMigrations);
+  const secretKey = opts.settings.stripeSecretKey();
+  const trainingMode = !secretKey;
+
+  let sandbox: StripeSandbox | null = null;
+  let endpoint: StripeEndpoint | undefined;
+  if (trainingMode) {
+    sandbox = new StripeSandbox({ dbPath: join(opts.dataDir, 'training', 'stripe-sandbox.db') });
+    const { host, port } = await sandbox.start(0);
+    endpoint = { host, port, protocol: 'http' };
+    opts.log.info('training mode: offline Stripe sandbox started', { port });
+  }
+
+  const gateway = new StripeGateway({ secretKey: secretKey ?? TRAINING_KEY, endpoint, clock });
+  const sessions = new SessionRegistry(clock);
+  const events = new EventHub();
+  const accounts = new AccountsService(db, clock);
+  const invoices = new InvoicesService(gateway, clock);
+
+  const demo = trainingMode ? loadDemoData(join(opts.resourcesDir, 'training', 'demo-data.json')) : null;
+  if (demo) await new DemoSeeder({ db, gateway, accounts, clock, log: opts.log }).seed(demo);
+
+  const appInfo = (): AppInfo => {
+    const s = opts.settings.get();
+    return {
+      version: opts.version,
+      trainingMode,
+      stationId: s.stationId,
+      kiosk: s.kiosk,
+      idleTimeoutSeconds: s.idleTimeoutSeconds,
+      demoSignIns: demo ? demoSignIns(demo) : [],
+    };
+  };
+
+  const dispatcher = new Dispatcher(
+    {
+      ...appHandlers(appInfo),
+      ...sessionHandlers({ accounts, sessions, gateway, events }),
+      ...invoiceHandlers(invoices),
+    },
+    sessions,
+    opts.log,
+  );
+
+  return {
+    dispatcher,
+    events,
+    sessions,
+    trainingMode,
+    db,
+    appInfo,
+    async stop() {
+      await sandbox?.stop();
+      db.close();
+    },
+  };
+}

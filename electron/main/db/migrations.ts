@@ -1,0 +1,27 @@
+import type { Migration } from './connection';
+
+/** The app database's migrations, numbered. Append only. */
+export const appMigrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'portal accounts and key-value state',
+    up: (db) => {
+      db.exec(`
+        CREATE TABLE portal_accounts (
+          email TEXT PRIMARY KEY COLLATE NOCASE,
+          customer_id TEXT NOT NULL,
+          password_hash TEXT NOT NULL,
+          failed_attempts INTEGER NOT NULL DEFAULT 0,
+          locked_until INTEGER,
+          created_at INTEGER NOT NULL
+        );
+        CREATE INDEX portal_accounts_customer ON portal_accounts (customer_id);
+        CREATE TABLE kv (
+          key TEXT PRIMARY KEY,
+          value TEXT NOT NULL,
+          updated_at INTEGER NOT NULL
+        );
+      `);
+    },
+  },
+];

@@ -1,0 +1,36 @@
+import type { Session } from '../../shared/contract';
+import type { AccountsService } from '../services/accounts/accounts-service';
+import type { CallerSession, SessionRegistry } from '../services/session/session-registry';
+import type { StripeGateway } from '../stripe/gateway';
+import { AppError } from '../services/errors';
+import type { EventHub } from './events';
+import type { Handlers } from './dispatcher';
+
+export interface SessionDeps {
+  accounts: AccountsService;
+  sessions: SessionRegistry;
+  gateway: StripeGateway;
+  events: EventHub;
+}
+
+export function sessionHandlers(deps: SessionDeps): Pick<Handlers, 'currentSession' | 'signIn' | 'signOut'> {
+  const view = async (s: CallerSession): Promise<Session> => ({
+    role: s.role,
+    customer: s.customerId ? await deps.gateway.retrieveCustomer(s.customerId) : null,
+  });
+  return {
+    currentSession: async (_req, ctx) => view(ctx.session),
+    signIn: async (req, ctx) => {
+      const customerId = await deps.accounts.verify(req.email, req.password);
+      const customer = await deps.gateway.retrieveCustomer(customerId);
+      if (!customer) throw new AppError('not_found', 'This account is not linked to a customer any more. Please ask at the front desk.');
+      deps.sessions.signInCustomer(ctx.callerId, customerId);
+      return { role: 'customer', customer };
+    },
+    signOut: async (_req, ctx) => {
+      deps.sessions.end(ctx.callerId);
+      deps.events.emit(ctx.callerId, 'sessionEnded', { reason: 'signed_out' });
+      return { role: 'public', customer: null };
+    },
+  };
+}

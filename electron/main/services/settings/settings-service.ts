@@ -1,0 +1,76 @@
+import { z } from 'zod';
+
+export const settingsSchema = z.object({
+  /** Stripe secret key (sk_test_… or sk_live_…). Main process only; never sent to the renderer or logged. */
+  stripeSecretKey: z
+    .string()
+    .regex(/^(sk|rk)_(test|live)_[A-Za-z0-9]+$/, 'not a Stripe secret key')
+    .optional(),
+  /** Fullscreen kiosk, devtools off. */
+  kiosk: z.boolean().default(false),
+  stationId: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/)
+    .default('station-1'),
+  idleTimeoutSeconds: z.number().int().min(15).max(3600).default(90),
+  businessName: z.string().min(1).max(120).default('City Utilities Billing'),
+});
+export type Settings = z.infer<typeof settingsSchema>;
+
+/**
+ * The port every settings backend implements: electron-store inside Electron, `conf` under Node
+ * (electron-store wraps conf and cannot load outside Electron). Both have this shape.
+ */
+export interface KeyValueStore {
+  readonly store: Record<string, unknown>;
+  set(key: string, value: unknown): void;
+}
+
+export class SettingsService {
+  constructor(
+    private readonly backend: KeyValueStore,
+    private readonly env: Readonly<Record<string, string | undefined>> = {},
+  ) {}
+
+  /** Current settings, schema-checked; a bad value on disk falls back to the default for that key. */
+  get(): Settings {
+    const raw = this.backend.store;
+    const parsed = settingsSchema.safeParse(raw);
+    if (parsed.success) return this.withEnv(parsed.data);
+    const clean: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(raw)) {
+      const field = settingsSchema.shape[key as keyof Settings];
+      if (field && field.safeParse(value).success) clean[key] = value;
+    }
+    return this.withEnv(settingsSchema.parse(clean));
+  }
+
+  update(patch: Partial<Settings>): Settings {
+    const next = settingsSchema.parse({ ...this.backend.store, ...patch });
+    for (const [key, value] of Object.entries(patch)) {
+      this.backend.set(key, next[key as keyof Settings] ?? value);
+    }
+    return this.get();
+  }
+
+  /** The key Stripe calls use: the environment wins over the stored setting. */
+  stripeSecretKey(): string | undefined {
+    return this.get().stripeSecretKey;
+  }
+
+  private withEnv(settings: Settings): Settings {
+    const envKey = this.env['STRIPE_SECRET_KEY']?.trim();
+    if (envKey) {
+      const checked = settingsSchema.shape.stripeSecretKey.safeParse(envKey);
+      if (!checked.success) throw new Error('STRIPE_SECRET_KEY is set but is not a Stripe secret key (sk_test_… or sk_live_…).');
+      return { ...settings, stripeSecretKey: envKey };
+    }
+    return settings;
+  }
+
+  /** Settings without the secret, for logs and diagnostics. */
+  redacted(): Omit<Settings, 'stripeSecretKey'> & { stripeSecretKey: 'set' | 'not set' } {
+    const { stripeSecretKey, ...rest } = this.get();
+    return { ...rest, stripeSecretKey: stripeSecretKey ? 'set' : 'not set' };
+  }
+}
