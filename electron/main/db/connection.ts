@@ -16,7 +16,7 @@ export function useSqliteBinding(path: string | undefined): void {
 }
 
 export interface Migration {
-  /** 1, 2, 3, ... in order; never renumber or edit one that has shipped. */
+  /** Unique, ascending; each domain owns a range (see db/migrations/index.ts). Never renumber or edit one that has shipped. */
   readonly version: number;
   readonly name: string;
   readonly up: (db: Db) => void;
@@ -82,7 +82,8 @@ export function runMigrations(db: Db, migrations: readonly Migration[]): void {
   );
   const sorted = [...migrations].sort((a, b) => a.version - b.version);
   sorted.forEach((m, i) => {
-    if (m.version !== i + 1) throw new Error(`migrations must be numbered 1..n without gaps (found ${m.version} at ${i + 1})`);
+    if (!Number.isInteger(m.version) || m.version < 1) throw new Error(`migration version must be a positive integer (${m.name})`);
+    if (i > 0 && sorted[i - 1]!.version === m.version) throw new Error(`two migrations share version ${m.version}`);
   });
   const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
   for (const m of sorted) {

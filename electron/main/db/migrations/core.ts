@@ -1,7 +1,7 @@
-import type { Migration } from './connection';
+import type { Migration } from '../connection';
 
-/** The app database's migrations, numbered. Append only. */
-export const appMigrations: readonly Migration[] = [
+/** Core tables: versions 1-99. */
+export const coreMigrations: readonly Migration[] = [
   {
     version: 1,
     name: 'portal accounts and key-value state',
