@@ -10,10 +10,17 @@ import { appHandlers } from './ipc/app';
 import { Dispatcher } from './ipc/dispatcher';
 import { EventHub } from './ipc/events';
 import { invoiceHandlers } from './ipc/invoices';
+import { paymentHandlers } from './ipc/payments';
 import { sessionHandlers } from './ipc/session';
 import { AccountsService } from './services/accounts/accounts-service';
 import { systemClock, type Clock } from './services/clock';
 import { InvoicesService } from './services/invoices/invoices-service';
+import { Lockouts } from './services/lockouts';
+import { AttemptsRepo } from './services/payments/attempts-repo';
+import { GuestAccess } from './services/payments/guest-access';
+import { HistoryService } from './services/payments/history-service';
+import { MethodsService } from './services/payments/methods-service';
+import { PaymentsService } from './services/payments/payments-service';
 import type { Logger } from './services/logger';
 import { SessionRegistry } from './services/session/session-registry';
 import type { SettingsService } from './services/settings/settings-service';
@@ -64,11 +71,27 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
   const gateway = new StripeGateway({ secretKey: secretKey ?? TRAINING_KEY, endpoint, clock });
   const sessions = new SessionRegistry(clock);
   const events = new EventHub();
-  const accounts = new AccountsService(db, clock);
+  const lockouts = new Lockouts(db, clock);
+  const accounts = new AccountsService(db, clock, lockouts);
+  const guests = new GuestAccess(gateway, lockouts);
   const invoices = new InvoicesService(gateway, clock);
+  const payments = new PaymentsService({
+    gateway,
+    attempts: new AttemptsRepo(db, clock),
+    clock,
+    log: opts.log,
+    trainingMode,
+    stationId: () => opts.settings.get().stationId,
+    publishableKey: () => opts.settings.get().stripePublishableKey ?? null,
+  });
+  const methods = new MethodsService(gateway);
+  const history = new HistoryService(gateway, clock);
 
   const demo = trainingMode ? loadDemoData(join(opts.resourcesDir, 'training', 'demo-data.json')) : null;
-  if (demo) await new DemoSeeder({ db, gateway, accounts, clock, log: opts.log }).seed(demo);
+  const seeder = new DemoSeeder({ db, gateway, accounts, clock, log: opts.log });
+  if (demo) await seeder.seed(demo);
+  // Anything sent but never recorded before the last stop (a crash, a lost answer) is settled now.
+  await payments.reconcileAll().catch((err: unknown) => opts.log.warn('reconciling payments failed; will retry on the next payment', { error: String(err) }));
 
   const appInfo = (): AppInfo => {
     const s = opts.settings.get();
@@ -79,14 +102,16 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
       kiosk: s.kiosk,
       idleTimeoutSeconds: s.idleTimeoutSeconds,
       demoSignIns: demo ? demoSignIns(demo) : [],
+      demoGuestInvoices: demo ? seeder.guestInvoices() : [],
     };
   };
 
   const dispatcher = new Dispatcher(
     {
       ...appHandlers(appInfo),
-      ...sessionHandlers({ accounts, sessions, gateway, events }),
+      ...sessionHandlers({ accounts, guests, sessions, gateway, events }),
       ...invoiceHandlers(invoices),
+      ...paymentHandlers({ payments, methods, history, gateway }),
     },
     sessions,
     opts.log,

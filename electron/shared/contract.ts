@@ -5,9 +5,10 @@
  * browser preview build `window.portal` from this object. No Node, no DOM in this folder.
  */
 import { z } from 'zod';
-import { currencySchema, minorAmountSchema } from './money';
+import { currencySchema, minorAmountSchema, positiveMinorAmountSchema } from './money';
 
-export const ROLES = ['public', 'customer', 'clerk', 'manager'] as const;
+/** public: nobody signed in; guest: paying one invoice without an account; customer: signed in to the portal. */
+export const ROLES = ['public', 'guest', 'customer', 'clerk', 'manager'] as const;
 export const roleSchema = z.enum(ROLES);
 export type Role = z.infer<typeof roleSchema>;
 
@@ -107,6 +108,7 @@ export const invoiceDetailSchema = invoiceSchema.extend({ lines: z.array(invoice
 export type InvoiceDetail = z.infer<typeof invoiceDetailSchema>;
 
 export const demoSignInSchema = z.object({ label: text(100), email: text(254), password: text(200) });
+export const demoGuestInvoiceSchema = z.object({ label: text(100), invoiceNumber: text(100), postalCode: text(20), link: text(500) });
 
 export const appInfoSchema = z.object({
   version: text(40),
@@ -116,14 +118,194 @@ export const appInfoSchema = z.object({
   idleTimeoutSeconds: z.number().int().positive(),
   /** Shown on the sign-in screen in training mode only; empty otherwise. */
   demoSignIns: z.array(demoSignInSchema),
+  /** Shown on the guest-pay screen in training mode only: invoice number + zip, and the printed link. */
+  demoGuestInvoices: z.array(demoGuestInvoiceSchema),
 });
 export type AppInfo = z.infer<typeof appInfoSchema>;
 
 export const sessionSchema = z.object({
   role: roleSchema,
+  /** The signed-in customer (null for public and guest sessions: a guest sees no account details). */
   customer: customerSchema.nullable(),
+  /** The one invoice a guest session may see and pay. */
+  guestInvoiceId: idSchema.nullable(),
 });
 export type Session = z.infer<typeof sessionSchema>;
+
+
+// ---------------------------------------------------------------------------------------------
+// Payments (the customer flow at the kiosk).
+
+export const PAYMENT_TYPES = ['card', 'us_bank_account'] as const;
+export const paymentTypeSchema = z.enum(PAYMENT_TYPES);
+export type PaymentType = z.infer<typeof paymentTypeSchema>;
+
+export const METHOD_KINDS = ['card', 'us_bank_account', 'card_present', 'cash', 'check'] as const;
+export const methodSummarySchema = z.object({
+  type: z.enum(METHOD_KINDS),
+  brand: text(40).nullable(),
+  last4: z.string().regex(/^\d{4}$/).nullable(),
+  bankName: text(100).nullable(),
+  expMonth: z.number().int().min(1).max(12).nullable(),
+  expYear: z.number().int().nullable(),
+});
+export type MethodSummary = z.infer<typeof methodSummarySchema>;
+
+export const savedMethodSchema = methodSummarySchema.extend({
+  id: idSchema,
+  type: paymentTypeSchema,
+  isDefault: z.boolean(),
+});
+export type SavedMethod = z.infer<typeof savedMethodSchema>;
+
+export const savedMethodsSchema = z.object({
+  methods: z.array(savedMethodSchema),
+  autopay: z.object({ enabled: z.boolean(), defaultMethodId: idSchema.nullable() }),
+});
+export type SavedMethods = z.infer<typeof savedMethodsSchema>;
+
+export const PAYMENT_STATUSES = ['succeeded', 'processing', 'requires_verification', 'queued', 'failed', 'refunded', 'canceled'] as const;
+export const paymentStatusSchema = z.enum(PAYMENT_STATUSES);
+export type PaymentStatus = z.infer<typeof paymentStatusSchema>;
+
+export const paymentSummarySchema = z.object({
+  id: idSchema,
+  /** Unix seconds. */
+  created: z.number().int(),
+  amount: minorAmountSchema,
+  currency: currencySchema,
+  status: paymentStatusSchema,
+  method: methodSummarySchema,
+  invoiceId: idSchema.nullable(),
+  invoiceNumber: text(100).nullable(),
+});
+export type PaymentSummary = z.infer<typeof paymentSummarySchema>;
+
+/** Why a payment did not go through, in terms the result popup can explain in plain words. */
+export const DECLINE_REASONS = [
+  'card_declined',
+  'insufficient_funds',
+  'expired_card',
+  'incorrect_cvc',
+  'incorrect_number',
+  'processing_error',
+  'bank_account_problem',
+  'verification_failed',
+  'amount_changed',
+  'other',
+] as const;
+export const declineReasonSchema = z.enum(DECLINE_REASONS);
+export type DeclineReason = z.infer<typeof declineReasonSchema>;
+
+const outcomeCommon = {
+  attemptId: idSchema,
+  invoiceId: idSchema,
+  invoiceNumber: text(100).nullable(),
+  amount: minorAmountSchema,
+  currency: currencySchema,
+  method: methodSummarySchema,
+  /** The confirmation number the customer keeps: the PaymentIntent id, or the queue id when queued. */
+  confirmation: idSchema,
+  savedForAutopay: z.boolean(),
+};
+
+export const paymentOutcomeSchema = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('succeeded'), ...outcomeCommon }),
+  /** ACH: accepted, money moves in about 4 business days. */
+  z.object({ status: z.literal('processing'), ...outcomeCommon }),
+  /** A bank account entered by hand: small deposits arrive, the customer comes back with the code. */
+  z.object({
+    status: z.literal('requires_verification'),
+    ...outcomeCommon,
+    /** Unix seconds when the deposits should have arrived, when known. */
+    arrivalDate: z.number().int().nullable(),
+  }),
+  /** Offline: stored and sent exactly once when the connection returns. */
+  z.object({ status: z.literal('queued'), ...outcomeCommon }),
+  z.object({
+    status: z.literal('failed'),
+    attemptId: idSchema,
+    invoiceId: idSchema,
+    reason: declineReasonSchema,
+    /** Plain words for the customer; never Stripe's internal detail. */
+    message: text(500),
+  }),
+]);
+export type PaymentOutcome = z.infer<typeof paymentOutcomeSchema>;
+
+export const postalCodeSchema = z
+  .string()
+  .trim()
+  .regex(/^\d{5}(-\d{4})?$/, 'enter a 5-digit zip code');
+export const nameOnAccountSchema = z.string().trim().min(2, 'enter the name on the account').max(100);
+/** Cents; the renderer turns typed text into cents with parseAmountInput and shows its messages at the field. */
+export const paymentAmountSchema = positiveMinorAmountSchema;
+
+const payCommon = {
+  attemptId: idSchema,
+  amount: paymentAmountSchema,
+  nameOnAccount: nameOnAccountSchema,
+  postalCode: postalCodeSchema,
+};
+
+export const newCardSchema = z.object({
+  number: z.string().regex(/^[\d ]{12,23}$/, 'enter the card number'),
+  expMonth: z.number().int().min(1, 'enter a valid month').max(12, 'enter a valid month'),
+  expYear: z.number().int().min(2000).max(2100),
+  cvc: z.string().regex(/^\d{3,4}$/, 'enter the 3 or 4 digit security code'),
+});
+
+export const newBankAccountSchema = z.object({
+  routingNumber: z.string().regex(/^\d{9}$/, 'a routing number has 9 digits'),
+  accountNumber: z.string().regex(/^\d{4,17}$/, 'enter the account number (4 to 17 digits)'),
+  accountHolderType: z.enum(['individual', 'company']),
+  accountType: z.enum(['checking', 'savings']),
+});
+
+export const paymentStartSchema = z.object({
+  attemptId: idSchema,
+  invoice: invoiceSchema,
+  /** Name and zip from the customer's billing details, to prefill the form (null for guests). */
+  billingName: text(200).nullable(),
+  billingPostalCode: text(20).nullable(),
+  /** Live mode only: Stripe.js needs the publishable key for the Payment Element. */
+  publishableKey: z.string().max(255).nullable(),
+});
+export type PaymentStart = z.infer<typeof paymentStartSchema>;
+
+export const billingUpdateSchema = z
+  .object({
+    email: emailSchema,
+    phone: z
+      .string()
+      .trim()
+      .regex(/^\+?[\d ()-]{7,20}$/, 'enter a phone number'),
+    address: z.object({
+      line1: z.string().trim().min(1, 'enter the street address').max(200),
+      line2: z.string().trim().max(200),
+      city: z.string().trim().min(1, 'enter the city').max(100),
+      state: z
+        .string()
+        .trim()
+        .regex(/^[A-Za-z]{2}$/, 'use the 2-letter state code'),
+      postalCode: postalCodeSchema,
+      country: z.string().trim().regex(/^[A-Z]{2}$/, 'use the 2-letter country code'),
+    }),
+  })
+  .strict();
+export type BillingUpdate = z.infer<typeof billingUpdateSchema>;
+
+export const pendingVerificationSchema = z.object({
+  attemptId: idSchema,
+  invoiceId: idSchema,
+  invoiceNumber: text(100).nullable(),
+  amount: minorAmountSchema,
+  currency: currencySchema,
+  bankName: text(100).nullable(),
+  last4: z.string().nullable(),
+  arrivalDate: z.number().int().nullable(),
+});
+export type PendingVerification = z.infer<typeof pendingVerificationSchema>;
 
 // ---------------------------------------------------------------------------------------------
 // Entries.
@@ -146,13 +328,15 @@ function entry<Req extends z.ZodType, Res extends z.ZodType>(
 
 const EVERYONE = ROLES;
 const CUSTOMER = ['customer'] as const;
+/** A payer: a signed-in customer, or a guest paying the one invoice they opened. */
+const PAYER = ['customer', 'guest'] as const;
 
 export const contract = {
   appInfo: entry('app:info', EVERYONE, empty, appInfoSchema),
   currentSession: entry('session:current', EVERYONE, empty, sessionSchema),
   signIn: entry(
     'session:signIn',
-    ['public', 'customer'],
+    ['public', 'customer', 'guest'],
     z.object({ email: emailSchema, password: z.string().min(1, 'enter your password').max(200) }).strict(),
     sessionSchema,
   ),
@@ -163,7 +347,65 @@ export const contract = {
     empty,
     z.object({ invoices: z.array(invoiceSchema), asOf: z.number().int() }),
   ),
-  getInvoice: entry('invoices:get', CUSTOMER, z.object({ invoiceId: idSchema }).strict(), invoiceDetailSchema),
+  getInvoice: entry('invoices:get', PAYER, z.object({ invoiceId: idSchema }).strict(), invoiceDetailSchema),
+
+  /** Guest pay: invoice number + billing zip code. Five wrong tries lock that invoice for 15 minutes. */
+  guestFindInvoice: entry(
+    'guest:findInvoice',
+    ['public', 'guest'],
+    z.object({ invoiceNumber: z.string().trim().min(1, 'enter the invoice number').max(40), postalCode: postalCodeSchema }).strict(),
+    sessionSchema,
+  ),
+  /** Guest pay from the invoice's printed QR code / payment link (the scanner types it like a keyboard). */
+  guestOpenLink: entry('guest:openLink', ['public', 'guest'], z.object({ link: z.string().trim().min(1).max(500) }).strict(), sessionSchema),
+
+  listPayments: entry('payments:list', CUSTOMER, empty, z.object({ payments: z.array(paymentSummarySchema), asOf: z.number().int() })),
+  listMethods: entry('methods:list', PAYER, empty, savedMethodsSchema),
+  setAutopay: entry('methods:setAutopay', CUSTOMER, z.object({ enabled: z.boolean() }).strict(), savedMethodsSchema),
+  setDefaultMethod: entry('methods:setDefault', CUSTOMER, z.object({ paymentMethodId: idSchema }).strict(), savedMethodsSchema),
+  removeMethod: entry('methods:remove', CUSTOMER, z.object({ paymentMethodId: idSchema }).strict(), savedMethodsSchema),
+
+  /** Opens the payment page for an invoice: a new attempt whose idempotency keys are stored before any charge. */
+  startPayment: entry('payments:start', PAYER, z.object({ invoiceId: idSchema }).strict(), paymentStartSchema),
+  paySaved: entry('payments:paySaved', CUSTOMER, z.object({ ...payCommon, paymentMethodId: idSchema }).strict(), paymentOutcomeSchema),
+  /** Training mode only: the card number goes straight to the sandbox, never stored or logged. */
+  payNewCard: entry(
+    'payments:payNewCard',
+    PAYER,
+    z.object({ ...payCommon, saveForAutopay: z.boolean(), card: newCardSchema }).strict(),
+    paymentOutcomeSchema,
+  ),
+  payNewBankAccount: entry(
+    'payments:payNewBankAccount',
+    PAYER,
+    z
+      .object({
+        ...payCommon,
+        saveForAutopay: z.boolean(),
+        bankAccount: newBankAccountSchema,
+        mandateAccepted: z.literal(true, 'please read and accept the authorization'),
+      })
+      .strict(),
+    paymentOutcomeSchema,
+  ),
+  /** Live mode: the Payment Element confirms in the renderer with this client secret; then `completePayment`. */
+  createPaymentIntent: entry(
+    'payments:createIntent',
+    PAYER,
+    z.object({ ...payCommon, paymentType: paymentTypeSchema, saveForAutopay: z.boolean() }).strict(),
+    z.object({ clientSecret: z.string().max(500) }),
+  ),
+  completePayment: entry('payments:complete', PAYER, z.object({ attemptId: idSchema }).strict(), paymentOutcomeSchema),
+  pendingVerifications: entry('payments:pendingVerifications', CUSTOMER, empty, z.object({ pending: z.array(pendingVerificationSchema) })),
+  verifyMicrodeposits: entry(
+    'payments:verifyMicrodeposits',
+    CUSTOMER,
+    z.object({ attemptId: idSchema, code: z.string().trim().regex(/^SM[A-Za-z0-9]{4}$/, 'the code has 6 characters and starts with SM') }).strict(),
+    paymentOutcomeSchema,
+  ),
+
+  /** Update Information: billing address, email, phone, saved to the Stripe customer. */
+  updateBilling: entry('customer:updateBilling', CUSTOMER, billingUpdateSchema, customerSchema),
 } as const satisfies Record<string, ContractEntry>;
 
 export type Contract = typeof contract;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { contract } from '../../electron/shared/contract';
-import { Dispatcher, type Handlers } from '../../electron/main/ipc/dispatcher';
+import { Dispatcher, type CallContext, type Handlers } from '../../electron/main/ipc/dispatcher';
 import { AppError } from '../../electron/main/services/errors';
 import { silentLogger } from '../../electron/main/services/logger';
 import { SessionRegistry } from '../../electron/main/services/session/session-registry';
@@ -11,17 +11,19 @@ const clock = { now: () => 1_700_000_000_000 };
 function setup(overrides: Partial<Handlers> = {}) {
   const calls: string[] = [];
   const sessions = new SessionRegistry(clock);
-  const handlers: Handlers = {
-    appInfo: async () => ({ version: '1', trainingMode: true, stationId: 's', kiosk: false, idleTimeoutSeconds: 90, demoSignIns: [] }),
-    currentSession: async () => ({ role: 'public', customer: null }),
-    signIn: async (req) => (calls.push(`signIn:${req.email}`), { role: 'customer', customer: null }),
-    signOut: async () => ({ role: 'public', customer: null }),
-    listInvoices: async (_r, ctx) => (calls.push(`list:${ctx.session.customerId}`), { invoices: [], asOf: 1 }),
+  const publicSession = { role: 'public' as const, customer: null, guestInvoiceId: null };
+  // Only the entries these tests call; the rest are never reached.
+  const handlers = {
+    appInfo: async () => ({ version: '1', trainingMode: true, stationId: 's', kiosk: false, idleTimeoutSeconds: 90, demoSignIns: [], demoGuestInvoices: [] }),
+    currentSession: async () => publicSession,
+    signIn: async (req: { email: string }) => (calls.push(`signIn:${req.email}`), { ...publicSession, role: 'customer' as const }),
+    signOut: async () => publicSession,
+    listInvoices: async (_r: unknown, ctx: CallContext) => (calls.push(`list:${ctx.session.customerId}`), { invoices: [], asOf: 1 }),
     getInvoice: async () => {
       throw new AppError('not_found', 'That invoice was not found.');
     },
     ...overrides,
-  };
+  } as unknown as Handlers;
   return { dispatcher: new Dispatcher(handlers, sessions, silentLogger), sessions, calls };
 }
 
@@ -88,7 +90,7 @@ describe('dispatcher', () => {
 
   it('checks responses against the contract, so a handler cannot leak extra fields', async () => {
     const { dispatcher } = setup({
-      appInfo: async () => ({ version: '1', trainingMode: true, stationId: 's', kiosk: false, idleTimeoutSeconds: 90, demoSignIns: [], stripeSecretKey: 'sk_test_x' }) as never,
+      appInfo: async () => ({ version: '1', trainingMode: true, stationId: 's', kiosk: false, idleTimeoutSeconds: 90, demoSignIns: [], demoGuestInvoices: [], stripeSecretKey: 'sk_test_x' }) as never,
     });
     const r = await dispatcher.dispatch('c1', contract.appInfo.channel, {});
     expect(r.ok).toBe(true);

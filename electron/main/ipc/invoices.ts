@@ -1,14 +1,22 @@
 import type { InvoicesService } from '../services/invoices/invoices-service';
 import { AppError } from '../services/errors';
+import type { Payer } from '../services/payments/payer';
 import type { CallContext, Handlers } from './dispatcher';
 
 /** The customer id always comes from the caller's session, never from the request. */
 export function customerIdOf(ctx: CallContext): string {
-  if (!ctx.session.customerId) throw new AppError('unauthenticated', 'Please sign in first.');
+  if (ctx.session.role !== 'customer' || !ctx.session.customerId) throw new AppError('unauthenticated', 'Please sign in first.');
   return ctx.session.customerId;
+}
+
+export function payerOf(ctx: CallContext): Payer {
+  const { role, customerId, guestInvoiceId } = ctx.session;
+  if (role === 'customer' && customerId) return { kind: 'customer', customerId };
+  if (role === 'guest' && customerId && guestInvoiceId) return { kind: 'guest', customerId, invoiceId: guestInvoiceId };
+  throw new AppError('unauthenticated', 'Please sign in first.');
 }
 
 export const invoiceHandlers = (invoices: InvoicesService): Pick<Handlers, 'listInvoices' | 'getInvoice'> => ({
   listInvoices: async (_req, ctx) => invoices.listForCustomer(customerIdOf(ctx)),
-  getInvoice: async (req, ctx) => invoices.getForCustomer(customerIdOf(ctx), req.invoiceId),
+  getInvoice: async (req, ctx) => invoices.getForPayer(payerOf(ctx), req.invoiceId),
 });

@@ -1,5 +1,6 @@
 import type { Session } from '../../shared/contract';
 import type { AccountsService } from '../services/accounts/accounts-service';
+import type { GuestAccess } from '../services/payments/guest-access';
 import type { CallerSession, SessionRegistry } from '../services/session/session-registry';
 import type { StripeGateway } from '../stripe/gateway';
 import { AppError } from '../services/errors';
@@ -8,15 +9,17 @@ import type { Handlers } from './dispatcher';
 
 export interface SessionDeps {
   accounts: AccountsService;
+  guests: GuestAccess;
   sessions: SessionRegistry;
   gateway: StripeGateway;
   events: EventHub;
 }
 
-export function sessionHandlers(deps: SessionDeps): Pick<Handlers, 'currentSession' | 'signIn' | 'signOut'> {
+export function sessionHandlers(deps: SessionDeps): Pick<Handlers, 'currentSession' | 'signIn' | 'signOut' | 'guestFindInvoice' | 'guestOpenLink'> {
   const view = async (s: CallerSession): Promise<Session> => ({
     role: s.role,
-    customer: s.customerId ? await deps.gateway.retrieveCustomer(s.customerId) : null,
+    customer: s.role === 'customer' && s.customerId ? await deps.gateway.retrieveCustomer(s.customerId) : null,
+    guestInvoiceId: s.role === 'guest' ? s.guestInvoiceId : null,
   });
   return {
     currentSession: async (_req, ctx) => view(ctx.session),
@@ -25,12 +28,20 @@ export function sessionHandlers(deps: SessionDeps): Pick<Handlers, 'currentSessi
       const customer = await deps.gateway.retrieveCustomer(customerId);
       if (!customer) throw new AppError('not_found', 'This account is not linked to a customer any more. Please ask at the front desk.');
       deps.sessions.signInCustomer(ctx.callerId, customerId);
-      return { role: 'customer', customer };
+      return { role: 'customer', customer, guestInvoiceId: null };
     },
     signOut: async (_req, ctx) => {
       deps.sessions.end(ctx.callerId);
       deps.events.emit(ctx.callerId, 'sessionEnded', { reason: 'signed_out' });
-      return { role: 'public', customer: null };
+      return { role: 'public', customer: null, guestInvoiceId: null };
+    },
+    guestFindInvoice: async (req, ctx) => {
+      const found = await deps.guests.byNumberAndZip(req.invoiceNumber, req.postalCode);
+      return view(deps.sessions.startGuest(ctx.callerId, found.customerId, found.invoiceId));
+    },
+    guestOpenLink: async (req, ctx) => {
+      const found = await deps.guests.byLink(req.link);
+      return view(deps.sessions.startGuest(ctx.callerId, found.customerId, found.invoiceId));
     },
   };
 }

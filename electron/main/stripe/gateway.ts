@@ -1,10 +1,22 @@
 import Stripe from 'stripe';
-import type { Address, Customer, Invoice, InvoiceDetail } from '../../shared/contract';
+import type { Address, Customer, Invoice, InvoiceDetail, MethodSummary, SavedMethod } from '../../shared/contract';
 import type { Clock } from '../services/clock';
 import { toGatewayError } from './errors';
 import { toCustomer, toInvoice, toInvoiceDetail } from './mappers';
+import {
+  toIntentView,
+  toMethodSummary,
+  toSavedMethod,
+  type BillingDetails,
+  type ConfirmIntent,
+  type IntentView,
+  type NewBankAccount,
+  type NewCard,
+  type NewIntent,
+} from './payments';
 
 export { GatewayError, type GatewayErrorKind } from './errors';
+export type { BillingDetails, ConfirmIntent, IntentView, NewBankAccount, NewCard, NewIntent } from './payments';
 
 /** Where the SDK sends requests: Stripe itself (default) or the training sandbox on loopback. */
 export interface StripeEndpoint {
@@ -181,6 +193,195 @@ export class StripeGateway {
       ),
     );
     await this.call(() => this.stripe.invoices.attachPayment(invoiceId, { payment_intent: pi.id }, key('attach')));
+  }
+
+  // ---- invoices --------------------------------------------------------------------------------
+
+  async retrieveInvoice(id: string): Promise<Invoice | null> {
+    try {
+      return toInvoice(await this.stripe.invoices.retrieve(id), this.clock.now());
+    } catch (err) {
+      const e = toGatewayError(err);
+      if (e.kind === 'not_found') return null;
+      throw e;
+    }
+  }
+
+  /** Finds a finalized invoice by its printed number (exact, case-insensitive). */
+  async findInvoiceByNumber(number: string): Promise<{ invoice: Invoice; metadata: Record<string, string> } | null> {
+    const wanted = number.trim().toUpperCase().replace(/'/g, '');
+    const found = await this.call(() => this.stripe.invoices.search({ query: `number:'${wanted}'`, limit: 1 }));
+    const inv = found.data[0];
+    return inv ? { invoice: toInvoice(inv, this.clock.now()), metadata: { ...(inv.metadata ?? {}) } } : null;
+  }
+
+  async invoiceMetadata(id: string): Promise<Record<string, string> | null> {
+    try {
+      return { ...((await this.stripe.invoices.retrieve(id)).metadata ?? {}) };
+    } catch (err) {
+      const e = toGatewayError(err);
+      if (e.kind === 'not_found') return null;
+      throw e;
+    }
+  }
+
+  async setInvoiceMetadata(id: string, metadata: Record<string, string>, opts: CallOptions = {}): Promise<void> {
+    await this.call(() => this.stripe.invoices.update(id, { metadata }, opts));
+  }
+
+  /** Records a PaymentIntent as a (partial) payment of an invoice; credited when the intent succeeds. */
+  async attachPaymentToInvoice(invoiceId: string, paymentIntentId: string, opts: CallOptions = {}): Promise<void> {
+    await this.call(() => this.stripe.invoices.attachPayment(invoiceId, { payment_intent: paymentIntentId }, opts));
+  }
+
+  // ---- payment intents -----------------------------------------------------------------------
+
+  async createIntent(input: NewIntent, opts: CallOptions = {}): Promise<IntentView> {
+    const pi = await this.call(() =>
+      this.stripe.paymentIntents.create(
+        {
+          amount: input.amount,
+          currency: input.currency,
+          customer: input.customerId,
+          allowed_payment_method_types: [input.type],
+          description: input.description,
+          metadata: input.metadata,
+          ...(input.saveForFuture ? { setup_future_usage: 'off_session' as const } : {}),
+        },
+        opts,
+      ),
+    );
+    return toIntentView(pi);
+  }
+
+  async updateIntentAmount(id: string, amount: number, opts: CallOptions = {}): Promise<IntentView> {
+    return toIntentView(await this.call(() => this.stripe.paymentIntents.update(id, { amount }, opts)));
+  }
+
+  /**
+   * Confirms with a payment method. A decline is not an exception here: the intent comes back in
+   * requires_payment_method with lastError set, which is what the caller records and shows.
+   */
+  async confirmIntent(id: string, input: ConfirmIntent, opts: CallOptions = {}): Promise<IntentView> {
+    try {
+      const pi = await this.stripe.paymentIntents.confirm(
+        id,
+        {
+          payment_method: input.paymentMethodId,
+          ...(input.offSession ? { off_session: true } : {}),
+          ...(input.saveForFuture ? { setup_future_usage: 'off_session' as const } : {}),
+          ...(input.mandate
+            ? { mandate_data: { customer_acceptance: { type: 'online' as const, online: { ip_address: input.mandate.ipAddress, user_agent: input.mandate.userAgent } } } }
+            : {}),
+          expand: ['payment_method'],
+        },
+        opts,
+      );
+      return toIntentView(pi);
+    } catch (err) {
+      const e = toGatewayError(err);
+      if (e.kind === 'card' && e.details.paymentIntentId) return this.retrieveIntent(e.details.paymentIntentId);
+      throw e;
+    }
+  }
+
+  async retrieveIntent(id: string): Promise<IntentView> {
+    return toIntentView(await this.call(() => this.stripe.paymentIntents.retrieve(id, { expand: ['payment_method'] })));
+  }
+
+  async verifyMicrodeposits(id: string, descriptorCode: string, opts: CallOptions = {}): Promise<IntentView> {
+    const pi = await this.call(() => this.stripe.paymentIntents.verifyMicrodeposits(id, { descriptor_code: descriptorCode }, opts));
+    return this.retrieveIntent(pi.id);
+  }
+
+  async listIntentsForCustomer(customerId: string, limit = 100): Promise<IntentView[]> {
+    const list = await this.call(() => this.stripe.paymentIntents.list({ customer: customerId, limit, expand: ['data.payment_method'] }));
+    return list.data.map(toIntentView);
+  }
+
+  // ---- payment methods -----------------------------------------------------------------------
+
+  /** Training mode only: the number goes to the sandbox in this one request and is not kept anywhere. */
+  async createCardMethod(card: NewCard, billing: BillingDetails): Promise<string> {
+    const pm = await this.call(() =>
+      this.stripe.paymentMethods.create({
+        type: 'card',
+        card: { number: card.number.replace(/\s+/g, ''), exp_month: card.expMonth, exp_year: card.expYear, cvc: card.cvc },
+        billing_details: { name: billing.name, address: { postal_code: billing.postalCode } },
+      }),
+    );
+    return pm.id;
+  }
+
+  async createBankMethod(bank: NewBankAccount, billing: BillingDetails): Promise<string> {
+    const pm = await this.call(() =>
+      this.stripe.paymentMethods.create({
+        type: 'us_bank_account',
+        us_bank_account: {
+          routing_number: bank.routingNumber,
+          account_number: bank.accountNumber,
+          account_holder_type: bank.accountHolderType,
+          account_type: bank.accountType,
+        },
+        billing_details: { name: billing.name, address: { postal_code: billing.postalCode } },
+      }),
+    );
+    return pm.id;
+  }
+
+  /** The payment method's owner and summary (null when it does not exist). */
+  async retrieveMethod(id: string): Promise<{ customerId: string | null; summary: MethodSummary | null } | null> {
+    try {
+      const pm = await this.stripe.paymentMethods.retrieve(id);
+      return { customerId: typeof pm.customer === 'string' ? pm.customer : (pm.customer?.id ?? null), summary: toMethodSummary(pm) };
+    } catch (err) {
+      const e = toGatewayError(err);
+      if (e.kind === 'not_found') return null;
+      throw e;
+    }
+  }
+
+  async listSavedMethods(customerId: string): Promise<{ methods: SavedMethod[]; defaultMethodId: string | null; autopay: boolean }> {
+    const customer = await this.call(() => this.stripe.customers.retrieve(customerId));
+    if (customer.deleted) return { methods: [], defaultMethodId: null, autopay: false };
+    const def = customer.invoice_settings?.default_payment_method;
+    const defaultMethodId = typeof def === 'string' ? def : (def?.id ?? null);
+    const methods: SavedMethod[] = [];
+    await this.call(async () => {
+      for await (const pm of this.stripe.customers.listPaymentMethods(customerId, { limit: 100 })) {
+        const saved = toSavedMethod(pm, defaultMethodId);
+        if (saved) methods.push(saved);
+      }
+    });
+    return { methods, defaultMethodId, autopay: customer.metadata?.['autopay'] === 'on' };
+  }
+
+  async detachMethod(id: string): Promise<void> {
+    await this.call(() => this.stripe.paymentMethods.detach(id));
+  }
+
+  async setDefaultMethod(customerId: string, paymentMethodId: string | null): Promise<void> {
+    await this.call(() =>
+      this.stripe.customers.update(customerId, { invoice_settings: { default_payment_method: paymentMethodId ?? '' } }),
+    );
+  }
+
+  async setAutopay(customerId: string, enabled: boolean): Promise<void> {
+    await this.call(() => this.stripe.customers.update(customerId, { metadata: { autopay: enabled ? 'on' : 'off' } }));
+  }
+
+  // ---- customers -----------------------------------------------------------------------------
+
+  async updateBilling(customerId: string, update: { email: string; phone: string; address: Address }, opts: CallOptions = {}): Promise<Customer> {
+    const c = await this.call(() =>
+      this.stripe.customers.update(customerId, { email: update.email, phone: update.phone, address: toStripeAddress(update.address) }, opts),
+    );
+    return toCustomer(c);
+  }
+
+  async customerPostalCode(customerId: string): Promise<string | null> {
+    const c = await this.retrieveCustomer(customerId);
+    return c?.address?.postalCode ?? null;
   }
 
   private async call<T>(fn: () => Promise<T>): Promise<T> {

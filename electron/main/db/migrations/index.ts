@@ -1,9 +1,11 @@
 import type { Migration } from '../connection';
 import { coreMigrations } from './core';
+import { localStoreMigrations } from './local-store';
+import { paymentMigrations } from './payments';
 
 /**
  * The app database's migrations. Each domain owns a range of version numbers so work on one
  * domain never renumbers another's: core 1-99, local cache 100-199, payments 200-299,
  * outbox 300-399, staff and audit 400-499.
  */
-export const appMigrations: readonly Migration[] = [...coreMigrations];
+export const appMigrations: readonly Migration[] = [...coreMigrations, ...localStoreMigrations, ...paymentMigrations];

@@ -2,6 +2,7 @@ import type { Invoice, InvoiceDetail } from '../../../shared/contract';
 import type { StripeGateway } from '../../stripe/gateway';
 import type { Clock } from '../clock';
 import { notFound } from '../errors';
+import { assertCanSeeInvoice, type Payer } from '../payments/payer';
 
 const STATUS_ORDER: Record<Invoice['status'], number> = {
   overdue: 0,
@@ -27,9 +28,10 @@ export class InvoicesService {
     return { invoices, asOf: Math.floor(this.clock.now() / 1000) };
   }
 
-  async getForCustomer(customerId: string, invoiceId: string): Promise<InvoiceDetail> {
+  async getForPayer(payer: Payer, invoiceId: string): Promise<InvoiceDetail> {
     const detail = await this.gateway.retrieveInvoiceDetail(invoiceId);
-    if (!detail || detail.customerId !== customerId) throw notFound('That invoice');
+    if (!detail) throw notFound('That invoice');
+    assertCanSeeInvoice(payer, detail);
     return detail;
   }
 }

@@ -4,11 +4,12 @@ import type { Clock } from '../clock';
 /** Who is on the other end of one window (Electron) or one browser tab (preview). */
 export interface CallerSession {
   role: Role;
+  /** The signed-in customer, or the owner of the guest's invoice. */
   customerId: string | null;
+  /** Guest sessions: the one invoice they may see and pay. */
+  guestInvoiceId: string | null;
   startedAt: number;
 }
-
-const PUBLIC: Omit<CallerSession, 'startedAt'> = { role: 'public', customerId: null };
 
 /**
  * Sessions live in memory in the main process, keyed by caller id (a webContents id or a preview
@@ -20,16 +21,23 @@ export class SessionRegistry {
   constructor(private readonly clock: Clock) {}
 
   get(callerId: string): CallerSession {
-    return this.sessions.get(callerId) ?? { ...PUBLIC, startedAt: this.clock.now() };
+    return this.sessions.get(callerId) ?? { role: 'public', customerId: null, guestInvoiceId: null, startedAt: this.clock.now() };
   }
 
   signInCustomer(callerId: string, customerId: string): CallerSession {
-    const session: CallerSession = { role: 'customer', customerId, startedAt: this.clock.now() };
-    this.sessions.set(callerId, session);
-    return session;
+    return this.put(callerId, { role: 'customer', customerId, guestInvoiceId: null, startedAt: this.clock.now() });
+  }
+
+  startGuest(callerId: string, customerId: string, invoiceId: string): CallerSession {
+    return this.put(callerId, { role: 'guest', customerId, guestInvoiceId: invoiceId, startedAt: this.clock.now() });
   }
 
   end(callerId: string): void {
     this.sessions.delete(callerId);
+  }
+
+  private put(callerId: string, session: CallerSession): CallerSession {
+    this.sessions.set(callerId, session);
+    return session;
   }
 }

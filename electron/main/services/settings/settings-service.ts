@@ -6,6 +6,11 @@ export const settingsSchema = z.object({
     .string()
     .regex(/^(sk|rk)_(test|live)_[A-Za-z0-9]+$/, 'not a Stripe secret key')
     .optional(),
+  /** Live mode: Stripe.js (Payment Element) needs the publishable key. Safe to show to the renderer. */
+  stripePublishableKey: z
+    .string()
+    .regex(/^pk_(test|live)_[A-Za-z0-9]+$/, 'not a Stripe publishable key')
+    .optional(),
   /** Fullscreen kiosk, devtools off. */
   kiosk: z.boolean().default(false),
   stationId: z

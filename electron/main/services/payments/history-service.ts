@@ -1,0 +1,40 @@
+import type { PaymentStatus, PaymentSummary } from '../../../shared/contract';
+import type { IntentView, StripeGateway } from '../../stripe/gateway';
+import type { Clock } from '../clock';
+
+/** A customer's payment history, newest first: what went through, what is processing, what failed. */
+export class HistoryService {
+  constructor(
+    private readonly gateway: StripeGateway,
+    private readonly clock: Clock,
+  ) {}
+
+  async list(customerId: string): Promise<{ payments: PaymentSummary[]; asOf: number }> {
+    const intents = await this.gateway.listIntentsForCustomer(customerId);
+    const payments = intents.flatMap((pi) => {
+      const status = statusOf(pi);
+      if (!status || !pi.method) return [];
+      return [{ id: pi.id, created: pi.created, amount: pi.amount, currency: pi.currency, status, method: pi.method, invoiceId: pi.invoiceId, invoiceNumber: pi.invoiceNumber || null }];
+    });
+    payments.sort((a, b) => b.created - a.created);
+    return { payments, asOf: Math.floor(this.clock.now() / 1000) };
+  }
+}
+
+function statusOf(pi: IntentView): PaymentStatus | null {
+  switch (pi.status) {
+    case 'succeeded':
+    case 'requires_capture':
+      return 'succeeded';
+    case 'processing':
+      return 'processing';
+    case 'requires_action':
+      return pi.microdeposits ? 'requires_verification' : null;
+    case 'canceled':
+      return pi.lastError ? 'failed' : 'canceled';
+    case 'requires_payment_method':
+      return pi.lastError ? 'failed' : null; // never tried: not a payment
+    default:
+      return null;
+  }
+}

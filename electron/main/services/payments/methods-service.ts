@@ -1,0 +1,47 @@
+import type { SavedMethods } from '../../../shared/contract';
+import type { StripeGateway } from '../../stripe/gateway';
+import { AppError } from '../errors';
+import type { Payer } from './payer';
+
+/** Saved payment methods and autopay. A guest sees none: charging a saved method needs a signed-in owner. */
+export class MethodsService {
+  constructor(private readonly gateway: StripeGateway) {}
+
+  async list(payer: Payer): Promise<SavedMethods> {
+    if (payer.kind !== 'customer') return { methods: [], autopay: { enabled: false, defaultMethodId: null } };
+    const { methods, defaultMethodId, autopay } = await this.gateway.listSavedMethods(payer.customerId);
+    return { methods, autopay: { enabled: autopay && defaultMethodId !== null, defaultMethodId } };
+  }
+
+  async setAutopay(customerId: string, enabled: boolean): Promise<SavedMethods> {
+    const current = await this.list({ kind: 'customer', customerId });
+    if (enabled && !current.autopay.defaultMethodId) {
+      throw new AppError('conflict', 'Save a payment method first: autopay charges your default method.', 'enabled');
+    }
+    await this.gateway.setAutopay(customerId, enabled);
+    return this.list({ kind: 'customer', customerId });
+  }
+
+  async setDefault(customerId: string, paymentMethodId: string): Promise<SavedMethods> {
+    await this.owned(customerId, paymentMethodId);
+    await this.gateway.setDefaultMethod(customerId, paymentMethodId);
+    return this.list({ kind: 'customer', customerId });
+  }
+
+  /** Removing the default method also turns autopay off, so nothing is charged to a method that is gone. */
+  async remove(customerId: string, paymentMethodId: string): Promise<SavedMethods> {
+    await this.owned(customerId, paymentMethodId);
+    const before = await this.list({ kind: 'customer', customerId });
+    if (before.autopay.defaultMethodId === paymentMethodId) {
+      await this.gateway.setAutopay(customerId, false);
+      await this.gateway.setDefaultMethod(customerId, null);
+    }
+    await this.gateway.detachMethod(paymentMethodId);
+    return this.list({ kind: 'customer', customerId });
+  }
+
+  private async owned(customerId: string, paymentMethodId: string): Promise<void> {
+    const pm = await this.gateway.retrieveMethod(paymentMethodId);
+    if (!pm || pm.customerId !== customerId) throw new AppError('not_found', 'That saved payment method was not found.', 'paymentMethodId');
+  }
+}

@@ -1,0 +1,292 @@
+import type { MethodSummary, PaymentOutcome, PaymentStart, PaymentType, PendingVerification } from '../../../shared/contract';
+import { formatMoney } from '../../../shared/money';
+import { GatewayError, type IntentView, type NewIntent, type StripeGateway } from '../../stripe/gateway';
+import type { Clock } from '../clock';
+import { AppError } from '../errors';
+import type { Logger } from '../logger';
+import { keyFor, type Attempt, type AttemptsRepo, type Step } from './attempts-repo';
+import { declineReason, DECLINE_MESSAGES, failedOutcome, outcomeOf } from './outcomes';
+import { assertCanSeeInvoice, type Payer } from './payer';
+
+export interface PaymentsDeps {
+  gateway: StripeGateway;
+  attempts: AttemptsRepo;
+  clock: Clock;
+  log: Logger;
+  trainingMode: boolean;
+  stationId: () => string;
+  publishableKey: () => string | null;
+}
+
+export interface PayRequest {
+  attemptId: string;
+  amount: number;
+  nameOnAccount: string;
+  postalCode: string;
+}
+
+type MethodChoice =
+  | { kind: 'saved'; paymentMethodId: string }
+  | { kind: 'new-card'; card: { number: string; expMonth: number; expYear: number; cvc: string }; save: boolean }
+  | { kind: 'new-bank'; bankAccount: { routingNumber: string; accountNumber: string; accountHolderType: 'individual' | 'company'; accountType: 'checking' | 'savings' }; save: boolean };
+
+const SETTLED = new Set(['succeeded', 'processing', 'requires_verification']);
+
+/**
+ * The customer payment flow. Exactly-once rests on three things: every money-moving request
+ * carries an idempotency key committed to SQLite before it is sent; an attempt can have only
+ * one step in flight; and an attempt whose payment went through answers every later try with the
+ * recorded result instead of charging again.
+ */
+export class PaymentsService {
+  constructor(private readonly deps: PaymentsDeps) {}
+
+  async start(payer: Payer, invoiceId: string): Promise<PaymentStart> {
+    const { gateway, attempts } = this.deps;
+    const invoice = await gateway.retrieveInvoice(invoiceId);
+    if (!invoice) throw new AppError('not_found', 'That invoice was not found.');
+    assertCanSeeInvoice(payer, invoice);
+    if (invoice.amountRemaining <= 0 || invoice.status === 'paid') throw new AppError('conflict', 'This invoice is already paid.');
+    if (!['open', 'overdue', 'partially_paid', 'processing'].includes(invoice.status)) {
+      throw new AppError('conflict', 'This invoice cannot be paid here. Please ask at the front desk.');
+    }
+    const attempt = attempts.create({
+      customerId: invoice.customerId,
+      invoiceId: invoice.id,
+      invoiceNumber: invoice.number,
+      currency: invoice.currency,
+      channel: payer.kind === 'guest' ? 'guest' : payer.kind === 'staff' ? 'desk' : 'kiosk',
+      stationId: this.deps.stationId(),
+      staffId: payer.kind === 'staff' ? payer.staffId : null,
+    });
+    const customer = payer.kind === 'customer' ? await gateway.retrieveCustomer(invoice.customerId) : null;
+    return {
+      attemptId: attempt.id,
+      invoice,
+      billingName: customer?.name ?? null,
+      billingPostalCode: customer?.address?.postalCode ?? null,
+      publishableKey: this.deps.trainingMode ? null : this.deps.publishableKey(),
+    };
+  }
+
+  async paySaved(payer: Payer, req: PayRequest & { paymentMethodId: string }): Promise<PaymentOutcome> {
+    if (payer.kind !== 'customer') throw new AppError('forbidden', 'Sign in to use a saved payment method.');
+    return this.pay(payer, req, { kind: 'saved', paymentMethodId: req.paymentMethodId });
+  }
+
+  async payNewCard(payer: Payer, req: PayRequest & { card: { number: string; expMonth: number; expYear: number; cvc: string }; saveForAutopay: boolean }): Promise<PaymentOutcome> {
+    if (!this.deps.trainingMode) throw new AppError('forbidden', 'Card details are entered in the secure card form.');
+    this.assertCanSave(payer, req.saveForAutopay);
+    return this.pay(payer, req, { kind: 'new-card', card: req.card, save: req.saveForAutopay });
+  }
+
+  async payNewBankAccount(payer: Payer, req: PayRequest & { bankAccount: Extract<MethodChoice, { kind: 'new-bank' }>['bankAccount']; saveForAutopay: boolean }): Promise<PaymentOutcome> {
+    if (!this.deps.trainingMode) throw new AppError('forbidden', 'Bank details are entered in the secure form.');
+    this.assertCanSave(payer, req.saveForAutopay);
+    return this.pay(payer, req, { kind: 'new-bank', bankAccount: req.bankAccount, save: req.saveForAutopay });
+  }
+
+  async pendingVerifications(payer: Payer): Promise<PendingVerification[]> {
+    if (payer.kind !== 'customer') return [];
+    return this.deps.attempts.pendingVerifications(payer.customerId).flatMap((a) => {
+      const o = a.outcome;
+      if (!o || o.status !== 'requires_verification') return [];
+      return [{ attemptId: a.id, invoiceId: a.invoiceId, invoiceNumber: a.invoiceNumber, amount: o.amount, currency: o.currency, bankName: o.method.bankName, last4: o.method.last4, arrivalDate: o.arrivalDate }];
+    });
+  }
+
+  /** Finishes a hand-entered bank account payment with the 6-character code from the bank statement. */
+  async verifyMicrodeposits(payer: Payer, attemptId: string, code: string): Promise<PaymentOutcome> {
+    const attempt = this.ownedAttempt(payer, attemptId);
+    if (attempt.status !== 'requires_verification' || !attempt.paymentIntentId || attempt.outcome?.status !== 'requires_verification') {
+      throw new AppError('conflict', 'This payment is not waiting for a verification code.');
+    }
+    const previous = attempt.outcome;
+    try {
+      const pi = await this.deps.gateway.verifyMicrodeposits(attempt.paymentIntentId, code.toUpperCase(), { idempotencyKey: keyFor(attempt.id, `verify:${code.toUpperCase()}`) });
+      const { status, outcome } = outcomeOf(pi, attempt, previous.method, previous.savedForAutopay);
+      this.deps.attempts.setStatus(attempt.id, status, outcome);
+      return outcome;
+    } catch (err) {
+      if (err instanceof GatewayError && err.kind === 'invalid' && err.details.code?.startsWith('payment_method_microdeposit')) {
+        return failedOutcome(attempt, 'verification_failed', microdepositMessage(err.details.code));
+      }
+      throw err;
+    }
+  }
+
+  /** After a crash: every step that was sent but never recorded is settled from Stripe's answer. */
+  async reconcileAll(): Promise<number> {
+    const attemptIds = new Set(this.deps.attempts.unfinishedSteps().map((s) => s.attemptId));
+    for (const id of attemptIds) {
+      const attempt = this.deps.attempts.get(id);
+      if (attempt) await this.reconcile(attempt);
+    }
+    return attemptIds.size;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private assertCanSave(payer: Payer, save: boolean): void {
+    if (save && payer.kind !== 'customer') throw new AppError('forbidden', 'Sign in to save a payment method for autopay.', 'saveForAutopay');
+  }
+
+  private ownedAttempt(payer: Payer, attemptId: string): Attempt {
+    const attempt = this.deps.attempts.get(attemptId);
+    if (!attempt) throw new AppError('not_found', 'That payment was not found. Please start again.');
+    assertCanSeeInvoice(payer, { id: attempt.invoiceId, customerId: attempt.customerId });
+    if (payer.kind !== 'staff' && payer.customerId !== attempt.customerId) throw new AppError('not_found', 'That payment was not found. Please start again.');
+    return attempt;
+  }
+
+  private async pay(payer: Payer, req: PayRequest, choice: MethodChoice): Promise<PaymentOutcome> {
+    const { gateway, attempts } = this.deps;
+    let attempt = this.ownedAttempt(payer, req.attemptId);
+    const settled = await this.reconcile(attempt);
+    if (settled) return settled;
+    attempt = attempts.get(attempt.id)!;
+    if (SETTLED.has(attempt.status) && attempt.outcome) return attempt.outcome; // a second click: same answer, no second charge
+    if (attempt.status === 'sending') throw new AppError('conflict', 'This payment is already being sent. Please wait.');
+
+    const invoice = await gateway.retrieveInvoice(attempt.invoiceId);
+    if (!invoice) throw new AppError('not_found', 'That invoice was not found.');
+    if (req.amount > invoice.amountRemaining) {
+      const due = formatMoney(invoice.amountRemaining, invoice.currency);
+      throw new AppError('invalid_request', invoice.amountRemaining === 0 ? 'This invoice is already paid.' : `The amount is more than the ${due} still due.`, 'amount');
+    }
+
+    const billing = { name: req.nameOnAccount, postalCode: req.postalCode };
+    let paymentMethodId: string;
+    let type: PaymentType;
+    let fallback: MethodSummary | null = null;
+    try {
+      if (choice.kind === 'saved') {
+        const pm = await gateway.retrieveMethod(choice.paymentMethodId);
+        if (!pm || pm.customerId !== attempt.customerId || !pm.summary) throw new AppError('not_found', 'That saved payment method was not found.', 'paymentMethodId');
+        paymentMethodId = choice.paymentMethodId;
+        type = pm.summary.type === 'us_bank_account' ? 'us_bank_account' : 'card';
+        fallback = pm.summary;
+      } else if (choice.kind === 'new-card') {
+        paymentMethodId = await gateway.createCardMethod(choice.card, billing);
+        type = 'card';
+      } else {
+        paymentMethodId = await gateway.createBankMethod(choice.bankAccount, billing);
+        type = 'us_bank_account';
+      }
+    } catch (err) {
+      if (err instanceof GatewayError && (err.kind === 'invalid' || err.kind === 'card')) {
+        const reason = choice.kind === 'new-bank' ? 'bank_account_problem' : declineReason(err.details.code, err.details.declineCode);
+        return failedOutcome(attempt, reason === 'other' ? 'incorrect_number' : reason, choice.kind === 'new-bank' ? 'The routing or account number is not valid.' : undefined);
+      }
+      throw err;
+    }
+
+    const save = choice.kind !== 'saved' && choice.save;
+    const intent: NewIntent = {
+      amount: req.amount,
+      currency: attempt.currency,
+      customerId: attempt.customerId,
+      type,
+      saveForFuture: save,
+      description: `Invoice ${attempt.invoiceNumber ?? attempt.invoiceId}`,
+      metadata: {
+        invoice_id: attempt.invoiceId,
+        invoice_number: attempt.invoiceNumber ?? '',
+        attempt_id: attempt.id,
+        station_id: attempt.stationId,
+        staff_id: attempt.staffId ?? '',
+        channel: attempt.channel,
+      },
+    };
+    const step = attempts.beginStep(attempt.id, 'confirm', req.amount, paymentMethodId, attempt.paymentIntentId ? null : JSON.stringify(intent));
+    if (!step) throw new AppError('conflict', 'This payment is already being sent. Please wait.');
+
+    try {
+      let pi = attempt.paymentIntentId ? await gateway.retrieveIntent(attempt.paymentIntentId) : await this.createAndAttach(attempt, step, intent);
+      if (pi.amount !== req.amount && pi.status === 'requires_payment_method') {
+        pi = await gateway.updateIntentAmount(pi.id, req.amount, { idempotencyKey: keyFor(attempt.id, `amount:${step.step}`) });
+      }
+      pi = await gateway.confirmIntent(
+        pi.id,
+        {
+          paymentMethodId,
+          offSession: choice.kind === 'saved',
+          saveForFuture: save,
+          mandate: type === 'us_bank_account' ? { ipAddress: '127.0.0.1', userAgent: `payment-kiosk/${attempt.stationId}` } : null,
+        },
+        { idempotencyKey: step.idempotencyKey },
+      );
+      const { status, outcome } = outcomeOf(pi, attempt, fallback, save && pi.status !== 'requires_payment_method');
+      if (save && (status === 'succeeded' || status === 'processing' || status === 'requires_verification')) await this.makeDefaultForAutopay(attempt.customerId, paymentMethodId);
+      attempts.finishStep(step, status, pi.id, outcome);
+      return outcome;
+    } catch (err) {
+      if (err instanceof GatewayError && err.retryable) {
+        attempts.markUnknown(attempt.id); // the step stays open: the next try reconciles it first
+        throw new AppError('stripe_unavailable', 'We could not reach the payment service. You have not been charged twice. Please try again.');
+      }
+      const outcome = err instanceof GatewayError && err.kind === 'card' ? failedOutcome(attempt, declineReason(err.details.code, err.details.declineCode)) : null;
+      attempts.finishStep(step, 'failed', null, outcome);
+      if (outcome) return outcome;
+      throw err;
+    }
+  }
+
+  private async createAndAttach(attempt: Attempt, step: Step, intent: NewIntent): Promise<IntentView> {
+    const pi = await this.deps.gateway.createIntent(intent, { idempotencyKey: keyFor(attempt.id, `create:${step.step}`) });
+    await this.deps.gateway.attachPaymentToInvoice(attempt.invoiceId, pi.id, { idempotencyKey: keyFor(attempt.id, `attach:${pi.id}`) });
+    return pi;
+  }
+
+  /**
+   * Settles steps that were sent but whose answer was never recorded: replays the create with its
+   * stored key and parameters (Stripe answers with the same intent), then reads the intent. A
+   * payment that went through is recorded and returned, so it is never charged again.
+   */
+  private async reconcile(attempt: Attempt): Promise<PaymentOutcome | null> {
+    const { gateway, attempts } = this.deps;
+    let settled: PaymentOutcome | null = null;
+    for (const step of attempts.unfinishedSteps(attempt.id)) {
+      let intentId = attempt.paymentIntentId;
+      if (!intentId && step.createParams) {
+        const pi = await gateway.createIntent(JSON.parse(step.createParams) as NewIntent, { idempotencyKey: keyFor(attempt.id, `create:${step.step}`) });
+        await gateway.attachPaymentToInvoice(attempt.invoiceId, pi.id, { idempotencyKey: keyFor(attempt.id, `attach:${pi.id}`) });
+        intentId = pi.id;
+        attempts.setIntent(attempt.id, pi.id);
+        attempt = attempts.get(attempt.id)!;
+      }
+      if (!intentId) {
+        attempts.finishStep(step, 'failed', null, null);
+        continue;
+      }
+      const pi = await gateway.retrieveIntent(intentId);
+      const { status, outcome } = outcomeOf(pi, attempt, null, false);
+      if (status === 'failed' && pi.status === 'requires_payment_method' && !pi.lastError) {
+        attempts.finishStep(step, 'failed', pi.id, null); // never confirmed: nothing happened, the customer may try again
+      } else {
+        attempts.finishStep(step, status, pi.id, outcome);
+        if (status !== 'failed') settled = outcome;
+      }
+    }
+    if (!settled && attempts.get(attempt.id)?.status === 'unknown') attempts.setStatus(attempt.id, 'open', null);
+    return settled;
+  }
+
+  private async makeDefaultForAutopay(customerId: string, paymentMethodId: string): Promise<void> {
+    try {
+      await this.deps.gateway.setDefaultMethod(customerId, paymentMethodId);
+      await this.deps.gateway.setAutopay(customerId, true);
+    } catch (err) {
+      // The payment itself went through; the customer can set autopay from the Invoices tab.
+      this.deps.log.warn('could not make the new method the autopay default', { error: err instanceof Error ? err.message : String(err) });
+    }
+  }
+}
+
+function microdepositMessage(code: string | undefined): string {
+  if (code?.includes('attempts_exceeded')) return 'Too many wrong codes. Please ask at the front desk.';
+  if (code?.includes('timeout')) return 'The time to verify this account has passed. Please pay another way or ask at the front desk.';
+  return 'That code does not match. Check the 6-character code on your bank statement (it starts with SM) and try again.';
+}
+
+export { DECLINE_MESSAGES };
