@@ -46,6 +46,8 @@ export interface Kiosk {
   readonly sessions: SessionRegistry;
   readonly trainingMode: boolean;
   readonly db: Db;
+  /** Training mode: where the offline Stripe sandbox listens (for tests and the admin switches). */
+  readonly sandboxUrl: string | null;
   appInfo(): AppInfo;
   stop(): Promise<void>;
 }
@@ -61,9 +63,11 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
 
   let sandbox: StripeSandbox | null = null;
   let endpoint: StripeEndpoint | undefined;
+  let sandboxUrl: string | null = null;
   if (trainingMode) {
     sandbox = new StripeSandbox({ dbPath: join(opts.dataDir, 'training', 'stripe-sandbox.db') });
-    const { host, port } = await sandbox.start(0);
+    const { host, port, url } = await sandbox.start(0);
+    sandboxUrl = url;
     endpoint = { host, port, protocol: 'http' };
     opts.log.info('training mode: offline Stripe sandbox started', { port });
   }
@@ -123,6 +127,7 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
     sessions,
     trainingMode,
     db,
+    sandboxUrl,
     appInfo,
     async stop() {
       await sandbox?.stop();
