@@ -400,7 +400,7 @@ export const contract = {
   verifyMicrodeposits: entry(
     'payments:verifyMicrodeposits',
     CUSTOMER,
-    z.object({ attemptId: idSchema, code: z.string().trim().regex(/^SM[A-Za-z0-9]{4}$/, 'the code has 6 characters and starts with SM') }).strict(),
+    z.object({ attemptId: idSchema, code: z.string().trim().regex(/^SM[A-Z0-9]{4}$/i, 'the code has 6 characters and starts with SM') }).strict(),
     paymentOutcomeSchema,
   ),
 

@@ -83,8 +83,9 @@ export function toSavedMethod(pm: Stripe.PaymentMethod, defaultId: string | null
 }
 
 export function toIntentView(pi: Stripe.PaymentIntent): IntentView {
-  const pm = typeof pi.payment_method === 'object' ? pi.payment_method : null;
   const err = pi.last_payment_error;
+  // After a failure Stripe clears the intent's payment_method; the one that failed is on the error.
+  const pm = (typeof pi.payment_method === 'object' ? pi.payment_method : null) ?? err?.payment_method ?? null;
   const micro = pi.next_action?.type === 'verify_with_microdeposits' ? pi.next_action.verify_with_microdeposits : null;
   return {
     id: pi.id,
@@ -96,7 +97,7 @@ export function toIntentView(pi: Stripe.PaymentIntent): IntentView {
     invoiceNumber: pi.metadata?.['invoice_number'] ?? null,
     created: pi.created,
     method: toMethodSummary(pm),
-    paymentMethodId: idOf(pi.payment_method),
+    paymentMethodId: idOf(pi.payment_method) ?? pm?.id ?? null,
     lastError: err ? { code: err.code ?? null, declineCode: err.decline_code ?? null, message: err.message ?? null } : null,
     microdeposits: micro ? { arrivalDate: micro.arrival_date ?? null } : null,
     clientSecret: pi.client_secret,

@@ -6,7 +6,6 @@ import { AppError } from '../errors';
 import { checkId, checkOptionalId, safeLast4, safeText } from './redact';
 import {
   customerTerms,
-  fold,
   joinTokens,
   normalizeEmail,
   normalizeInvoiceNumber,
@@ -500,6 +499,3 @@ export class LocalStore {
     return at === null ? null : Math.floor(at / 1000);
   }
 }
-
-/** Exposed for the lookup service and tests: the same folding the index uses. */
-export { fold };

@@ -129,3 +129,9 @@ export class NetworkPrinter {
     });
   }
 }
+
+/** The ReceiptsService `escpos` port: one NetworkPrinter per job, aimed at the printer in the settings. */
+export function networkPrinterPort(options: Omit<NetworkPrinterOptions, 'host' | 'port'> = {}) {
+  return (bytes: Uint8Array, target: { host: string; port: number }): Promise<PrintResult> =>
+    new NetworkPrinter({ ...options, ...target }).send(bytes);
+}

@@ -152,8 +152,11 @@ export function findPan(input: unknown): string | null {
 }
 
 export function formatDateTime(ms: number, intlLocale: string, timeZone: string): string {
-  return new Intl.DateTimeFormat(intlLocale, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(ms);
+  return plainSpaces(new Intl.DateTimeFormat(intlLocale, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(ms));
 }
+
+/** Intl puts narrow/no-break spaces in times and amounts ("10:04\u202fAM", "125,50\u00a0$"); printers want plain ones. */
+const plainSpaces = (s: string): string => s.replace(/[\u00a0\u202f\u2009]/g, ' ');
 
 /** Labels in `lang`, numbers and dates the station's way: es + en-US → es-US. */
 function intlLocaleFor(lang: ReceiptLocale, stationLocale: string): string {
@@ -210,7 +213,7 @@ export function buildReceipt(input: unknown): Receipt {
   const l = RECEIPT_LABELS[r.locale];
   const intlLocale = intlLocaleFor(r.locale, r.station.intlLocale);
   const dateTime = formatDateTime(r.occurredAt, intlLocale, r.station.timeZone);
-  const amountText = formatMoney(r.amount.amount, r.amount.currency, intlLocale);
+  const amountText = plainSpaces(formatMoney(r.amount.amount, r.amount.currency, intlLocale));
   const method = methodText(r.method, l);
 
   const details: ReceiptRow[] = [

@@ -1,0 +1,98 @@
+/**
+ * Prints, reprints and exports receipts. Every outside thing comes in as a port: the network thermal
+ * printer (ESC/POS bytes), the operating-system printer (HTML), e-mail (PDF), the clock and the
+ * settings. A failed print is returned, never thrown: the caller queues the job for later, and nothing
+ * about the payment depends on printing.
+ */
+import type { Clock } from '../clock';
+import { renderEscPos, renderSvg } from './escpos';
+import { renderHtml } from './html';
+import { renderPdf } from './pdf';
+import { printFailure, type PrintResult } from './print-result';
+import { asReprint, buildReceipt, receiptMarks, type Receipt, type ReceiptInput } from './receipt-model';
+
+export type PrinterSetting =
+  | { kind: 'network'; host: string; port: number }
+  | { kind: 'os'; deviceName?: string }
+  | { kind: 'none' };
+
+export interface ReceiptSettings {
+  printer: PrinterSetting;
+  /** The station's BCP 47 locale for dates and money, e.g. "en-US". */
+  locale: string;
+  /** The station's IANA time zone, e.g. "America/Chicago". */
+  timeZone: string;
+}
+
+export interface ReceiptsPorts {
+  /** Sends ESC/POS bytes to the network printer at `target` (see `networkPrinterPort`). */
+  escpos: (bytes: Uint8Array, target: { host: string; port: number }) => Promise<PrintResult>;
+  /** Prints an HTML document on an OS printer (electron/main/app/os-printer.ts). */
+  os?: (html: string, deviceName?: string) => Promise<PrintResult>;
+  /** Sends the receipt PDF by e-mail. */
+  email?: (to: string, subject: string, pdf: Buffer) => Promise<PrintResult>;
+  clock: Clock;
+  settings: () => ReceiptSettings;
+}
+
+/** What `build` needs on top of the payment data: the station comes from the settings when left out. */
+export type ReceiptBuildInput = Omit<ReceiptInput, 'station'> & {
+  station: { id: string; intlLocale?: string; timeZone?: string };
+};
+
+export class ReceiptsService {
+  constructor(private readonly ports: ReceiptsPorts) {}
+
+  /** Validates and formats a receipt, with the station's locale and time zone from the settings. */
+  build(input: ReceiptBuildInput): Receipt {
+    const s = this.ports.settings();
+    return buildReceipt({
+      ...input,
+      station: { intlLocale: s.locale, timeZone: s.timeZone, ...input.station },
+    });
+  }
+
+  /** Prints on the configured printer. Resolves the printer's answer; never rejects for printer problems. */
+  async print(receipt: Receipt): Promise<PrintResult> {
+    const { printer } = this.ports.settings();
+    try {
+      switch (printer.kind) {
+        case 'network':
+          return await this.ports.escpos(renderEscPos(receipt), { host: printer.host, port: printer.port });
+        case 'os':
+          if (!this.ports.os) return printFailure('no_printer');
+          return await this.ports.os(renderHtml(receipt), printer.deviceName);
+        case 'none':
+          return printFailure('no_printer');
+      }
+    } catch (err) {
+      // A port that breaks its promise not to throw: still a failed print, not a failed payment.
+      return printFailure('print_failed', err instanceof Error && err.message ? `The receipt could not be printed: ${err.message}` : undefined);
+    }
+  }
+
+  /** Prints again with the "Reprint" mark and the time of the reprint. */
+  reprint(receipt: Receipt): Promise<PrintResult> {
+    return this.print(asReprint(receipt, this.ports.clock.now()));
+  }
+
+  pdf(receipt: Receipt): Promise<Buffer> {
+    return renderPdf(receipt);
+  }
+
+  /** The on-screen preview (self-contained SVG). */
+  preview(receipt: Receipt): string {
+    return renderSvg(receipt);
+  }
+
+  /** E-mails the receipt as a PDF. */
+  async email(receipt: Receipt, to: string): Promise<PrintResult> {
+    if (!this.ports.email) return printFailure('email_failed', 'Receipts cannot be e-mailed from this station');
+    try {
+      const subject = `${receiptMarks(receipt).title} — ${receipt.business.name}`;
+      return await this.ports.email(to, subject, await renderPdf(receipt));
+    } catch {
+      return printFailure('email_failed');
+    }
+  }
+}
