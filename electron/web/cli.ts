@@ -10,7 +10,10 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`--port must be a number between 0 and 65535 (got ${values.port})`);
   process.exit(2);
 }
-const preview = await startPreview({ port, host: values.host, dataDir: resolve(values['data-dir']) });
+const preview = await startPreview({ port, host: values.host, dataDir: resolve(values['data-dir']) }).catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : String(err));
+  process.exit(1);
+});
 console.log(`Kiosk preview listening on ${preview.url}`);
 console.log(`Training mode: ${preview.kiosk.trainingMode ? 'on (offline Stripe sandbox)' : 'off (Stripe key configured)'}`);
 const stop = () => {

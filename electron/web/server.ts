@@ -119,7 +119,16 @@ export async function startPreview(opts: PreviewOptions): Promise<Preview> {
     });
   });
 
-  await new Promise<void>((done) => server.listen(opts.port, host, done));
+  try {
+    await new Promise<void>((done, fail) => {
+      server.once('error', fail);
+      server.listen(opts.port, host, done);
+    });
+  } catch (err) {
+    await kiosk.stop();
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new Error(code === 'EADDRINUSE' ? `Port ${opts.port} on ${host} is already in use. Choose another with --port.` : String(err));
+  }
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : opts.port;
   origin = `http://${host}:${port}`;

@@ -1,0 +1,91 @@
+/**
+ * The only file in the renderer that touches `window.portal` (provided by the Electron preload, or by
+ * the browser preview's bridge script). Every call is unwrapped here: a value comes back, or an
+ * `ApiError` is thrown carrying the contract's error code, message and (optional) field.
+ */
+import type {
+  EntryName,
+  ErrorCode,
+  EventName,
+  EventPayload,
+  PortalApi,
+  PortalError,
+  RequestOf,
+  ResponseOf,
+  Result,
+} from '../../../electron/shared/contract';
+import { subscriberName } from '../../../electron/shared/contract';
+
+declare global {
+  interface Window {
+    /** Present in Electron (preload) and in the browser preview (bridge script). */
+    readonly portal?: PortalApi;
+  }
+}
+
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  readonly code: ErrorCode;
+  readonly field: string | undefined;
+
+  constructor(error: PortalError) {
+    super(error.message);
+    this.code = error.code;
+    this.field = error.field;
+  }
+
+  static from(cause: unknown): ApiError {
+    if (cause instanceof ApiError) return cause;
+    const message = cause instanceof Error ? cause.message : String(cause);
+    return new ApiError({ code: 'internal', message });
+  }
+}
+
+function bridge(): PortalApi {
+  const portal = window.portal;
+  if (!portal) {
+    throw new ApiError({ code: 'internal', message: 'The portal bridge is not available.' });
+  }
+  return portal;
+}
+
+/** Calls one contract entry; resolves with its value or rejects with an ApiError (never anything else). */
+async function call<K extends EntryName>(name: K, request: RequestOf<K>): Promise<ResponseOf<K>> {
+  let result: Result<ResponseOf<K>>;
+  try {
+    // The mapped PortalApi type cannot be indexed generically; this is the one cast, checked by the
+    // contract types of `portal` below.
+    const fn = bridge()[name] as unknown as (req: RequestOf<K>) => Promise<Result<ResponseOf<K>>>;
+    result = await fn(request);
+  } catch (cause) {
+    // The bridge itself failed (IPC torn down, preview socket closed, ...).
+    throw cause instanceof ApiError
+      ? cause
+      : new ApiError({ code: 'internal', message: cause instanceof Error ? cause.message : String(cause) });
+  }
+  if (result.ok) return result.value;
+  throw new ApiError(result.error);
+}
+
+type Subscriber<K extends EventName> = (callback: (payload: EventPayload<K>) => void) => () => void;
+
+function subscribe<K extends EventName>(name: K, callback: (payload: EventPayload<K>) => void): () => void {
+  const portal = window.portal;
+  if (!portal) return () => {};
+  const fn = portal[subscriberName(name)] as unknown as Subscriber<K>;
+  return fn(callback);
+}
+
+/** Typed wrappers, one per contract entry used by the renderer. Stores call these; components never do. */
+export const portal = {
+  appInfo: () => call('appInfo', {}),
+  currentSession: () => call('currentSession', {}),
+  signIn: (email: string, password: string) => call('signIn', { email, password }),
+  signOut: () => call('signOut', {}),
+  listInvoices: () => call('listInvoices', {}),
+  getInvoice: (invoiceId: string) => call('getInvoice', { invoiceId }),
+
+  onSessionEnded: (callback: (payload: EventPayload<'sessionEnded'>) => void) => subscribe('sessionEnded', callback),
+} as const;
+
+export type Portal = typeof portal;
