@@ -20,7 +20,6 @@ import { containsPan } from './pan';
 
 export { RECEIPT_LABELS, type ReceiptLocale, type ReceiptStatus } from './labels';
 
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 const text = (max: number) =>
   z.string().trim().min(1).max(max).refine((s) => !CONTROL.test(s), 'must be a single line of text');
@@ -138,11 +137,12 @@ export interface Receipt {
 }
 
 /** Every string anywhere in a value, with its path, for the card-number check. */
-function* strings(value: unknown, path: string): Generator<[string, string]> {
+function* strings(value: unknown, path: string, depth = 0): Generator<[string, string]> {
+  if (depth > 8) return; // receipt input is shallow; this only stops a cyclic object
   if (typeof value === 'string') yield [path, value];
-  else if (Array.isArray(value)) for (const [i, v] of value.entries()) yield* strings(v, `${path}[${i}]`);
+  else if (Array.isArray(value)) for (const [i, v] of value.entries()) yield* strings(v, `${path}[${i}]`, depth + 1);
   else if (value && typeof value === 'object')
-    for (const [k, v] of Object.entries(value)) yield* strings(v, path ? `${path}.${k}` : k);
+    for (const [k, v] of Object.entries(value)) yield* strings(v, path ? `${path}.${k}` : k, depth + 1);
 }
 
 /** Refuses input with a card number in any field, known or not. Returns the offending path. */

@@ -1,0 +1,117 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from '@playwright/test';
+import { describe, expect, it } from 'vitest';
+import { RECEIPT_CPL, renderSvg } from '../../electron/main/services/receipts/escpos';
+import { buildReceipt } from '../../electron/main/services/receipts/receipt-model';
+
+// Real Chromium (Debian's) renders the receiptline SVG the kiosk shows as its on-screen preview.
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const OUT_DIR = join(process.cwd(), 'test-results');
+const PNG_PATH = join(OUT_DIR, 'receipt.png');
+const PAD = 16;
+
+const receipt = buildReceipt({
+  locale: 'en',
+  business: { name: 'Riverside Billing Co.', addressLines: ['120 Main Street, Suite 4', 'Springfield, IL 62701'], phone: '(217) 555-0142' },
+  station: { id: 'front-desk-1', intlLocale: 'en-US', timeZone: 'America/Chicago' },
+  occurredAt: Date.UTC(2025, 4, 1, 15, 4),
+  staffName: 'Dana Ortiz',
+  customerName: 'Jordan Avery',
+  invoiceNumbers: ['INV-2025-0042', 'INV-2025-0043'],
+  amount: { amount: 12550, currency: 'usd' },
+  method: {
+    type: 'card_present',
+    brand: 'visa',
+    last4: '4242',
+    readMethod: 'contact_emv',
+    authorizationCode: '123456',
+    emv: {
+      application_preferred_name: 'VISA CREDIT',
+      dedicated_file_name: 'A0000000031010',
+      authorization_response_code: '3030',
+      account_type: 'credit',
+      application_cryptogram: 'D4B6A1C9E0F21834',
+      terminal_verification_results: '0080008000',
+      transaction_status_information: 'E800',
+    },
+  },
+  status: 'approved',
+  confirmationId: 'pi_3PqRsT2eZvKYlo2C1aBcDeFg',
+  training: true,
+});
+
+/** The characters the SVG draws, in order (receiptline puts each one in its own <tspan>). */
+function svgText(svg: string): string {
+  return [...svg.matchAll(/<tspan[^>]*>([^<]*)<\/tspan>/g)]
+    .map((m) => m[1] ?? '')
+    .join('')
+    .replace(/&#xa0;/g, ' ')
+    .replace(/&#x([0-9a-f]+);/gi, (_m, h: string) => String.fromCodePoint(parseInt(h, 16)))
+    .replace(/&amp;/g, '&')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"');
+}
+
+function pngSize(png: Buffer): { width: number; height: number } {
+  expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  expect(png.subarray(12, 16).toString('latin1')).toBe('IHDR');
+  return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
+}
+
+describe('receipt image (receiptline SVG in Chromium)', () => {
+  it('renders the receipt with its text, self-contained, to test-results/receipt.png', { timeout: 60_000 }, async () => {
+    const svg = renderSvg(receipt);
+    const text = svgText(svg);
+    for (const t of [
+      'Riverside Billing Co.',
+      'Payment receipt',
+      'TRAINING — NOT A REAL PAYMENT',
+      'May 1, 2025, 10:04 AM',
+      'Dana Ortiz',
+      '$125.50',
+      'Visa **** 4242',
+      'Approved',
+      'VISA CREDIT',
+      'A0000000031010',
+      'D4B6A1C9E0F21834',
+      'pi_3PqRsT2eZvKYlo2C1aBcDeFg',
+    ])
+      expect(text, t).toContain(t);
+    expect(svg).not.toMatch(/@import|googleapis|https:/);
+    expect(svg.startsWith(`<svg width="${RECEIPT_CPL * 12}px"`)).toBe(true);
+
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    try {
+      const page = await browser.newPage({ viewport: { width: 600, height: 800 }, deviceScaleFactor: 1 });
+      // The preview shows the paper with a little white border around it.
+      await page.setContent(
+        `<!DOCTYPE html><html><body style="margin:0;background:#fff"><div id="paper" style="display:inline-block;padding:${PAD}px;line-height:0">${svg}</div></body></html>`,
+      );
+      const box = await page.locator('svg').first().boundingBox();
+      expect(box?.width).toBe(RECEIPT_CPL * 12);
+      mkdirSync(OUT_DIR, { recursive: true });
+      await page.locator('#paper').screenshot({ path: PNG_PATH });
+    } finally {
+      await browser.close();
+    }
+
+    const png = readFileSync(PNG_PATH);
+    const { width, height } = pngSize(png);
+    expect(width).toBe(RECEIPT_CPL * 12 + 2 * PAD); // 42 characters of 12 px, and the border
+    expect(height).toBeGreaterThan(900); // a full receipt, not a sliver
+    expect(height).toBeLessThan(3_000);
+    expect(png.length).toBeGreaterThan(10_000); // has content, not a blank page
+    writeFileSync(join(OUT_DIR, 'receipt.svg'), svg);
+  });
+});
