@@ -14,12 +14,14 @@ export const paymentMigrations: readonly Migration[] = [
           invoice_id TEXT NOT NULL,
           invoice_number TEXT,
           currency TEXT NOT NULL,
+          -- What was still due when the page opened: the offline check for a queued payment.
+          invoice_remaining INTEGER NOT NULL,
           channel TEXT NOT NULL CHECK (channel IN ('kiosk', 'guest', 'desk')),
           station_id TEXT NOT NULL,
           staff_id TEXT,
           payment_intent_id TEXT UNIQUE,
           status TEXT NOT NULL DEFAULT 'open'
-            CHECK (status IN ('open', 'sending', 'succeeded', 'processing', 'requires_verification', 'failed', 'canceled', 'unknown')),
+            CHECK (status IN ('open', 'sending', 'queued', 'succeeded', 'processing', 'requires_verification', 'failed', 'canceled', 'unknown')),
           outcome_json TEXT,
           created_at INTEGER NOT NULL,
           updated_at INTEGER NOT NULL

@@ -3,7 +3,7 @@ import type { PaymentOutcome } from '../../../shared/contract';
 import type { Db } from '../../db/connection';
 import type { Clock } from '../clock';
 
-export type AttemptStatus = 'open' | 'sending' | 'succeeded' | 'processing' | 'requires_verification' | 'failed' | 'canceled' | 'unknown';
+export type AttemptStatus = 'open' | 'sending' | 'queued' | 'succeeded' | 'processing' | 'requires_verification' | 'failed' | 'canceled' | 'unknown';
 
 export interface Attempt {
   id: string;
@@ -11,6 +11,7 @@ export interface Attempt {
   invoiceId: string;
   invoiceNumber: string | null;
   currency: string;
+  invoiceRemaining: number;
   channel: 'kiosk' | 'guest' | 'desk';
   stationId: string;
   staffId: string | null;
@@ -56,6 +57,7 @@ interface AttemptRow {
   invoice_id: string;
   invoice_number: string | null;
   currency: string;
+  invoice_remaining: number;
   channel: Attempt['channel'];
   station_id: string;
   staff_id: string | null;
@@ -84,10 +86,10 @@ export class AttemptsRepo {
     const now = this.clock.now();
     this.db
       .prepare(
-        `INSERT INTO payment_attempts (id, customer_id, invoice_id, invoice_number, currency, channel, station_id, staff_id, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO payment_attempts (id, customer_id, invoice_id, invoice_number, currency, invoice_remaining, channel, station_id, staff_id, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(id, input.customerId, input.invoiceId, input.invoiceNumber, input.currency, input.channel, input.stationId, input.staffId, now, now);
+      .run(id, input.customerId, input.invoiceId, input.invoiceNumber, input.currency, input.invoiceRemaining, input.channel, input.stationId, input.staffId, now, now);
     return this.get(id)!;
   }
 
@@ -100,10 +102,12 @@ export class AttemptsRepo {
    * Starts the next money-moving step: marks the attempt as sending and stores the step's key, in one
    * commit, before the request. Returns null when another step of this attempt is still in flight.
    */
-  beginStep(attemptId: string, kind: string, amount: number, paymentMethodId: string | null, createParams: string | null): Step | null {
+  beginStep(attemptId: string, kind: string, amount: number, paymentMethodId: string | null, createParams: string | null, fromQueue = false): Step | null {
     return this.db.transaction((): Step | null => {
+      // The queue owns a queued attempt: it may send it from any state that is not settled or in flight.
+      const claimable = fromQueue ? "('queued', 'open', 'failed', 'unknown')" : "('open', 'failed', 'unknown')";
       const claimed = this.db
-        .prepare("UPDATE payment_attempts SET status = 'sending', updated_at = ? WHERE id = ? AND status IN ('open', 'failed', 'unknown')")
+        .prepare(`UPDATE payment_attempts SET status = 'sending', updated_at = ? WHERE id = ? AND status IN ${claimable}`)
         .run(this.clock.now(), attemptId);
       if (claimed.changes !== 1) return null;
       const last = this.db.prepare<[string], { n: number | null }>('SELECT MAX(step) AS n FROM payment_steps WHERE attempt_id = ?').get(attemptId);
@@ -159,6 +163,11 @@ export class AttemptsRepo {
       .map(toAttempt);
   }
 
+  /** Runs fn in one transaction (nested calls become savepoints). */
+  atomically<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
   setStatus(attemptId: string, status: AttemptStatus, outcome: PaymentOutcome | null): void {
     this.db
       .prepare('UPDATE payment_attempts SET status = ?, outcome_json = ?, updated_at = ? WHERE id = ?')
@@ -173,6 +182,7 @@ function toAttempt(r: AttemptRow): Attempt {
     invoiceId: r.invoice_id,
     invoiceNumber: r.invoice_number,
     currency: r.currency,
+    invoiceRemaining: r.invoice_remaining,
     channel: r.channel,
     stationId: r.station_id,
     staffId: r.staff_id,

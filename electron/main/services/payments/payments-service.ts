@@ -4,6 +4,8 @@ import { GatewayError, type IntentView, type NewIntent, type StripeGateway } fro
 import type { Clock } from '../clock';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
+import { noCrashPoints, type CrashPoint } from '../crash-points';
+import type { Outbox, OutboxHandler, SendResult } from '../outbox/outbox';
 import { keyFor, type Attempt, type AttemptsRepo, type Step } from './attempts-repo';
 import { declineReason, DECLINE_MESSAGES, failedOutcome, outcomeOf } from './outcomes';
 import { assertCanSeeInvoice, type Payer } from './payer';
@@ -16,6 +18,21 @@ export interface PaymentsDeps {
   trainingMode: boolean;
   stationId: () => string;
   publishableKey: () => string | null;
+  /** Where a saved-method charge waits while Stripe is unreachable. */
+  outbox?: Outbox;
+  /** Offline: does the last synced copy say this saved method belongs to this customer? */
+  ownsMethodOffline?: (customerId: string, paymentMethodId: string) => boolean;
+  methodSummaryOffline?: (customerId: string, paymentMethodId: string) => MethodSummary | null;
+  crashPoint?: CrashPoint;
+}
+
+/** What a queued saved-method charge carries (never card data: the method is already at Stripe). */
+export interface QueuedCharge {
+  attemptId: string;
+  paymentMethodId: string;
+  amount: number;
+  nameOnAccount: string;
+  postalCode: string;
 }
 
 export interface PayRequest {
@@ -39,6 +56,9 @@ const SETTLED = new Set(['succeeded', 'processing', 'requires_verification']);
  * recorded result instead of charging again.
  */
 export class PaymentsService {
+  /** Attempts with a request in flight in this process: a second call waits for nothing and charges nothing. */
+  private readonly inFlight = new Set<string>();
+
   constructor(private readonly deps: PaymentsDeps) {}
 
   async start(payer: Payer, invoiceId: string): Promise<PaymentStart> {
@@ -55,6 +75,7 @@ export class PaymentsService {
       invoiceId: invoice.id,
       invoiceNumber: invoice.number,
       currency: invoice.currency,
+      invoiceRemaining: invoice.amountRemaining,
       channel: payer.kind === 'guest' ? 'guest' : payer.kind === 'staff' ? 'desk' : 'kiosk',
       stationId: this.deps.stationId(),
       staffId: payer.kind === 'staff' ? payer.staffId : null,
@@ -119,6 +140,7 @@ export class PaymentsService {
   async reconcileAll(): Promise<number> {
     const attemptIds = new Set(this.deps.attempts.unfinishedSteps().map((s) => s.attemptId));
     for (const id of attemptIds) {
+      if (this.inFlight.has(id)) continue;
       const attempt = this.deps.attempts.get(id);
       if (attempt) await this.reconcile(attempt);
     }
@@ -139,47 +161,38 @@ export class PaymentsService {
     return attempt;
   }
 
-  private async pay(payer: Payer, req: PayRequest, choice: MethodChoice): Promise<PaymentOutcome> {
+  private async pay(payer: Payer, req: PayRequest, choice: MethodChoice, fromQueue = false): Promise<PaymentOutcome> {
+    this.ownedAttempt(payer, req.attemptId);
+    if (this.inFlight.has(req.attemptId)) throw new AppError('conflict', 'This payment is already being sent. Please wait.');
+    this.inFlight.add(req.attemptId);
+    try {
+      return await this.payExclusive(payer, req, choice, fromQueue);
+    } finally {
+      this.inFlight.delete(req.attemptId);
+    }
+  }
+
+  private async payExclusive(payer: Payer, req: PayRequest, choice: MethodChoice, fromQueue: boolean): Promise<PaymentOutcome> {
     const { gateway, attempts } = this.deps;
     let attempt = this.ownedAttempt(payer, req.attemptId);
-    const settled = await this.reconcile(attempt);
-    if (settled) return settled;
-    attempt = attempts.get(attempt.id)!;
-    if (SETTLED.has(attempt.status) && attempt.outcome) return attempt.outcome; // a second click: same answer, no second charge
-    if (attempt.status === 'sending') throw new AppError('conflict', 'This payment is already being sent. Please wait.');
-
-    const invoice = await gateway.retrieveInvoice(attempt.invoiceId);
-    if (!invoice) throw new AppError('not_found', 'That invoice was not found.');
-    if (req.amount > invoice.amountRemaining) {
-      const due = formatMoney(invoice.amountRemaining, invoice.currency);
-      throw new AppError('invalid_request', invoice.amountRemaining === 0 ? 'This invoice is already paid.' : `The amount is more than the ${due} still due.`, 'amount');
-    }
-
-    const billing = { name: req.nameOnAccount, postalCode: req.postalCode };
-    let paymentMethodId: string;
-    let type: PaymentType;
-    let fallback: MethodSummary | null = null;
+    if (attempt.status === 'queued' && !fromQueue && attempt.outcome) return attempt.outcome; // already waiting in the queue
+    let prepared: { paymentMethodId: string; type: PaymentType; fallback: MethodSummary | null } | PaymentOutcome;
     try {
-      if (choice.kind === 'saved') {
-        const pm = await gateway.retrieveMethod(choice.paymentMethodId);
-        if (!pm || pm.customerId !== attempt.customerId || !pm.summary) throw new AppError('not_found', 'That saved payment method was not found.', 'paymentMethodId');
-        paymentMethodId = choice.paymentMethodId;
-        type = pm.summary.type === 'us_bank_account' ? 'us_bank_account' : 'card';
-        fallback = pm.summary;
-      } else if (choice.kind === 'new-card') {
-        paymentMethodId = await gateway.createCardMethod(choice.card, billing);
-        type = 'card';
-      } else {
-        paymentMethodId = await gateway.createBankMethod(choice.bankAccount, billing);
-        type = 'us_bank_account';
-      }
+      const { settled, declined } = await this.reconcile(attempt);
+      if (settled) return settled;
+      if (declined && fromQueue) return declined; // a queued charge that was declined is not tried again by itself
+      attempt = attempts.get(attempt.id)!;
+      if (SETTLED.has(attempt.status) && attempt.outcome) return attempt.outcome; // a second click: same answer, no second charge
+      if (attempt.status === 'sending') throw new AppError('conflict', 'This payment is already being sent. Please wait.');
+      prepared = await this.prepare(attempt, req, choice);
     } catch (err) {
-      if (err instanceof GatewayError && (err.kind === 'invalid' || err.kind === 'card')) {
-        const reason = choice.kind === 'new-bank' ? 'bank_account_problem' : declineReason(err.details.code, err.details.declineCode);
-        return failedOutcome(attempt, reason === 'other' ? 'incorrect_number' : reason, choice.kind === 'new-bank' ? 'The routing or account number is not valid.' : undefined);
+      if (err instanceof GatewayError && err.retryable && choice.kind === 'saved' && !fromQueue && this.deps.outbox) {
+        return this.enqueueCharge(attempt, { attemptId: attempt.id, paymentMethodId: choice.paymentMethodId, amount: req.amount, nameOnAccount: req.nameOnAccount, postalCode: req.postalCode });
       }
       throw err;
     }
+    if ('status' in prepared) return prepared;
+    const { paymentMethodId, type, fallback } = prepared;
 
     const save = choice.kind !== 'saved' && choice.save;
     const intent: NewIntent = {
@@ -198,8 +211,9 @@ export class PaymentsService {
         channel: attempt.channel,
       },
     };
-    const step = attempts.beginStep(attempt.id, 'confirm', req.amount, paymentMethodId, attempt.paymentIntentId ? null : JSON.stringify(intent));
+    const step = attempts.beginStep(attempt.id, 'confirm', req.amount, paymentMethodId, attempt.paymentIntentId ? null : JSON.stringify(intent), fromQueue);
     if (!step) throw new AppError('conflict', 'This payment is already being sent. Please wait.');
+    this.crash('payments:after-step-begun');
 
     try {
       let pi = attempt.paymentIntentId ? await gateway.retrieveIntent(attempt.paymentIntentId) : await this.createAndAttach(attempt, step, intent);
@@ -216,6 +230,7 @@ export class PaymentsService {
         },
         { idempotencyKey: step.idempotencyKey },
       );
+      this.crash('payments:after-confirm');
       const { status, outcome } = outcomeOf(pi, attempt, fallback, save && pi.status !== 'requires_payment_method');
       if (save && (status === 'succeeded' || status === 'processing' || status === 'requires_verification')) await this.makeDefaultForAutopay(attempt.customerId, paymentMethodId);
       attempts.finishStep(step, status, pi.id, outcome);
@@ -232,6 +247,111 @@ export class PaymentsService {
     }
   }
 
+  /** Reads what the charge needs from Stripe: the amount still due, and the method (created or checked). */
+  private async prepare(
+    attempt: Attempt,
+    req: PayRequest,
+    choice: MethodChoice,
+  ): Promise<{ paymentMethodId: string; type: PaymentType; fallback: MethodSummary | null } | PaymentOutcome> {
+    const { gateway } = this.deps;
+    const invoice = await gateway.retrieveInvoice(attempt.invoiceId);
+    if (!invoice) throw new AppError('not_found', 'That invoice was not found.');
+    this.checkAmount(req.amount, invoice.amountRemaining, invoice.currency);
+    const billing = { name: req.nameOnAccount, postalCode: req.postalCode };
+    try {
+      if (choice.kind === 'saved') {
+        const pm = await gateway.retrieveMethod(choice.paymentMethodId);
+        if (!pm || pm.customerId !== attempt.customerId || !pm.summary) throw new AppError('not_found', 'That saved payment method was not found.', 'paymentMethodId');
+        return { paymentMethodId: choice.paymentMethodId, type: pm.summary.type === 'us_bank_account' ? 'us_bank_account' : 'card', fallback: pm.summary };
+      }
+      if (choice.kind === 'new-card') return { paymentMethodId: await gateway.createCardMethod(choice.card, billing), type: 'card', fallback: null };
+      return { paymentMethodId: await gateway.createBankMethod(choice.bankAccount, billing), type: 'us_bank_account', fallback: null };
+    } catch (err) {
+      if (err instanceof GatewayError && (err.kind === 'invalid' || err.kind === 'card')) {
+        if (choice.kind === 'new-bank') return failedOutcome(attempt, 'bank_account_problem', 'The routing or account number is not valid.');
+        const reason = declineReason(err.details.code, err.details.declineCode);
+        return failedOutcome(attempt, reason === 'other' ? 'incorrect_number' : reason);
+      }
+      throw err;
+    }
+  }
+
+  private checkAmount(amount: number, remaining: number, currency: string): void {
+    if (amount <= remaining) return;
+    throw new AppError('invalid_request', remaining === 0 ? 'This invoice is already paid.' : `The amount is more than the ${formatMoney(remaining, currency)} still due.`, 'amount');
+  }
+
+  /**
+   * Stripe cannot be reached: a charge to a saved method the customer chose may wait in the
+   * durable queue (within the offline limits). Checked against what was due when the page opened
+   * and the last synced copy of the customer's methods; checked again against Stripe when sent.
+   */
+  private enqueueCharge(attempt: Attempt, charge: QueuedCharge): PaymentOutcome {
+    const outbox = this.deps.outbox!;
+    this.checkAmount(charge.amount, attempt.invoiceRemaining, attempt.currency);
+    const owns = this.deps.ownsMethodOffline?.(attempt.customerId, charge.paymentMethodId) ?? false;
+    if (!owns) throw new AppError('stripe_unavailable', 'The payment service cannot be reached right now, and this payment cannot wait. Please try again in a moment.');
+    return this.deps.attempts.atomically(() => {
+      const item = outbox.enqueue({
+        kind: 'saved_method_charge',
+        customerId: attempt.customerId,
+        payload: charge,
+        amount: charge.amount,
+        currency: attempt.currency,
+        createdBy: attempt.staffId ?? attempt.channel,
+        stationId: attempt.stationId,
+      });
+      const outcome: PaymentOutcome = {
+        status: 'queued',
+        attemptId: attempt.id,
+        invoiceId: attempt.invoiceId,
+        invoiceNumber: attempt.invoiceNumber,
+        amount: charge.amount,
+        currency: attempt.currency,
+        method: this.deps.methodSummaryOffline?.(attempt.customerId, charge.paymentMethodId) ?? { type: 'card', brand: null, last4: null, bankName: null, expMonth: null, expYear: null },
+        confirmation: item.id,
+        savedForAutopay: false,
+      };
+      this.deps.attempts.setStatus(attempt.id, 'queued', outcome);
+      return outcome;
+    });
+  }
+
+  /** The outbox's sender for queued saved-method charges. */
+  queuedChargeSender(): OutboxHandler {
+    return {
+      send: async (item): Promise<SendResult> => {
+        const charge = item.payload as QueuedCharge;
+        const attempt = this.deps.attempts.get(charge.attemptId);
+        if (!attempt) return { kind: 'review', reason: 'The payment this item belongs to is missing from this station.' };
+        const payer: Payer = { kind: 'customer', customerId: attempt.customerId };
+        try {
+          const outcome = await this.pay(payer, charge, { kind: 'saved', paymentMethodId: charge.paymentMethodId }, true);
+          if (outcome.status === 'failed') {
+            return { kind: 'review', reason: `Declined after the fact: ${outcome.message} Nothing was charged. Please contact the customer.`, result: outcome };
+          }
+          return { kind: 'sent', result: outcome };
+        } catch (err) {
+          if (err instanceof AppError && err.code === 'stripe_unavailable') return { kind: 'retry', error: 'Stripe could not be reached.' };
+          if (err instanceof GatewayError && err.retryable) return { kind: 'retry', error: 'Stripe could not be reached.' };
+          if (err instanceof AppError && err.field === 'amount') {
+            this.deps.attempts.setStatus(attempt.id, 'canceled', null);
+            return { kind: 'review', reason: `The invoice was paid elsewhere or its balance changed meanwhile (${err.message}). Nothing was charged.` };
+          }
+          if (err instanceof AppError && err.field === 'paymentMethodId') {
+            this.deps.attempts.setStatus(attempt.id, 'canceled', null);
+            return { kind: 'review', reason: 'The saved payment method was removed before the connection returned. Nothing was charged. Please contact the customer.' };
+          }
+          throw err;
+        }
+      },
+    };
+  }
+
+  private get crash(): CrashPoint {
+    return this.deps.crashPoint ?? noCrashPoints;
+  }
+
   private async createAndAttach(attempt: Attempt, step: Step, intent: NewIntent): Promise<IntentView> {
     const pi = await this.deps.gateway.createIntent(intent, { idempotencyKey: keyFor(attempt.id, `create:${step.step}`) });
     await this.deps.gateway.attachPaymentToInvoice(attempt.invoiceId, pi.id, { idempotencyKey: keyFor(attempt.id, `attach:${pi.id}`) });
@@ -243,9 +363,10 @@ export class PaymentsService {
    * stored key and parameters (Stripe answers with the same intent), then reads the intent. A
    * payment that went through is recorded and returned, so it is never charged again.
    */
-  private async reconcile(attempt: Attempt): Promise<PaymentOutcome | null> {
+  private async reconcile(attempt: Attempt): Promise<{ settled: PaymentOutcome | null; declined: PaymentOutcome | null }> {
     const { gateway, attempts } = this.deps;
     let settled: PaymentOutcome | null = null;
+    let declined: PaymentOutcome | null = null;
     for (const step of attempts.unfinishedSteps(attempt.id)) {
       let intentId = attempt.paymentIntentId;
       if (!intentId && step.createParams) {
@@ -266,10 +387,11 @@ export class PaymentsService {
       } else {
         attempts.finishStep(step, status, pi.id, outcome);
         if (status !== 'failed') settled = outcome;
+        else declined = outcome;
       }
     }
     if (!settled && attempts.get(attempt.id)?.status === 'unknown') attempts.setStatus(attempt.id, 'open', null);
-    return settled;
+    return { settled, declined };
   }
 
   private async makeDefaultForAutopay(customerId: string, paymentMethodId: string): Promise<void> {
