@@ -14,6 +14,9 @@ import { paymentHandlers } from './ipc/payments';
 import { sessionHandlers } from './ipc/session';
 import { AccountsService } from './services/accounts/accounts-service';
 import { systemClock, type Clock } from './services/clock';
+import type { CrashPoint } from './services/crash-points';
+import { Outbox, type OutboxHandler, type OutboxKind } from './services/outbox/outbox';
+import { ConnectivityMonitor } from './services/sync/connectivity';
 import { InvoicesService } from './services/invoices/invoices-service';
 import { Lockouts } from './services/lockouts';
 import { AttemptsRepo } from './services/payments/attempts-repo';
@@ -38,6 +41,12 @@ export interface KioskOptions {
   log: Logger;
   version: string;
   clock?: Clock;
+  /**
+   * Tests only: use a Stripe stand-in that runs outside this process (so it outlives a killed child).
+   * Honoured with test keys only; a live key always talks to Stripe itself.
+   */
+  stripeEndpoint?: StripeEndpoint;
+  crashPoint?: CrashPoint;
 }
 
 export interface Kiosk {
@@ -48,6 +57,8 @@ export interface Kiosk {
   readonly db: Db;
   /** Training mode: where the offline Stripe sandbox listens (for tests and the admin switches). */
   readonly sandboxUrl: string | null;
+  readonly outbox: Outbox;
+  readonly connectivity: ConnectivityMonitor;
   appInfo(): AppInfo;
   stop(): Promise<void>;
 }
@@ -64,7 +75,9 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
   let sandbox: StripeSandbox | null = null;
   let endpoint: StripeEndpoint | undefined;
   let sandboxUrl: string | null = null;
-  if (trainingMode) {
+  if (opts.stripeEndpoint && secretKey?.startsWith('sk_test_')) {
+    endpoint = opts.stripeEndpoint;
+  } else if (trainingMode) {
     sandbox = new StripeSandbox({ dbPath: join(opts.dataDir, 'training', 'stripe-sandbox.db') });
     const { host, port, url } = await sandbox.start(0);
     sandboxUrl = url;
@@ -72,13 +85,27 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
     opts.log.info('training mode: offline Stripe sandbox started', { port });
   }
 
-  const gateway = new StripeGateway({ secretKey: secretKey ?? TRAINING_KEY, endpoint, clock });
+  // The gateway tells the monitor about every call; the monitor is created first and given the probe after.
+  let probe: () => Promise<void> = async () => {};
+  const connectivity = new ConnectivityMonitor({ probe: () => probe(), clock, log: opts.log });
+  const gateway = new StripeGateway({ secretKey: secretKey ?? TRAINING_KEY, endpoint, clock, onReachability: (ok) => connectivity.report(ok) });
+  probe = () => gateway.ping();
   const sessions = new SessionRegistry(clock);
   const events = new EventHub();
   const lockouts = new Lockouts(db, clock);
   const accounts = new AccountsService(db, clock, lockouts);
   const guests = new GuestAccess(gateway, lockouts);
   const invoices = new InvoicesService(gateway, clock);
+  const knownMethods = new Map<string, string>();
+  const senders: Partial<Record<OutboxKind, OutboxHandler>> = {};
+  const outbox = new Outbox({
+    db,
+    clock,
+    handlers: senders,
+    limits: () => ({ maxPerPayment: opts.settings.get().offlineMaxPayment, maxTotalWaiting: opts.settings.get().offlineMaxTotal }),
+    log: opts.log,
+    ...(opts.crashPoint ? { crashPoint: opts.crashPoint } : {}),
+  });
   const payments = new PaymentsService({
     gateway,
     attempts: new AttemptsRepo(db, clock),
@@ -87,15 +114,34 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
     trainingMode,
     stationId: () => opts.settings.get().stationId,
     publishableKey: () => opts.settings.get().stripePublishableKey ?? null,
+    outbox,
+    // Until the local copy lands, a queued charge is allowed only to a method checked online this session.
+    ownsMethodOffline: (customerId, pmId) => knownMethods.get(pmId) === customerId,
+    ...(opts.crashPoint ? { crashPoint: opts.crashPoint } : {}),
   });
-  const methods = new MethodsService(gateway);
+  senders.saved_method_charge = payments.queuedChargeSender();
+  const methods = new MethodsService(gateway, (customerId, ids) => ids.forEach((id) => knownMethods.set(id, customerId)));
   const history = new HistoryService(gateway, clock);
 
   const demo = trainingMode ? loadDemoData(join(opts.resourcesDir, 'training', 'demo-data.json')) : null;
   const seeder = new DemoSeeder({ db, gateway, accounts, clock, log: opts.log });
   if (demo) await seeder.seed(demo);
-  // Anything sent but never recorded before the last stop (a crash, a lost answer) is settled now.
+  // Anything sent but never recorded before the last stop (a crash, a lost answer) is settled now,
+  // then the queue picks up where it was.
+  outbox.recover();
   await payments.reconcileAll().catch((err: unknown) => opts.log.warn('reconciling payments failed; will retry on the next payment', { error: String(err) }));
+  const drain = () => {
+    outbox.drain().catch((err: unknown) => opts.log.error('outbox pass failed', { error: String(err) }));
+  };
+  const connectivityView = () => ({ state: connectivity.state, since: connectivity.since, waiting: outbox.counts().queued + outbox.counts().sending });
+  connectivity.onChange((state) => {
+    events.broadcast('connectivityChanged', connectivityView());
+    if (state === 'online') drain();
+  });
+  connectivity.start();
+  const drainTimer = setInterval(drain, 15_000);
+  drainTimer.unref();
+  drain();
 
   const appInfo = (): AppInfo => {
     const s = opts.settings.get();
@@ -112,7 +158,7 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
 
   const dispatcher = new Dispatcher(
     {
-      ...appHandlers(appInfo),
+      ...appHandlers(appInfo, connectivityView),
       ...sessionHandlers({ accounts, guests, sessions, gateway, events }),
       ...invoiceHandlers(invoices),
       ...paymentHandlers({ payments, methods, history, gateway }),
@@ -128,8 +174,13 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
     trainingMode,
     db,
     sandboxUrl,
+    outbox,
+    connectivity,
     appInfo,
     async stop() {
+      clearInterval(drainTimer);
+      connectivity.stop();
+      await outbox.drain().catch(() => undefined);
       await sandbox?.stop();
       db.close();
     },

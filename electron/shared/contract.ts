@@ -123,6 +123,15 @@ export const appInfoSchema = z.object({
 });
 export type AppInfo = z.infer<typeof appInfoSchema>;
 
+export const connectivitySchema = z.object({
+  state: z.enum(['online', 'offline']),
+  /** Unix milliseconds of the last change. */
+  since: z.number().int(),
+  /** Items waiting in the durable queue (payments, receipts, updates). */
+  waiting: z.number().int().min(0),
+});
+export type Connectivity = z.infer<typeof connectivitySchema>;
+
 export const sessionSchema = z.object({
   role: roleSchema,
   /** The signed-in customer (null for public and guest sessions: a guest sees no account details). */
@@ -334,6 +343,7 @@ const PAYER = ['customer', 'guest'] as const;
 export const contract = {
   appInfo: entry('app:info', EVERYONE, empty, appInfoSchema),
   currentSession: entry('session:current', EVERYONE, empty, sessionSchema),
+  connectivity: entry('app:connectivity', EVERYONE, empty, connectivitySchema),
   signIn: entry(
     'session:signIn',
     ['public', 'customer', 'guest'],
@@ -416,6 +426,7 @@ export type ResponseOf<K extends EntryName> = z.infer<Contract[K]['response']>;
 /** Main → renderer pushes. Subscribed to with `portal.on<Name>(callback)`, which returns an unsubscribe. */
 export const events = {
   sessionEnded: { channel: 'event:sessionEnded', payload: z.object({ reason: z.enum(['signed_out', 'idle', 'expired']) }) },
+  connectivityChanged: { channel: 'event:connectivity', payload: connectivitySchema },
 } as const;
 export type Events = typeof events;
 export type EventName = keyof Events;

@@ -17,7 +17,7 @@ function store() {
 describe('settings', () => {
   it('gives defaults on a new machine: training mode (no key), not kiosk, 90 s idle', () => {
     const s = new SettingsService(store().backend, {});
-    expect(s.get()).toEqual({ kiosk: false, stationId: 'station-1', idleTimeoutSeconds: 90, businessName: 'City Utilities Billing' });
+    expect(s.get()).toEqual({ kiosk: false, stationId: 'station-1', idleTimeoutSeconds: 90, businessName: 'City Utilities Billing', offlineMaxPayment: 50_000, offlineMaxTotal: 200_000 });
     expect(s.stripeSecretKey()).toBeUndefined();
   });
 

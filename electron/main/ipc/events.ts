@@ -17,4 +17,11 @@ export class EventHub {
     const def = events[name];
     this.sinks.get(callerId)?.(def.channel, def.payload.parse(payload));
   }
+
+  /** To every connected window / tab. */
+  broadcast<K extends EventName>(name: K, payload: EventPayload<K>): void {
+    const def = events[name];
+    const parsed = def.payload.parse(payload);
+    for (const sink of this.sinks.values()) sink(def.channel, parsed);
+  }
 }

@@ -1,4 +1,5 @@
 /** Charges (made by PaymentIntents), mandates, and their read-only routes. */
+import { createHash } from 'node:crypto';
 import type { Ctx } from './context.js';
 import { createdFilter, paginate } from './lists.js';
 import type { Store } from './store.js';
@@ -9,6 +10,8 @@ export interface ChargeOutcome {
   captured: boolean;
   failure?: { code: string; message: string; decline_code?: string };
   mandate?: string | null;
+  /** Card-present charges: the reader (and its location) that read the card. */
+  cardPresent?: { reader: string; location: string | null };
 }
 
 export function createCharge(store: Store, pi: Obj, pm: Obj, o: ChargeOutcome): Obj {
@@ -53,7 +56,7 @@ export function createCharge(store: Store, pi: Obj, pm: Obj, o: ChargeOutcome): 
     paid: o.status === 'succeeded',
     payment_intent: pi.id,
     payment_method: pm.id,
-    payment_method_details: methodDetails(pm, amount, o.mandate ?? null),
+    payment_method_details: methodDetails(pm, amount, o.mandate ?? null, o, id),
     receipt_email: pi.receipt_email,
     receipt_number: null,
     receipt_url: `https://pay.stripe.com/receipts/sandbox/${id}`,
@@ -72,7 +75,8 @@ export function createCharge(store: Store, pi: Obj, pm: Obj, o: ChargeOutcome): 
   return store.insert(charge);
 }
 
-function methodDetails(pm: Obj, amount: number, mandate: string | null): Obj {
+function methodDetails(pm: Obj, amount: number, mandate: string | null, o?: ChargeOutcome, chargeId = ''): Obj {
+  if (pm.type === 'card_present') return cardPresentDetails(pm, amount, o, chargeId);
   if (pm.type === 'card') {
     const c = pm.card as Obj;
     return {
@@ -119,6 +123,54 @@ function methodDetails(pm: Obj, amount: number, mandate: string | null): Obj {
     },
   };
 }
+
+/** `payment_method_details.card_present`, with the EMV receipt fields a card-present receipt must print. */
+function cardPresentDetails(pm: Obj, amount: number, o: ChargeOutcome | undefined, chargeId: string): Obj {
+  const c = pm.card_present as Obj;
+  const ok = o?.status !== 'failed';
+  const seed = createHash('sha256').update(`sandbox:emv:${chargeId}`).digest('hex').toUpperCase();
+  const details: Obj = {
+    amount_authorized: ok ? amount : null,
+    brand: c.brand,
+    brand_product: null,
+    cardholder_name: null,
+    country: c.country,
+    emv_auth_data: ok ? seed.slice(0, 32) : null,
+    exp_month: c.exp_month,
+    exp_year: c.exp_year,
+    fingerprint: c.fingerprint,
+    funding: c.funding,
+    generated_card: null,
+    incremental_authorization_supported: false,
+    last4: c.last4,
+    network: c.brand,
+    network_transaction_id: ok ? seed.slice(32, 47) : null,
+    offline: null,
+    overcapture_supported: false,
+    preferred_locales: ['en'],
+    read_method: c.read_method ?? 'contactless_emv',
+    receipt: {
+      account_type: 'credit',
+      application_cryptogram: seed.slice(0, 16),
+      application_preferred_name: APPLICATION_NAMES[c.brand as string] ?? 'Stripe Credit',
+      authorization_code: ok ? String(100000 + (amount % 900000)) : null,
+      authorization_response_code: ok ? '3030' : '3035',
+      cardholder_verification_method: 'approval',
+      dedicated_file_name: AIDS[c.brand as string] ?? 'A0000000031010',
+      terminal_verification_results: '0000008000',
+      transaction_status_information: '0000',
+    },
+  };
+  if (o?.cardPresent) {
+    details.reader = o.cardPresent.reader;
+    if (o.cardPresent.location) details.location = o.cardPresent.location;
+  }
+  return { card_present: details, type: 'card_present' };
+}
+
+/** EMV application ids (the receipt's AID / dedicated file name) and names, per brand (Stripe's test cards are all credit). */
+const AIDS: Record<string, string> = { visa: 'A0000000031010', mastercard: 'A0000000041010', amex: 'A00000002501' };
+const APPLICATION_NAMES: Record<string, string> = { visa: 'Stripe Credit', mastercard: 'Stripe Credit', amex: 'Stripe Credit' };
 
 export interface Acceptance { type: string; accepted_at?: number; online?: { ip_address: string | null; user_agent: string | null } }
 

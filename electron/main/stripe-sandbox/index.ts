@@ -16,6 +16,11 @@ import { registerPaymentIntents } from './payment-intents.js';
 import { registerPaymentMethods } from './payment-methods.js';
 import { SandboxHttp, type OutageMode } from './server.js';
 import { registerSetupIntents } from './setup-intents.js';
+import { registerPaymentRecords } from './payment-records.js';
+import { registerRefunds } from './refunds.js';
+import { registerTerminalActions } from './terminal-actions.js';
+import { registerTerminalLocations } from './terminal-locations.js';
+import { registerTerminalReaders } from './terminal-readers.js';
 import { Store } from './store.js';
 
 export { ALL_TEST_PM_IDS } from './test-cards.js';
@@ -48,6 +53,7 @@ export class StripeSandbox {
     for (const register of [
       registerCustomers, registerPaymentMethods, registerPaymentIntents, registerSetupIntents, registerCharges,
       registerInvoiceItems, registerInvoices, registerInvoicePayments, registerEvents,
+      registerRefunds, registerPaymentRecords, registerTerminalLocations, registerTerminalReaders, registerTerminalActions,
     ]) register(ctx);
     ctx.onSchedule = () => this.arm();
     const http = new SandboxHttp(ctx, { settleAll: () => this.settleDue(Number.MAX_SAFE_INTEGER) });

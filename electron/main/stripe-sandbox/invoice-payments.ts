@@ -150,8 +150,13 @@ export function registerInvoicePayments(ctx: Ctx): void {
 
   ctx.route('POST', '/v1/invoices/:id/attach_payment', ({ params: p, path }) => {
     const inv = store.must('invoice', path.id!);
+    const recordId = p.str('payment_record', { max: 255 });
+    if (recordId) {
+      if (p.has('payment_intent')) throw invalid('You may only specify one of these parameters: payment_intent, payment_record.', 'payment_record');
+      p.done();
+      return attachPaymentRecord(ctx, inv, recordId);
+    }
     const piId = p.reqStr('payment_intent', { max: 255 });
-    p.ignore('payment_record');
     p.done();
     const pi = store.must('payment_intent', piId, 'payment_intent');
     if (inv.status !== 'open' && inv.status !== 'draft') {
@@ -172,14 +177,71 @@ export function registerInvoicePayments(ctx: Ctx): void {
     const invoice = p.str('invoice', { max: 255 });
     const payment = p.obj('payment');
     const piId = payment?.str('payment_intent', { max: 255 });
-    payment?.ignore('type', 'payment_record');
+    const recordId = payment?.str('payment_record', { max: 255 });
+    payment?.ignore('type');
     const status = p.str('status', { oneOf: ['canceled', 'open', 'paid'] });
     let items = store.all('invoice_payment');
     if (invoice) items = items.filter((x) => x.invoice === invoice);
     if (piId) items = items.filter((x) => (x.payment as Obj).payment_intent === piId);
+    if (recordId) items = items.filter((x) => (x.payment as Obj).payment_record === recordId);
     if (status) items = items.filter((x) => x.status === status);
     return paginate(p, items, url);
   });
 
   ctx.route('GET', '/v1/invoice_payments/:id', ({ path }) => store.must('invoice_payment', path.id!));
+}
+
+interface RecordLink { invoice?: string; outcome?: string }
+
+/**
+ * Credits an invoice with a payment taken outside Stripe (cash, check) and reported as a
+ * guaranteed payment record: the invoice_payment is paid at once, amount_paid/remaining move, and
+ * the invoice is paid when nothing remains.
+ */
+function attachPaymentRecord(ctx: Ctx, inv: Obj, recordId: string): Obj {
+  const { store } = ctx;
+  const record = store.must('payment_record', recordId, 'payment_record');
+  if (inv.status !== 'open' && inv.status !== 'draft') {
+    throw invalid(`You cannot attach a payment to an invoice with status ${String(inv.status)}.`, undefined, 'invoice_not_editable');
+  }
+  const link = store.meta<RecordLink>(recordId);
+  if (link.invoice) throw invalid('This payment record is already attached to an invoice.', 'payment_record');
+  if (link.outcome !== 'guaranteed') {
+    throw invalid('Only a payment record whose outcome is guaranteed can pay an invoice.', 'payment_record');
+  }
+  const amount = record.amount_guaranteed as Obj;
+  if (amount.currency !== inv.currency) {
+    throw invalid(`The payment record's currency (${String(amount.currency)}) does not match the invoice's (${String(inv.currency)}).`, 'payment_record');
+  }
+  const value = amount.value as number;
+  const now = store.now();
+  const before = structuredClone(inv);
+  const ip: Obj = {
+    id: store.newId('inpay'),
+    object: 'invoice_payment',
+    amount_paid: value,
+    amount_requested: value,
+    created: now,
+    currency: inv.currency,
+    invoice: inv.id,
+    is_default: paymentsOf(store, inv.id as string).length === 0,
+    livemode: false,
+    payment: { payment_record: recordId, type: 'payment_record' },
+    status: 'paid',
+    status_transitions: { canceled_at: null, paid_at: now },
+  };
+  store.insert(ip);
+  store.setMeta(recordId, { invoice: inv.id as string });
+  store.emit('invoice_payment.paid', ip);
+  inv.amount_paid = (inv.amount_paid as number) + value;
+  inv.attempted = true;
+  recalc(inv);
+  refreshPayments(store, inv);
+  store.save(inv);
+  store.emit('invoice.updated', inv, previousAttributes(before, inv));
+  if (inv.status === 'open' && inv.amount_remaining === 0) {
+    markPaid(store, inv);
+    store.emit('invoice.payment_succeeded', inv);
+  }
+  return store.must('invoice', inv.id as string);
 }

@@ -7,7 +7,7 @@ import { createdFilter, paginate, search } from './lists.js';
 import { readAllowedTypes, resolvePaymentMethod } from './payment-methods.js';
 import { invalid, mergeMetadata, type Obj, type Params } from './wire.js';
 
-const PM_TYPES = ['card', 'us_bank_account'] as const;
+const PM_TYPES = ['card', 'us_bank_account', 'card_present'] as const;
 const EDITABLE = ['requires_payment_method', 'requires_confirmation', 'requires_action'];
 
 export function basePaymentIntent(id: string, created: number): Obj {

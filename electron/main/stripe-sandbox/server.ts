@@ -6,6 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Reply, type Ctx, type Handler } from './context.js';
 import { expand } from './lists.js';
+import { readerAdmin } from './terminal-readers.js';
 import { API_VERSION, fromJson, invalid, parseForm, Params, StripeError, type ErrorBody, type Obj, type Raw, type RawObj } from './wire.js';
 
 export type OutageMode = 'off' | 'refuse' | 'hang' | 'rate_limit' | 'server_error';
@@ -85,6 +86,11 @@ export class SandboxHttp {
       this.mode = mode as OutageMode;
       if (this.mode !== 'hang') this.releaseHung();
       send(res, 200, { outage: this.mode }, {});
+    } else if (/^POST \/__sandbox\/readers\/[^/]+\/(status|customer_cancel)$/.test(key)) {
+      // Simulated Terminal readers: take one offline/online, or press Cancel on it (terminal-readers.ts).
+      const [, , , id, op] = url.pathname.split('/');
+      const out = readerAdmin(this.ctx, decodeURIComponent(id!), op!, p);
+      send(res, out.status, out.body, {});
     } else {
       send(res, 404, { error: { type: 'invalid_request_error', message: `Unrecognized sandbox admin URL (${key}).` } }, {});
     }

@@ -1,7 +1,7 @@
 import Stripe from 'stripe';
 import type { Address, Customer, Invoice, InvoiceDetail, MethodSummary, SavedMethod } from '../../shared/contract';
 import type { Clock } from '../services/clock';
-import { toGatewayError } from './errors';
+import { toGatewayError, type GatewayError } from './errors';
 import { toCustomer, toInvoice, toInvoiceDetail } from './mappers';
 import {
   toIntentView,
@@ -32,6 +32,8 @@ export interface GatewayOptions {
   /** The SDK's own retries (connection errors, 409, 5xx), each with the same idempotency key. */
   maxNetworkRetries?: number;
   timeoutMs?: number;
+  /** Told after every call whether Stripe answered (true) or could not be reached (false). */
+  onReachability?: (reachable: boolean) => void;
 }
 
 /** Per-call options. A key that must survive a crash is created and stored by the caller first. */
@@ -64,8 +66,11 @@ export class StripeGateway {
   private readonly stripe: Stripe;
   private readonly clock: Clock;
 
+  private readonly reachability: (reachable: boolean) => void;
+
   constructor(opts: GatewayOptions) {
     this.clock = opts.clock;
+    this.reachability = opts.onReachability ?? (() => {});
     this.stripe = new Stripe(opts.secretKey, {
       maxNetworkRetries: opts.maxNetworkRetries ?? 2,
       timeout: opts.timeoutMs ?? 20_000,
@@ -73,6 +78,13 @@ export class StripeGateway {
       telemetry: false,
       ...(opts.endpoint ?? {}),
     });
+    // Any HTTP answer at all (even an error) means Stripe is reachable.
+    this.stripe.on('response', () => this.reachability(true));
+  }
+
+  /** A light call, for the connectivity check. */
+  async ping(): Promise<void> {
+    await this.call(() => this.stripe.customers.list({ limit: 1 }));
   }
 
   async retrieveCustomer(id: string): Promise<Customer | null> {
@@ -80,7 +92,7 @@ export class StripeGateway {
       const c = await this.stripe.customers.retrieve(id);
       return c.deleted ? null : toCustomer(c);
     } catch (err) {
-      const e = toGatewayError(err);
+      const e = this.error(err);
       if (e.kind === 'not_found') return null;
       throw e;
     }
@@ -126,7 +138,7 @@ export class StripeGateway {
       for await (const line of this.stripe.invoices.listLineItems(id, { limit: 100 })) lines.push(line);
       return toInvoiceDetail(inv, lines, this.clock.now());
     } catch (err) {
-      const e = toGatewayError(err);
+      const e = this.error(err);
       if (e.kind === 'not_found') return null;
       throw e;
     }
@@ -201,7 +213,7 @@ export class StripeGateway {
     try {
       return toInvoice(await this.stripe.invoices.retrieve(id), this.clock.now());
     } catch (err) {
-      const e = toGatewayError(err);
+      const e = this.error(err);
       if (e.kind === 'not_found') return null;
       throw e;
     }
@@ -219,7 +231,7 @@ export class StripeGateway {
     try {
       return { ...((await this.stripe.invoices.retrieve(id)).metadata ?? {}) };
     } catch (err) {
-      const e = toGatewayError(err);
+      const e = this.error(err);
       if (e.kind === 'not_found') return null;
       throw e;
     }
@@ -279,7 +291,7 @@ export class StripeGateway {
       );
       return toIntentView(pi);
     } catch (err) {
-      const e = toGatewayError(err);
+      const e = this.error(err);
       if (e.kind === 'card' && e.details.paymentIntentId) return this.retrieveIntent(e.details.paymentIntentId);
       throw e;
     }
@@ -335,7 +347,7 @@ export class StripeGateway {
       const pm = await this.stripe.paymentMethods.retrieve(id);
       return { customerId: typeof pm.customer === 'string' ? pm.customer : (pm.customer?.id ?? null), summary: toMethodSummary(pm) };
     } catch (err) {
-      const e = toGatewayError(err);
+      const e = this.error(err);
       if (e.kind === 'not_found') return null;
       throw e;
     }
@@ -388,8 +400,14 @@ export class StripeGateway {
     try {
       return await fn();
     } catch (err) {
-      throw toGatewayError(err);
+      throw this.error(err);
     }
+  }
+
+  private error(err: unknown): GatewayError {
+    const e = toGatewayError(err);
+    if (e.kind === 'unavailable' && e.details.statusCode === undefined) this.reachability(false);
+    return e;
   }
 }
 

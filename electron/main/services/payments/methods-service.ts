@@ -5,11 +5,16 @@ import type { Payer } from './payer';
 
 /** Saved payment methods and autopay. A guest sees none: charging a saved method needs a signed-in owner. */
 export class MethodsService {
-  constructor(private readonly gateway: StripeGateway) {}
+  constructor(
+    private readonly gateway: StripeGateway,
+    /** Told which methods a customer was shown, for the offline ownership check of a queued charge. */
+    private readonly seen: (customerId: string, paymentMethodIds: string[]) => void = () => {},
+  ) {}
 
   async list(payer: Payer): Promise<SavedMethods> {
     if (payer.kind !== 'customer') return { methods: [], autopay: { enabled: false, defaultMethodId: null } };
     const { methods, defaultMethodId, autopay } = await this.gateway.listSavedMethods(payer.customerId);
+    this.seen(payer.customerId, methods.map((m) => m.id));
     return { methods, autopay: { enabled: autopay && defaultMethodId !== null, defaultMethodId } };
   }
 

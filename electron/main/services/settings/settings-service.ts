@@ -19,6 +19,9 @@ export const settingsSchema = z.object({
     .default('station-1'),
   idleTimeoutSeconds: z.number().int().min(15).max(3600).default(90),
   businessName: z.string().min(1).max(120).default('City Utilities Billing'),
+  /** Offline limits for payments that may wait in the queue (cents). */
+  offlineMaxPayment: z.number().int().min(0).max(10_000_000).default(50_000),
+  offlineMaxTotal: z.number().int().min(0).max(100_000_000).default(200_000),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 

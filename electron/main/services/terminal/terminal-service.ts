@@ -1,0 +1,360 @@
+/**
+ * Card-present payments on a Stripe Terminal reader, driven from the main process (server-driven
+ * integration): create a manual-capture card_present PaymentIntent, hand it to the reader, follow
+ * the reader's action until the card is approved or fails, capture, and credit the invoice.
+ *
+ * Never charges twice: every write carries an idempotency key derived from the caller's stored
+ * `idempotencyKeyBase`, and a retry looks at the existing intent and reader first.
+ */
+import type { Clock } from '../clock';
+import { AppError } from '../errors';
+import { GatewayError } from '../../stripe/errors';
+import type { CallOptions, ReaderActionView, ReaderView, TerminalGateway, TerminalIntentView } from '../../stripe/terminal-gateway';
+import { plainMessage } from './messages';
+
+export type { ReaderActionView, ReaderView } from '../../stripe/terminal-gateway';
+
+/** What the service needs from the gateway (a TerminalGateway satisfies it). */
+export type TerminalGatewayPort = Pick<
+  TerminalGateway,
+  | 'listLocations' | 'createLocation' | 'registerReader' | 'listReaders' | 'retrieveReader' | 'createConnectionToken'
+  | 'createTerminalIntent' | 'retrieveIntent' | 'processPaymentIntent' | 'cancelAction' | 'presentPaymentMethod'
+  | 'captureIntent' | 'attachIntentToInvoice'
+>;
+
+export interface TerminalServiceOptions {
+  gateway: TerminalGatewayPort;
+  clock: Clock;
+  /** Waits between polls of the reader (default: a real timer). */
+  sleep?: (ms: number) => Promise<void>;
+  /** How often the reader is polled while it waits for a card (default 500 ms). */
+  pollIntervalMs?: number;
+  /** How long to wait for a card before canceling the reader action (default 120 s). */
+  timeoutMs?: number;
+  /** presentTestCard works only in training mode (the sandbox's simulated readers). */
+  trainingMode?: boolean | (() => boolean);
+}
+
+export interface TerminalPaymentInput {
+  amount: number;
+  currency: string;
+  customerId: string | null;
+  invoiceId: string | null;
+  readerId: string;
+  stationId: string;
+  staffId: string | null;
+  metadata?: Record<string, string>;
+  description?: string;
+  /** Stored by the caller before the first attempt; `:create`, `:process`, `:capture`, `:attach` are derived from it. */
+  idempotencyKeyBase: string;
+}
+
+export interface TerminalReceipt {
+  applicationPreferredName: string | null;
+  dedicatedFileName: string | null;
+  authorizationCode: string | null;
+  authorizationResponseCode: string | null;
+  accountType: string | null;
+  applicationCryptogram: string | null;
+  terminalVerificationResults: string | null;
+  transactionStatusInformation: string | null;
+  readMethod: string | null;
+}
+
+export type TerminalPaymentResult =
+  | {
+      status: 'succeeded';
+      paymentIntentId: string;
+      amount: number;
+      currency: string;
+      brand: string | null;
+      last4: string | null;
+      receipt: TerminalReceipt;
+      /** false when the payment succeeded but crediting the invoice failed (retry with the same key base). */
+      invoiceAttached: boolean;
+    }
+  | { status: 'failed'; paymentIntentId: string; code: string; message: string };
+
+export interface TerminalUpdate {
+  stage: 'waiting_for_card' | 'capturing' | 'canceling';
+  paymentIntentId: string;
+  readerId: string;
+}
+
+export type TestCard = 'visa' | 'mastercard' | 'amex' | 'declined' | 'insufficient_funds' | 'lost_card' | 'stolen_card' | 'expired' | 'processing_error';
+
+const TEST_CARDS: Record<TestCard, string> = {
+  visa: '4242424242424242',
+  mastercard: '5555555555554444',
+  amex: '378282246310005',
+  declined: '4000000000000002',
+  insufficient_funds: '4000000000009995',
+  lost_card: '4000000000009987',
+  stolen_card: '4000000000009979',
+  expired: '4000000000000069',
+  processing_error: '4000000000000119',
+};
+
+export const TRAINING_READER_LABEL = 'Training reader';
+export const TRAINING_LOCATION_NAME = 'Front desk';
+
+type Failed = Extract<TerminalPaymentResult, { status: 'failed' }>;
+
+export class TerminalService {
+  private readonly gateway: TerminalGatewayPort;
+  private readonly clock: Clock;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly pollMs: number;
+  private readonly timeoutMs: number;
+  private readonly training: () => boolean;
+
+  constructor(opts: TerminalServiceOptions) {
+    this.gateway = opts.gateway;
+    this.clock = opts.clock;
+    this.sleep = opts.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.pollMs = opts.pollIntervalMs ?? 500;
+    this.timeoutMs = opts.timeoutMs ?? 120_000;
+    const t = opts.trainingMode ?? false;
+    this.training = typeof t === 'function' ? t : () => t;
+  }
+
+  // ---- readers ------------------------------------------------------------------------------------
+
+  async registerReader(registrationCode: string, label: string, locationId: string): Promise<ReaderView> {
+    try {
+      return await this.gateway.registerReader({ registrationCode, label, locationId });
+    } catch (err) {
+      if (err instanceof GatewayError && err.details.param === 'registration_code') {
+        throw new AppError('invalid_request', 'That registration code was not recognized. Check the code shown on the reader.', 'registrationCode');
+      }
+      if (err instanceof GatewayError && err.details.param === 'location') {
+        throw new AppError('invalid_request', 'That location was not found.', 'locationId');
+      }
+      throw mapError(err);
+    }
+  }
+
+  async listReaders(): Promise<ReaderView[]> {
+    return guard(() => this.gateway.listReaders());
+  }
+
+  /** The simulated WisePOS E used in training mode, at a "Front desk" location; made once, found by label after. */
+  async ensureTrainingReader(): Promise<ReaderView> {
+    const readers = await this.listReaders();
+    const existing = readers.find((r) => r.label === TRAINING_READER_LABEL && r.simulated);
+    if (existing) return existing;
+    const locations = await guard(() => this.gateway.listLocations());
+    const location = locations.find((l) => l.displayName === TRAINING_LOCATION_NAME) ??
+      (await guard(() => this.gateway.createLocation({ displayName: TRAINING_LOCATION_NAME, country: 'US' }, { idempotencyKey: 'training:terminal-location:front-desk' })));
+    return guard(() =>
+      this.gateway.registerReader(
+        { registrationCode: 'simulated-wpe', label: TRAINING_READER_LABEL, locationId: location.id },
+        { idempotencyKey: `training:terminal-reader:${location.id}` },
+      ),
+    );
+  }
+
+  /** For the Terminal JS SDK adapter: a short-lived secret, optionally scoped to a location. */
+  async createConnectionToken(locationId?: string): Promise<{ secret: string; locationId: string | null }> {
+    return guard(() => this.gateway.createConnectionToken(locationId));
+  }
+
+  /** Stops whatever the reader is doing; the intent stays payable. Nothing running is not an error. */
+  async cancel(readerId: string): Promise<ReaderView> {
+    try {
+      return await this.gateway.cancelAction(readerId);
+    } catch (err) {
+      if (err instanceof GatewayError && err.kind === 'invalid' && err.details.code !== 'terminal_reader_offline') {
+        const r = await guard(() => this.gateway.retrieveReader(readerId));
+        if (r) return r;
+      }
+      throw mapError(err);
+    }
+  }
+
+  /** Training mode only: taps a Stripe test card on the simulated reader. */
+  async presentTestCard(readerId: string, card: TestCard = 'visa'): Promise<ReaderView> {
+    if (!this.training()) throw new AppError('forbidden', 'Test cards can be used in training mode only.');
+    const number = TEST_CARDS[card];
+    if (!number) throw new AppError('invalid_request', 'Unknown test card.', 'card');
+    return guard(() => this.gateway.presentPaymentMethod(readerId, { number }));
+  }
+
+  // ---- payments -----------------------------------------------------------------------------------
+
+  async processPayment(input: TerminalPaymentInput, onUpdate?: (u: TerminalUpdate) => void): Promise<TerminalPaymentResult> {
+    if (!Number.isSafeInteger(input.amount) || input.amount <= 0) throw new AppError('invalid_request', 'The amount must be a positive whole number of cents.', 'amount');
+    if (!input.idempotencyKeyBase) throw new AppError('invalid_request', 'A payment needs an idempotency key.', 'idempotencyKeyBase');
+    const key = (step: string): CallOptions => ({ idempotencyKey: `${input.idempotencyKeyBase}:${step}` });
+    const metadata: Record<string, string> = {
+      ...(input.metadata ?? {}),
+      station_id: input.stationId,
+      ...(input.staffId ? { staff_id: input.staffId } : {}),
+      ...(input.invoiceId ? { invoice_id: input.invoiceId } : {}),
+    };
+    const created = await guard(() =>
+      this.gateway.createTerminalIntent(
+        { amount: input.amount, currency: input.currency, customerId: input.customerId, metadata, ...(input.description ? { description: input.description } : {}) },
+        key('create'),
+      ),
+    );
+    // A replayed create shows the intent as it was first made; what counts is its state now.
+    let pi: TerminalIntentView | Failed = await guard(() => this.gateway.retrieveIntent(created.id));
+    if (pi.status === 'requires_payment_method') {
+      const earlier = await this.start(input.readerId, pi, key);
+      pi = earlier ?? (await this.follow(input.readerId, pi.id, onUpdate));
+    }
+    if ('code' in pi) return pi;
+    return this.finish(input, pi, key, onUpdate);
+  }
+
+  /** Hands the intent to the reader, unless this attempt already did; returns an earlier attempt's failure. */
+  private async start(readerId: string, pi: TerminalIntentView, key: (s: string) => CallOptions): Promise<Failed | null> {
+    const reader = await this.reader(readerId);
+    if (reader.status === 'offline') throw offline();
+    const running = reader.action?.status === 'in_progress' ? reader.action : null;
+    if (running) {
+      if (running.paymentIntentId === pi.id) return null; // still going from an earlier call: follow it
+      throw busy();
+    }
+    const { replayed } = await guard(() => this.gateway.processPaymentIntent(readerId, pi.id, key('process')));
+    if (!replayed) return null;
+    // This attempt started the reader before (a retry after an error): its outcome stands.
+    const now = await this.reader(readerId);
+    if (now.action?.paymentIntentId === pi.id) {
+      return now.action.status === 'failed' ? failedFromAction(pi.id, now.action) : null;
+    }
+    if (pi.lastError) return failed(pi.id, pi.lastError.declineCode ?? pi.lastError.code ?? 'card_declined');
+    // The earlier run left no trace on the reader: start it again (the intent itself guards against a second charge).
+    await guard(() => this.gateway.processPaymentIntent(readerId, pi.id, key(`process:${this.clock.now()}`)));
+    return null;
+  }
+
+  /** Polls the reader until its action for this intent ends, or cancels it after the timeout. */
+  private async follow(readerId: string, piId: string, onUpdate?: (u: TerminalUpdate) => void): Promise<TerminalIntentView | Failed> {
+    const startedAt = this.clock.now();
+    onUpdate?.({ stage: 'waiting_for_card', paymentIntentId: piId, readerId });
+    for (;;) {
+      let reader: ReaderView | null | undefined;
+      try {
+        reader = await this.gateway.retrieveReader(readerId);
+      } catch (err) {
+        if (!(err instanceof GatewayError && err.retryable)) throw mapError(err);
+        reader = undefined; // a blip while polling: keep waiting until the timeout
+      }
+      if (reader !== undefined) {
+        const action = reader?.action?.paymentIntentId === piId ? reader.action : null;
+        if (action?.status === 'succeeded') return guard(() => this.gateway.retrieveIntent(piId));
+        if (action?.status === 'failed') return failedFromAction(piId, action);
+        if (!action) {
+          // The reader moved on or was reset: the intent says what happened.
+          const pi = await guard(() => this.gateway.retrieveIntent(piId));
+          if (pi.status === 'requires_capture' || pi.status === 'succeeded') return pi;
+          return failed(piId, pi.lastError?.declineCode ?? pi.lastError?.code ?? 'canceled');
+        }
+      }
+      if (this.clock.now() - startedAt >= this.timeoutMs) {
+        onUpdate?.({ stage: 'canceling', paymentIntentId: piId, readerId });
+        try {
+          await this.gateway.cancelAction(readerId);
+        } catch {
+          // Nothing to cancel, or the reader is unreachable: the intent below decides.
+        }
+        const pi = await guard(() => this.gateway.retrieveIntent(piId));
+        if (pi.status === 'requires_capture' || pi.status === 'succeeded') return pi; // approved as time ran out
+        return failed(piId, 'timeout');
+      }
+      await this.sleep(this.pollMs);
+    }
+  }
+
+  private async finish(
+    input: TerminalPaymentInput, intent: TerminalIntentView, key: (s: string) => CallOptions, onUpdate?: (u: TerminalUpdate) => void,
+  ): Promise<TerminalPaymentResult> {
+    let pi = intent;
+    if (pi.status === 'requires_capture') {
+      onUpdate?.({ stage: 'capturing', paymentIntentId: pi.id, readerId: input.readerId });
+      pi = await guard(() => this.gateway.captureIntent(pi.id, key('capture')));
+    }
+    if (pi.status !== 'succeeded') {
+      return failed(pi.id, pi.status === 'canceled' ? 'canceled' : (pi.lastError?.declineCode ?? pi.lastError?.code ?? 'card_declined'));
+    }
+    let invoiceAttached = input.invoiceId === null;
+    if (input.invoiceId) {
+      try {
+        await this.gateway.attachIntentToInvoice(input.invoiceId, pi.id, key('attach'));
+        invoiceAttached = true;
+      } catch {
+        invoiceAttached = false; // the money is taken; the caller retries the attach with the same key base
+      }
+    }
+    const r = pi.card?.receipt ?? null;
+    return {
+      status: 'succeeded',
+      paymentIntentId: pi.id,
+      amount: pi.amountReceived,
+      currency: pi.currency,
+      brand: pi.card?.brand ?? null,
+      last4: pi.card?.last4 ?? null,
+      receipt: {
+        applicationPreferredName: r?.applicationPreferredName ?? null,
+        dedicatedFileName: r?.dedicatedFileName ?? null,
+        authorizationCode: r?.authorizationCode ?? null,
+        authorizationResponseCode: r?.authorizationResponseCode ?? null,
+        accountType: r?.accountType ?? null,
+        applicationCryptogram: r?.applicationCryptogram ?? null,
+        terminalVerificationResults: r?.terminalVerificationResults ?? null,
+        transactionStatusInformation: r?.transactionStatusInformation ?? null,
+        readMethod: r?.readMethod ?? null,
+      },
+      invoiceAttached,
+    };
+  }
+
+  private async reader(id: string): Promise<ReaderView> {
+    const r = await guard(() => this.gateway.retrieveReader(id)).catch((err: unknown) => {
+      if (err instanceof AppError && err.code === 'not_found') throw new AppError('not_found', 'The reader was not found.');
+      throw err;
+    });
+    if (!r) throw new AppError('not_found', 'The reader was not found.');
+    return r;
+  }
+}
+
+function failed(paymentIntentId: string, code: string): Failed {
+  return { status: 'failed', paymentIntentId, code, message: plainMessage(code) };
+}
+
+function failedFromAction(paymentIntentId: string, a: ReaderActionView): Failed {
+  return failed(paymentIntentId, a.declineCode ?? a.failureCode ?? 'card_declined');
+}
+
+const busy = (): AppError => new AppError('conflict', 'The reader is busy with another payment.');
+const offline = (): AppError => new AppError('stripe_unavailable', 'The reader is offline. Check that it is powered on and connected to the internet.');
+
+function mapError(err: unknown): unknown {
+  if (!(err instanceof GatewayError)) return err;
+  switch (err.details.code) {
+    case 'terminal_reader_busy':
+      return busy();
+    case 'terminal_reader_offline':
+      return offline();
+    case 'terminal_reader_timeout':
+      return new AppError('stripe_unavailable', 'The reader did not answer. Check that it is powered on and connected to the internet.');
+    case 'intent_invalid_state':
+      return new AppError('conflict', plainMessage('intent_invalid_state'));
+    default:
+      break;
+  }
+  if (err.kind === 'not_found') return new AppError('not_found', 'That reader or payment was not found.');
+  if (err.retryable) return new AppError('stripe_unavailable', 'Stripe could not be reached. Please try again.');
+  return new AppError('stripe_error', err.message);
+}
+
+async function guard<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw mapError(err);
+  }
+}
