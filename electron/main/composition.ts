@@ -180,7 +180,7 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
     async stop() {
       clearInterval(drainTimer);
       connectivity.stop();
-      await outbox.drain().catch(() => undefined);
+      await outbox.idle();
       await sandbox?.stop();
       db.close();
     },

@@ -121,7 +121,6 @@ export class Outbox {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(id, seq, input.kind, input.customerId, JSON.stringify(input.payload), `outbox:${id}`, input.amount ?? null, input.currency ?? null, now, input.createdBy, input.stationId, now, now);
     })();
-    this.crash('outbox:after-enqueue');
     return this.get(id)!;
   }
 
@@ -171,6 +170,11 @@ export class Outbox {
       .run(reason, this.deps.clock.now(), id).changes;
     if (changed !== 1) throw new AppError('conflict', 'That item is being sent or is already done, and cannot be canceled.');
     return this.get(id)!;
+  }
+
+  /** Resolves when no pass is running (for a clean shutdown). */
+  async idle(): Promise<void> {
+    await this.draining?.catch(() => undefined);
   }
 
   /** One pass over everything that is due. Concurrent calls share the pass in progress. */

@@ -291,7 +291,7 @@ export class PaymentsService {
     this.checkAmount(charge.amount, attempt.invoiceRemaining, attempt.currency);
     const owns = this.deps.ownsMethodOffline?.(attempt.customerId, charge.paymentMethodId) ?? false;
     if (!owns) throw new AppError('stripe_unavailable', 'The payment service cannot be reached right now, and this payment cannot wait. Please try again in a moment.');
-    return this.deps.attempts.atomically(() => {
+    const queued = this.deps.attempts.atomically(() => {
       const item = outbox.enqueue({
         kind: 'saved_method_charge',
         customerId: attempt.customerId,
@@ -315,6 +315,8 @@ export class PaymentsService {
       this.deps.attempts.setStatus(attempt.id, 'queued', outcome);
       return outcome;
     });
+    this.crash('outbox:after-enqueue');
+    return queued;
   }
 
   /** The outbox's sender for queued saved-method charges. */
