@@ -202,7 +202,7 @@ function attachPaymentRecord(ctx: Ctx, inv: Obj, recordId: string): Obj {
   const { store } = ctx;
   const record = store.must('payment_record', recordId, 'payment_record');
   if (inv.status !== 'open' && inv.status !== 'draft') {
-    throw invalid(`You cannot attach a payment to an invoice with status ${String(inv.status)}.`, undefined, 'invoice_not_editable');
+    throw invalid(`You cannot attach a payment to an invoice with status ${inv.status as string}.`, undefined, 'invoice_not_editable');
   }
   const link = store.meta<RecordLink>(recordId);
   if (link.invoice) throw invalid('This payment record is already attached to an invoice.', 'payment_record');
@@ -211,7 +211,7 @@ function attachPaymentRecord(ctx: Ctx, inv: Obj, recordId: string): Obj {
   }
   const amount = record.amount_guaranteed as Obj;
   if (amount.currency !== inv.currency) {
-    throw invalid(`The payment record's currency (${String(amount.currency)}) does not match the invoice's (${String(inv.currency)}).`, 'payment_record');
+    throw invalid(`The payment record's currency (${amount.currency as string}) does not match the invoice's (${inv.currency as string}).`, 'payment_record');
   }
   const value = amount.value as number;
   const now = store.now();

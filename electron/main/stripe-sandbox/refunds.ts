@@ -48,13 +48,13 @@ export function registerRefunds(ctx: Ctx): void {
       pi = typeof charge.payment_intent === 'string' ? (store.get(charge.payment_intent) ?? null) : null;
     }
     if (charge.status !== 'succeeded' || charge.captured !== true) {
-      throw invalid(`Charge ${String(charge.id)} has not been captured and cannot be refunded.`, 'charge', 'charge_not_refundable');
+      throw invalid(`Charge ${(charge.id as string)} has not been captured and cannot be refunded.`, 'charge', 'charge_not_refundable');
     }
     // A partial capture counts the uncaptured rest as refunded, so what is left is amount - amount_refunded.
     const total = charge.amount as number;
     const refunded = charge.amount_refunded as number;
     const left = total - refunded;
-    if (left <= 0) throw invalid(`Charge ${String(charge.id)} has already been refunded.`, 'charge', 'charge_already_refunded');
+    if (left <= 0) throw invalid(`Charge ${(charge.id as string)} has already been refunded.`, 'charge', 'charge_already_refunded');
     const value = amount ?? left;
     if (value > left) {
       throw invalid(
@@ -86,7 +86,7 @@ export function registerRefunds(ctx: Ctx): void {
     const prev = { amount_refunded: refunded, refunded: charge.refunded };
     charge.amount_refunded = refunded + value;
     charge.refunded = charge.amount_refunded === total;
-    const list = (charge.refunds as Obj | undefined) ?? { object: 'list', data: [], has_more: false, url: `/v1/charges/${String(charge.id)}/refunds` };
+    const list = (charge.refunds as Obj | undefined) ?? { object: 'list', data: [], has_more: false, url: `/v1/charges/${(charge.id as string)}/refunds` };
     charge.refunds = { ...list, data: [refund, ...((list.data as Obj[]) ?? [])] };
     store.save(charge);
     store.emit('refund.created', refund);
@@ -118,6 +118,6 @@ export function registerRefunds(ctx: Ctx): void {
     const refund = store.get(path.id!);
     if (!refund || refund.object !== 'refund') throw notFound('refund', path.id!);
     p.done();
-    throw invalid(`Refund ${path.id!} has a status of ${String(refund.status)}; only refunds that require action can be canceled.`, undefined, 'refund_not_cancelable');
+    throw invalid(`Refund ${path.id!} has a status of ${(refund.status as string)}; only refunds that require action can be canceled.`, undefined, 'refund_not_cancelable');
   });
 }

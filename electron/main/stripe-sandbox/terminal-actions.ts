@@ -13,7 +13,7 @@ import { createCharge } from './charges.js';
 import type { Store } from './store.js';
 import { cardByNumber, fingerprint, type Decline } from './test-cards.js';
 import { failAction, mustReader, publicReader } from './terminal-readers.js';
-import { docUrl, invalid, StripeError, type Obj } from './wire.js';
+import { docUrl, invalid, type Obj, type StripeError } from './wire.js';
 
 const INTEGRATION_GUIDE = 'https://stripe.com/docs/terminal/payments/collect-card-payment?terminal-sdk-platform=server-driven#handle-errors';
 
@@ -29,8 +29,7 @@ const AMOUNT_OUTCOMES: Record<string, Decline> = {
 };
 
 function terminalError(code: 'terminal_reader_busy' | 'terminal_reader_offline' | 'intent_invalid_state', message: string, param?: string): StripeError {
-  const e = invalid(message, param, code);
-  return e;
+  return invalid(message, param, code);
 }
 
 function assertOnline(reader: Obj): void {
@@ -77,7 +76,7 @@ export function registerTerminalActions(ctx: Ctx): void {
     }
     if (pi.status !== 'requires_payment_method') {
       const e = terminalError('intent_invalid_state',
-        `Payment intent must be in the requires_payment_method state to be processed by a reader. This PaymentIntent has a status of ${String(pi.status)}.`, 'payment_intent');
+        `Payment intent must be in the requires_payment_method state to be processed by a reader. This PaymentIntent has a status of ${pi.status as string}.`, 'payment_intent');
       e.body.payment_intent = pi;
       throw e;
     }
