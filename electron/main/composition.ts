@@ -10,6 +10,7 @@ import { appHandlers } from './ipc/app';
 import { Dispatcher } from './ipc/dispatcher';
 import { EventHub } from './ipc/events';
 import { invoiceHandlers } from './ipc/invoices';
+import { createDesk } from './desk';
 import { paymentHandlers } from './ipc/payments';
 import { sessionHandlers } from './ipc/session';
 import { AccountsService } from './services/accounts/accounts-service';
@@ -31,6 +32,7 @@ import { demoSignIns, loadDemoData } from './services/training/demo-data';
 import { DemoSeeder } from './services/training/demo-seeder';
 import { StripeSandbox } from './stripe-sandbox';
 import { StripeGateway, type StripeEndpoint } from './stripe/gateway';
+import { TerminalGateway } from './stripe/terminal-gateway';
 
 export interface KioskOptions {
   /** Where the app keeps its SQLite files (and, in training mode, the sandbox's). */
@@ -123,11 +125,15 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
   const methods = new MethodsService(gateway, (customerId, ids) => ids.forEach((id) => knownMethods.set(id, customerId)));
   const history = new HistoryService(gateway, clock);
 
+  const terminalGateway = new TerminalGateway({ secretKey: secretKey ?? TRAINING_KEY, endpoint, clock, onReachability: (ok) => connectivity.report(ok) });
+  const desk = createDesk({ db, clock, log: opts.log, settings: opts.settings, gateway, terminalGateway, sessions, events, outbox, senders, payments, trainingMode });
+
   const demo = trainingMode ? loadDemoData(join(opts.resourcesDir, 'training', 'demo-data.json')) : null;
   const seeder = new DemoSeeder({ db, gateway, accounts, clock, log: opts.log });
   if (demo) await seeder.seed(demo);
   // Anything sent but never recorded before the last stop (a crash, a lost answer) is settled now,
   // then the queue picks up where it was.
+  await desk.start();
   outbox.recover();
   await payments.reconcileAll().catch((err: unknown) => opts.log.warn('reconciling payments failed; will retry on the next payment', { error: String(err) }));
   const drain = () => {
@@ -162,6 +168,7 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
       ...sessionHandlers({ accounts, guests, sessions, gateway, events }),
       ...invoiceHandlers(invoices),
       ...paymentHandlers({ payments, methods, history, gateway }),
+      ...desk.handlers,
     },
     sessions,
     opts.log,
@@ -179,6 +186,7 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
     appInfo,
     async stop() {
       clearInterval(drainTimer);
+      await desk.stop();
       connectivity.stop();
       await outbox.idle();
       await sandbox?.stop();

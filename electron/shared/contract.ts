@@ -3,252 +3,41 @@
  * process. Each entry has a `domain:verb` channel, the roles that may call it, and zod schemas for
  * the request and the response. Main parses every request with these schemas; the preload and the
  * browser preview build `window.portal` from this object. No Node, no DOM in this folder.
+ *
+ * Value schemas live in contract-schemas.ts; the front desk's entries in contract-desk.ts.
  */
 import { z } from 'zod';
-import { currencySchema, minorAmountSchema, positiveMinorAmountSchema } from './money';
+import {
+  appInfoSchema,
+  billingUpdateSchema,
+  connectivitySchema,
+  customerSchema,
+  emailSchema,
+  empty,
+  entry,
+  EVERYONE,
+  CUSTOMER,
+  PAYER,
+  idSchema,
+  invoiceDetailSchema,
+  invoiceSchema,
+  newBankAccountSchema,
+  newCardSchema,
+  paymentOutcomeSchema,
+  paymentStartSchema,
+  paymentSummarySchema,
+  paymentTypeSchema,
+  pendingVerificationSchema,
+  postalCodeSchema,
+  savedMethodsSchema,
+  sessionSchema,
+  type ContractEntry,
+  type Result,
+} from './contract-schemas';
+import { nameOnAccountSchema, paymentAmountSchema } from './contract-schemas';
+import { deskEntries, deskEvents } from './contract-desk';
 
-/** public: nobody signed in; guest: paying one invoice without an account; customer: signed in to the portal. */
-export const ROLES = ['public', 'guest', 'customer', 'clerk', 'manager'] as const;
-export const roleSchema = z.enum(ROLES);
-export type Role = z.infer<typeof roleSchema>;
-
-export const ERROR_CODES = [
-  'invalid_request',
-  'unknown_channel',
-  'unauthenticated',
-  'forbidden',
-  'not_found',
-  'locked',
-  'stripe_unavailable',
-  'stripe_error',
-  'payment_failed',
-  'conflict',
-  'internal',
-] as const;
-export const errorCodeSchema = z.enum(ERROR_CODES);
-export type ErrorCode = z.infer<typeof errorCodeSchema>;
-
-export const portalErrorSchema = z.object({
-  code: errorCodeSchema,
-  message: z.string(),
-  /** The request field the message is about, when there is one (for showing it at the field). */
-  field: z.string().optional(),
-});
-export type PortalError = z.infer<typeof portalErrorSchema>;
-
-export type Result<T> = { ok: true; value: T } | { ok: false; error: PortalError };
-
-// ---------------------------------------------------------------------------------------------
-// Shared value schemas. Strings are always bounded so a 10,000-character paste is refused early.
-
-export const idSchema = z
-  .string()
-  .min(3)
-  .max(255)
-  .regex(/^[A-Za-z0-9_]+$/, 'not a valid id');
-export const emailSchema = z.email('enter a valid email address').max(254);
-const text = (max: number) => z.string().max(max);
-const empty = z.object({}).strict();
-
-export const addressSchema = z.object({
-  line1: text(200).nullable(),
-  line2: text(200).nullable(),
-  city: text(100).nullable(),
-  state: text(100).nullable(),
-  postalCode: text(20).nullable(),
-  country: text(2).nullable(),
-});
-export type Address = z.infer<typeof addressSchema>;
-
-export const customerSchema = z.object({
-  id: idSchema,
-  name: text(200).nullable(),
-  email: text(254).nullable(),
-  phone: text(40).nullable(),
-  address: addressSchema.nullable(),
-});
-export type Customer = z.infer<typeof customerSchema>;
-
-export const INVOICE_STATUSES = [
-  'draft',
-  'open',
-  'overdue',
-  'partially_paid',
-  'processing',
-  'paid',
-  'void',
-  'uncollectible',
-] as const;
-export const invoiceStatusSchema = z.enum(INVOICE_STATUSES);
-export type InvoiceStatus = z.infer<typeof invoiceStatusSchema>;
-
-export const invoiceSchema = z.object({
-  id: idSchema,
-  number: text(100).nullable(),
-  customerId: idSchema,
-  status: invoiceStatusSchema,
-  currency: currencySchema,
-  total: minorAmountSchema,
-  amountDue: minorAmountSchema,
-  amountPaid: minorAmountSchema,
-  amountRemaining: minorAmountSchema,
-  /** Unix seconds. */
-  issuedAt: z.number().int(),
-  dueAt: z.number().int().nullable(),
-});
-export type Invoice = z.infer<typeof invoiceSchema>;
-
-export const invoiceLineSchema = z.object({
-  id: idSchema,
-  description: text(500).nullable(),
-  amount: z.number().int(),
-  quantity: z.number().int().nullable(),
-});
-export const invoiceDetailSchema = invoiceSchema.extend({ lines: z.array(invoiceLineSchema) });
-export type InvoiceDetail = z.infer<typeof invoiceDetailSchema>;
-
-export const demoSignInSchema = z.object({ label: text(100), email: text(254), password: text(200) });
-export const demoGuestInvoiceSchema = z.object({ label: text(100), invoiceNumber: text(100), postalCode: text(20), link: text(500) });
-
-export const appInfoSchema = z.object({
-  version: text(40),
-  trainingMode: z.boolean(),
-  stationId: text(64),
-  kiosk: z.boolean(),
-  idleTimeoutSeconds: z.number().int().positive(),
-  /** Shown on the sign-in screen in training mode only; empty otherwise. */
-  demoSignIns: z.array(demoSignInSchema),
-  /** Shown on the guest-pay screen in training mode only: invoice number + zip, and the printed link. */
-  demoGuestInvoices: z.array(demoGuestInvoiceSchema),
-});
-export type AppInfo = z.infer<typeof appInfoSchema>;
-
-export const connectivitySchema = z.object({
-  state: z.enum(['online', 'offline']),
-  /** Unix milliseconds of the last change. */
-  since: z.number().int(),
-  /** Items waiting in the durable queue (payments, receipts, updates). */
-  waiting: z.number().int().min(0),
-});
-export type Connectivity = z.infer<typeof connectivitySchema>;
-
-export const sessionSchema = z.object({
-  role: roleSchema,
-  /** The signed-in customer (null for public and guest sessions: a guest sees no account details). */
-  customer: customerSchema.nullable(),
-  /** The one invoice a guest session may see and pay. */
-  guestInvoiceId: idSchema.nullable(),
-});
-export type Session = z.infer<typeof sessionSchema>;
-
-
-// ---------------------------------------------------------------------------------------------
-// Payments (the customer flow at the kiosk).
-
-export const PAYMENT_TYPES = ['card', 'us_bank_account'] as const;
-export const paymentTypeSchema = z.enum(PAYMENT_TYPES);
-export type PaymentType = z.infer<typeof paymentTypeSchema>;
-
-export const METHOD_KINDS = ['card', 'us_bank_account', 'card_present', 'cash', 'check'] as const;
-export const methodSummarySchema = z.object({
-  type: z.enum(METHOD_KINDS),
-  brand: text(40).nullable(),
-  last4: z.string().regex(/^\d{4}$/).nullable(),
-  bankName: text(100).nullable(),
-  expMonth: z.number().int().min(1).max(12).nullable(),
-  expYear: z.number().int().nullable(),
-});
-export type MethodSummary = z.infer<typeof methodSummarySchema>;
-
-export const savedMethodSchema = methodSummarySchema.extend({
-  id: idSchema,
-  type: paymentTypeSchema,
-  isDefault: z.boolean(),
-});
-export type SavedMethod = z.infer<typeof savedMethodSchema>;
-
-export const savedMethodsSchema = z.object({
-  methods: z.array(savedMethodSchema),
-  autopay: z.object({ enabled: z.boolean(), defaultMethodId: idSchema.nullable() }),
-});
-export type SavedMethods = z.infer<typeof savedMethodsSchema>;
-
-export const PAYMENT_STATUSES = ['succeeded', 'processing', 'requires_verification', 'queued', 'failed', 'refunded', 'canceled'] as const;
-export const paymentStatusSchema = z.enum(PAYMENT_STATUSES);
-export type PaymentStatus = z.infer<typeof paymentStatusSchema>;
-
-export const paymentSummarySchema = z.object({
-  id: idSchema,
-  /** Unix seconds. */
-  created: z.number().int(),
-  amount: minorAmountSchema,
-  currency: currencySchema,
-  status: paymentStatusSchema,
-  method: methodSummarySchema,
-  invoiceId: idSchema.nullable(),
-  invoiceNumber: text(100).nullable(),
-});
-export type PaymentSummary = z.infer<typeof paymentSummarySchema>;
-
-/** Why a payment did not go through, in terms the result popup can explain in plain words. */
-export const DECLINE_REASONS = [
-  'card_declined',
-  'insufficient_funds',
-  'expired_card',
-  'incorrect_cvc',
-  'incorrect_number',
-  'processing_error',
-  'bank_account_problem',
-  'verification_failed',
-  'amount_changed',
-  'other',
-] as const;
-export const declineReasonSchema = z.enum(DECLINE_REASONS);
-export type DeclineReason = z.infer<typeof declineReasonSchema>;
-
-const outcomeCommon = {
-  attemptId: idSchema,
-  invoiceId: idSchema,
-  invoiceNumber: text(100).nullable(),
-  amount: minorAmountSchema,
-  currency: currencySchema,
-  method: methodSummarySchema,
-  /** The confirmation number the customer keeps: the PaymentIntent id, or the queue id when queued. */
-  confirmation: idSchema,
-  savedForAutopay: z.boolean(),
-};
-
-export const paymentOutcomeSchema = z.discriminatedUnion('status', [
-  z.object({ status: z.literal('succeeded'), ...outcomeCommon }),
-  /** ACH: accepted, money moves in about 4 business days. */
-  z.object({ status: z.literal('processing'), ...outcomeCommon }),
-  /** A bank account entered by hand: small deposits arrive, the customer comes back with the code. */
-  z.object({
-    status: z.literal('requires_verification'),
-    ...outcomeCommon,
-    /** Unix seconds when the deposits should have arrived, when known. */
-    arrivalDate: z.number().int().nullable(),
-  }),
-  /** Offline: stored and sent exactly once when the connection returns. */
-  z.object({ status: z.literal('queued'), ...outcomeCommon }),
-  z.object({
-    status: z.literal('failed'),
-    attemptId: idSchema,
-    invoiceId: idSchema,
-    reason: declineReasonSchema,
-    /** Plain words for the customer; never Stripe's internal detail. */
-    message: text(500),
-  }),
-]);
-export type PaymentOutcome = z.infer<typeof paymentOutcomeSchema>;
-
-export const postalCodeSchema = z
-  .string()
-  .trim()
-  .regex(/^\d{5}(-\d{4})?$/, 'enter a 5-digit zip code');
-export const nameOnAccountSchema = z.string().trim().min(2, 'enter the name on the account').max(100);
-/** Cents; the renderer turns typed text into cents with parseAmountInput and shows its messages at the field. */
-export const paymentAmountSchema = positiveMinorAmountSchema;
+export * from './contract-schemas';
 
 const payCommon = {
   attemptId: idSchema,
@@ -256,89 +45,8 @@ const payCommon = {
   nameOnAccount: nameOnAccountSchema,
   postalCode: postalCodeSchema,
 };
-
-export const newCardSchema = z.object({
-  number: z.string().regex(/^[\d ]{12,23}$/, 'enter the card number'),
-  expMonth: z.number().int().min(1, 'enter a valid month').max(12, 'enter a valid month'),
-  expYear: z.number().int().min(2000).max(2100),
-  cvc: z.string().regex(/^\d{3,4}$/, 'enter the 3 or 4 digit security code'),
-});
-
-export const newBankAccountSchema = z.object({
-  routingNumber: z.string().regex(/^\d{9}$/, 'a routing number has 9 digits'),
-  accountNumber: z.string().regex(/^\d{4,17}$/, 'enter the account number (4 to 17 digits)'),
-  accountHolderType: z.enum(['individual', 'company']),
-  accountType: z.enum(['checking', 'savings']),
-});
-
-export const paymentStartSchema = z.object({
-  attemptId: idSchema,
-  invoice: invoiceSchema,
-  /** Name and zip from the customer's billing details, to prefill the form (null for guests). */
-  billingName: text(200).nullable(),
-  billingPostalCode: text(20).nullable(),
-  /** Live mode only: Stripe.js needs the publishable key for the Payment Element. */
-  publishableKey: z.string().max(255).nullable(),
-});
-export type PaymentStart = z.infer<typeof paymentStartSchema>;
-
-export const billingUpdateSchema = z
-  .object({
-    email: emailSchema,
-    phone: z
-      .string()
-      .trim()
-      .regex(/^\+?[\d ()-]{7,20}$/, 'enter a phone number'),
-    address: z.object({
-      line1: z.string().trim().min(1, 'enter the street address').max(200),
-      line2: z.string().trim().max(200),
-      city: z.string().trim().min(1, 'enter the city').max(100),
-      state: z
-        .string()
-        .trim()
-        .regex(/^[A-Za-z]{2}$/, 'use the 2-letter state code'),
-      postalCode: postalCodeSchema,
-      country: z.string().trim().regex(/^[A-Z]{2}$/, 'use the 2-letter country code'),
-    }),
-  })
-  .strict();
-export type BillingUpdate = z.infer<typeof billingUpdateSchema>;
-
-export const pendingVerificationSchema = z.object({
-  attemptId: idSchema,
-  invoiceId: idSchema,
-  invoiceNumber: text(100).nullable(),
-  amount: minorAmountSchema,
-  currency: currencySchema,
-  bankName: text(100).nullable(),
-  last4: z.string().nullable(),
-  arrivalDate: z.number().int().nullable(),
-});
-export type PendingVerification = z.infer<typeof pendingVerificationSchema>;
-
 // ---------------------------------------------------------------------------------------------
 // Entries.
-
-export interface ContractEntry<Req extends z.ZodType = z.ZodType, Res extends z.ZodType = z.ZodType> {
-  readonly channel: `${string}:${string}`;
-  readonly roles: readonly Role[];
-  readonly request: Req;
-  readonly response: Res;
-}
-
-function entry<Req extends z.ZodType, Res extends z.ZodType>(
-  channel: `${string}:${string}`,
-  roles: readonly Role[],
-  request: Req,
-  response: Res,
-): ContractEntry<Req, Res> {
-  return { channel, roles, request, response };
-}
-
-const EVERYONE = ROLES;
-const CUSTOMER = ['customer'] as const;
-/** A payer: a signed-in customer, or a guest paying the one invoice they opened. */
-const PAYER = ['customer', 'guest'] as const;
 
 export const contract = {
   appInfo: entry('app:info', EVERYONE, empty, appInfoSchema),
@@ -416,6 +124,7 @@ export const contract = {
 
   /** Update Information: billing address, email, phone, saved to the Stripe customer. */
   updateBilling: entry('customer:updateBilling', CUSTOMER, billingUpdateSchema, customerSchema),
+  ...deskEntries,
 } as const satisfies Record<string, ContractEntry>;
 
 export type Contract = typeof contract;
@@ -427,6 +136,7 @@ export type ResponseOf<K extends EntryName> = z.infer<Contract[K]['response']>;
 export const events = {
   sessionEnded: { channel: 'event:sessionEnded', payload: z.object({ reason: z.enum(['signed_out', 'idle', 'expired']) }) },
   connectivityChanged: { channel: 'event:connectivity', payload: connectivitySchema },
+  ...deskEvents,
 } as const;
 export type Events = typeof events;
 export type EventName = keyof Events;

@@ -1,7 +1,8 @@
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import type { Address, Customer, Invoice, InvoiceDetail, MethodSummary, SavedMethod } from '../../shared/contract';
 import type { Clock } from '../services/clock';
-import { toGatewayError, type GatewayError } from './errors';
+import { StripeClient, type CallOptions, type GatewayOptions } from './client';
+import type { GatewayError } from './errors';
 import { toCustomer, toInvoice, toInvoiceDetail } from './mappers';
 import {
   toIntentView,
@@ -18,28 +19,7 @@ import {
 export { GatewayError, type GatewayErrorKind } from './errors';
 export type { BillingDetails, ConfirmIntent, IntentView, NewBankAccount, NewCard, NewIntent } from './payments';
 
-/** Where the SDK sends requests: Stripe itself (default) or the training sandbox on loopback. */
-export interface StripeEndpoint {
-  host: string;
-  port: number;
-  protocol: 'http' | 'https';
-}
-
-export interface GatewayOptions {
-  secretKey: string;
-  endpoint?: StripeEndpoint | undefined;
-  clock: Clock;
-  /** The SDK's own retries (connection errors, 409, 5xx), each with the same idempotency key. */
-  maxNetworkRetries?: number;
-  timeoutMs?: number;
-  /** Told after every call whether Stripe answered (true) or could not be reached (false). */
-  onReachability?: (reachable: boolean) => void;
-}
-
-/** Per-call options. A key that must survive a crash is created and stored by the caller first. */
-export interface CallOptions {
-  idempotencyKey?: string;
-}
+export type { CallOptions, GatewayOptions, StripeEndpoint } from './client';
 
 export interface NewCustomer {
   name: string;
@@ -63,23 +43,14 @@ export interface NewInvoice {
  * The secret key stays inside this object.
  */
 export class StripeGateway {
+  private readonly client: StripeClient;
   private readonly stripe: Stripe;
   private readonly clock: Clock;
 
-  private readonly reachability: (reachable: boolean) => void;
-
   constructor(opts: GatewayOptions) {
+    this.client = new StripeClient(opts);
+    this.stripe = this.client.stripe;
     this.clock = opts.clock;
-    this.reachability = opts.onReachability ?? (() => {});
-    this.stripe = new Stripe(opts.secretKey, {
-      maxNetworkRetries: opts.maxNetworkRetries ?? 2,
-      timeout: opts.timeoutMs ?? 20_000,
-      appInfo: { name: 'payment-kiosk' },
-      telemetry: false,
-      ...(opts.endpoint ?? {}),
-    });
-    // Any HTTP answer at all (even an error) means Stripe is reachable.
-    this.stripe.on('response', () => this.reachability(true));
   }
 
   /** A light call, for the connectivity check. */
@@ -396,18 +367,12 @@ export class StripeGateway {
     return c?.address?.postalCode ?? null;
   }
 
-  private async call<T>(fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (err) {
-      throw this.error(err);
-    }
+  private call<T>(fn: () => Promise<T>): Promise<T> {
+    return this.client.call(fn);
   }
 
   private error(err: unknown): GatewayError {
-    const e = toGatewayError(err);
-    if (e.kind === 'unavailable' && e.details.statusCode === undefined) this.reachability(false);
-    return e;
+    return this.client.error(err);
   }
 }
 

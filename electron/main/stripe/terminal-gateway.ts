@@ -3,16 +3,12 @@
  * records for cash and checks). Like StripeGateway it is the only place these SDK calls happen;
  * callers get plain domain types and GatewayError.
  */
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import type { Clock } from '../services/clock';
-import { toGatewayError } from './errors';
-import type { GatewayOptions } from './gateway';
+import { StripeClient, type CallOptions, type GatewayOptions } from './client';
 
 export type TerminalGatewayOptions = GatewayOptions;
-
-export interface CallOptions {
-  idempotencyKey?: string;
-}
+export type { CallOptions };
 
 export interface LocationView {
   id: string;
@@ -188,18 +184,14 @@ function toRefundView(r: Stripe.Refund): RefundView {
 }
 
 export class TerminalGateway {
+  private readonly client: StripeClient;
   private readonly stripe: Stripe;
   readonly clock: Clock;
 
   constructor(opts: TerminalGatewayOptions) {
+    this.client = new StripeClient(opts);
+    this.stripe = this.client.stripe;
     this.clock = opts.clock;
-    this.stripe = new Stripe(opts.secretKey, {
-      maxNetworkRetries: opts.maxNetworkRetries ?? 2,
-      timeout: opts.timeoutMs ?? 20_000,
-      appInfo: { name: 'payment-kiosk' },
-      telemetry: false,
-      ...(opts.endpoint ?? {}),
-    });
   }
 
   // ---- locations, readers, connection tokens ---------------------------------------------------
@@ -290,7 +282,7 @@ export class TerminalGateway {
 
   async cancelAction(readerId: string): Promise<ReaderView> {
     const r = await this.call(() => this.stripe.terminal.readers.cancelAction(readerId));
-    if (r.deleted) throw toGatewayError(new Error(`Reader ${readerId} was deleted`));
+    if (r.deleted) throw this.client.error(new Error(`Reader ${readerId} was deleted`));
     return toReaderView(r);
   }
 
@@ -366,11 +358,7 @@ export class TerminalGateway {
     return { amountPaid: inv.amount_paid, amountRemaining: inv.amount_remaining, paid: inv.status === 'paid' };
   }
 
-  private async call<T>(fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (err) {
-      throw toGatewayError(err);
-    }
+  private call<T>(fn: () => Promise<T>): Promise<T> {
+    return this.client.call(fn);
   }
 }

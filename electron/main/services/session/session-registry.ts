@@ -8,6 +8,8 @@ export interface CallerSession {
   customerId: string | null;
   /** Guest sessions: the one invoice they may see and pay. */
   guestInvoiceId: string | null;
+  /** Staff sessions (clerk, manager): who is signed in at the desk. */
+  staffId: string | null;
   startedAt: number;
 }
 
@@ -21,15 +23,19 @@ export class SessionRegistry {
   constructor(private readonly clock: Clock) {}
 
   get(callerId: string): CallerSession {
-    return this.sessions.get(callerId) ?? { role: 'public', customerId: null, guestInvoiceId: null, startedAt: this.clock.now() };
+    return this.sessions.get(callerId) ?? { role: 'public', customerId: null, guestInvoiceId: null, staffId: null, startedAt: this.clock.now() };
   }
 
   signInCustomer(callerId: string, customerId: string): CallerSession {
-    return this.put(callerId, { role: 'customer', customerId, guestInvoiceId: null, startedAt: this.clock.now() });
+    return this.put(callerId, { role: 'customer', customerId, guestInvoiceId: null, staffId: null, startedAt: this.clock.now() });
   }
 
   startGuest(callerId: string, customerId: string, invoiceId: string): CallerSession {
-    return this.put(callerId, { role: 'guest', customerId, guestInvoiceId: invoiceId, startedAt: this.clock.now() });
+    return this.put(callerId, { role: 'guest', customerId, guestInvoiceId: invoiceId, staffId: null, startedAt: this.clock.now() });
+  }
+
+  signInStaff(callerId: string, staffId: string, role: 'clerk' | 'manager'): CallerSession {
+    return this.put(callerId, { role, customerId: null, guestInvoiceId: null, staffId, startedAt: this.clock.now() });
   }
 
   end(callerId: string): void {
