@@ -19,6 +19,8 @@ import type { CrashPoint } from './services/crash-points';
 import { Outbox, type OutboxHandler, type OutboxKind } from './services/outbox/outbox';
 import { ConnectivityMonitor } from './services/sync/connectivity';
 import { InvoicesService } from './services/invoices/invoices-service';
+import { LocalStore } from './services/local-store/local-store';
+import { LookupService } from './services/lookup/lookup-service';
 import { Lockouts } from './services/lockouts';
 import { AttemptsRepo } from './services/payments/attempts-repo';
 import { GuestAccess } from './services/payments/guest-access';
@@ -126,7 +128,9 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
   const history = new HistoryService(gateway, clock);
 
   const terminalGateway = new TerminalGateway({ secretKey: secretKey ?? TRAINING_KEY, endpoint, clock, onReachability: (ok) => connectivity.report(ok) });
-  const desk = createDesk({ db, clock, log: opts.log, settings: opts.settings, gateway, terminalGateway, sessions, events, outbox, senders, payments, trainingMode });
+  const localStore = new LocalStore(db, clock);
+  const lookup = new LookupService(db);
+  const desk = createDesk({ db, clock, log: opts.log, settings: opts.settings, gateway, terminalGateway, sessions, events, outbox, senders, payments, localStore, lookup, trainingMode });
 
   const demo = trainingMode ? loadDemoData(join(opts.resourcesDir, 'training', 'demo-data.json')) : null;
   const seeder = new DemoSeeder({ db, gateway, accounts, clock, log: opts.log });

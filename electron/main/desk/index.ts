@@ -8,6 +8,8 @@ import type { Db } from '../db/connection';
 import type { Handlers } from '../ipc/dispatcher';
 import type { EventHub } from '../ipc/events';
 import type { Clock } from '../services/clock';
+import type { LocalStore } from '../services/local-store/local-store';
+import type { LookupService } from '../services/lookup/lookup-service';
 import type { Logger } from '../services/logger';
 import type { Outbox, OutboxHandler, OutboxKind } from '../services/outbox/outbox';
 import type { PaymentsService } from '../services/payments/payments-service';
@@ -29,6 +31,9 @@ export interface DeskDeps {
   /** The outbox's senders by kind: the desk adds cash, check and receipt_print. */
   senders: Partial<Record<OutboxKind, OutboxHandler>>;
   payments: PaymentsService;
+  /** The local copy of customers, invoices, payments and saved-method summaries (kept fresh by the sync). */
+  localStore: LocalStore;
+  lookup: LookupService;
   trainingMode: boolean;
 }
 
