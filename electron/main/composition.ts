@@ -18,6 +18,7 @@ import { systemClock, type Clock } from './services/clock';
 import type { CrashPoint } from './services/crash-points';
 import { Outbox, type OutboxHandler, type OutboxKind } from './services/outbox/outbox';
 import { ConnectivityMonitor } from './services/sync/connectivity';
+import { SyncService } from './services/sync/sync-service';
 import { InvoicesService } from './services/invoices/invoices-service';
 import { LocalStore } from './services/local-store/local-store';
 import { LookupService } from './services/lookup/lookup-service';
@@ -63,6 +64,7 @@ export interface Kiosk {
   readonly sandboxUrl: string | null;
   readonly outbox: Outbox;
   readonly connectivity: ConnectivityMonitor;
+  readonly sync: SyncService;
   appInfo(): AppInfo;
   stop(): Promise<void>;
 }
@@ -99,8 +101,8 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
   const lockouts = new Lockouts(db, clock);
   const accounts = new AccountsService(db, clock, lockouts);
   const guests = new GuestAccess(gateway, lockouts);
-  const invoices = new InvoicesService(gateway, clock);
-  const knownMethods = new Map<string, string>();
+  const localStore = new LocalStore(db, clock);
+  const invoices = new InvoicesService(gateway, clock, localStore);
   const senders: Partial<Record<OutboxKind, OutboxHandler>> = {};
   const outbox = new Outbox({
     db,
@@ -119,16 +121,14 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
     stationId: () => opts.settings.get().stationId,
     publishableKey: () => opts.settings.get().stripePublishableKey ?? null,
     outbox,
-    // Until the local copy lands, a queued charge is allowed only to a method checked online this session.
-    ownsMethodOffline: (customerId, pmId) => knownMethods.get(pmId) === customerId,
+    localCopy: localStore,
     ...(opts.crashPoint ? { crashPoint: opts.crashPoint } : {}),
   });
   senders.saved_method_charge = payments.queuedChargeSender();
-  const methods = new MethodsService(gateway, (customerId, ids) => ids.forEach((id) => knownMethods.set(id, customerId)));
+  const methods = new MethodsService(gateway, localStore);
   const history = new HistoryService(gateway, clock);
 
   const terminalGateway = new TerminalGateway({ secretKey: secretKey ?? TRAINING_KEY, endpoint, clock, onReachability: (ok) => connectivity.report(ok) });
-  const localStore = new LocalStore(db, clock);
   const lookup = new LookupService(db);
   const desk = createDesk({ db, clock, log: opts.log, settings: opts.settings, gateway, terminalGateway, sessions, events, outbox, senders, payments, localStore, lookup, trainingMode });
 
@@ -143,15 +143,44 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
   const drain = () => {
     outbox.drain().catch((err: unknown) => opts.log.error('outbox pass failed', { error: String(err) }));
   };
-  const connectivityView = () => ({ state: connectivity.state, since: connectivity.since, waiting: outbox.counts().queued + outbox.counts().sending });
+  const sync = new SyncService({
+    feed: gateway.feed,
+    store: localStore,
+    clock,
+    log: opts.log,
+    methodsFor: async (customerId) => (await gateway.listSavedMethods(customerId)).methods,
+  });
+  let syncing = false;
+  const connectivityView = () => {
+    const counts = outbox.counts();
+    return { state: connectivity.state, since: connectivity.since, waiting: counts.queued + counts.sending, syncing, lastSyncAt: localStore.getSyncState().lastSyncAt };
+  };
+  const refresh = () => {
+    if (syncing) return;
+    syncing = true;
+    events.broadcast('connectivityChanged', connectivityView());
+    sync
+      .runOnce()
+      .catch((err: unknown) => opts.log.warn('sync did not finish; will try again', { error: String(err) }))
+      .finally(() => {
+        syncing = false;
+        events.broadcast('connectivityChanged', connectivityView());
+      });
+  };
   connectivity.onChange((state) => {
     events.broadcast('connectivityChanged', connectivityView());
-    if (state === 'online') drain();
+    if (state === 'online') {
+      drain();
+      refresh();
+    }
   });
   connectivity.start();
   const drainTimer = setInterval(drain, 15_000);
   drainTimer.unref();
+  const syncTimer = setInterval(() => connectivity.state === 'online' && refresh(), 60_000);
+  syncTimer.unref();
   drain();
+  refresh();
 
   const appInfo = (): AppInfo => {
     const s = opts.settings.get();
@@ -169,7 +198,7 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
   const dispatcher = new Dispatcher(
     {
       ...appHandlers(appInfo, connectivityView),
-      ...sessionHandlers({ accounts, guests, sessions, gateway, events }),
+      ...sessionHandlers({ accounts, guests, sessions, gateway, store: localStore, events }),
       ...invoiceHandlers(invoices),
       ...paymentHandlers({ payments, methods, history, gateway }),
       ...desk.handlers,
@@ -187,9 +216,12 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
     sandboxUrl,
     outbox,
     connectivity,
+    sync,
     appInfo,
     async stop() {
       clearInterval(drainTimer);
+      clearInterval(syncTimer);
+      await sync.idle();
       await desk.stop();
       connectivity.stop();
       await outbox.idle();

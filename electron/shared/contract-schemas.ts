@@ -130,6 +130,10 @@ export const connectivitySchema = z.object({
   since: z.number().int(),
   /** Items waiting in the durable queue (payments, receipts, updates). */
   waiting: z.number().int().min(0),
+  /** The local copy is being brought up to date right now. */
+  syncing: z.boolean(),
+  /** Unix milliseconds of the last successful sync of the local copy (null: never). */
+  lastSyncAt: z.number().int().nullable(),
 });
 export type Connectivity = z.infer<typeof connectivitySchema>;
 

@@ -3,6 +3,8 @@ import type { AccountsService } from '../services/accounts/accounts-service';
 import type { GuestAccess } from '../services/payments/guest-access';
 import type { CallerSession, SessionRegistry } from '../services/session/session-registry';
 import type { StripeGateway } from '../stripe/gateway';
+import type { LocalStore } from '../services/local-store/local-store';
+import { onlineOr } from '../services/offline';
 import { AppError } from '../services/errors';
 import type { EventHub } from './events';
 import type { Handlers } from './dispatcher';
@@ -12,23 +14,26 @@ export interface SessionDeps {
   guests: GuestAccess;
   sessions: SessionRegistry;
   gateway: StripeGateway;
+  store: LocalStore;
   events: EventHub;
 }
 
 export function sessionHandlers(deps: SessionDeps): Pick<Handlers, 'currentSession' | 'signIn' | 'signOut' | 'guestFindInvoice' | 'guestOpenLink'> {
+  // Sign-in works offline: the account is in SQLite and the customer in the local copy.
+  const customer = async (id: string) => (await onlineOr(() => deps.gateway.retrieveCustomer(id), () => deps.store.getCustomer(id))).value;
   const view = async (s: CallerSession): Promise<Session> => ({
     role: s.role,
-    customer: s.role === 'customer' && s.customerId ? await deps.gateway.retrieveCustomer(s.customerId) : null,
+    customer: s.role === 'customer' && s.customerId ? await customer(s.customerId) : null,
     guestInvoiceId: s.role === 'guest' ? s.guestInvoiceId : null,
   });
   return {
     currentSession: async (_req, ctx) => view(ctx.session),
     signIn: async (req, ctx) => {
       const customerId = await deps.accounts.verify(req.email, req.password);
-      const customer = await deps.gateway.retrieveCustomer(customerId);
-      if (!customer) throw new AppError('not_found', 'This account is not linked to a customer any more. Please ask at the front desk.');
+      const found = await customer(customerId);
+      if (!found) throw new AppError('not_found', 'This account is not linked to a customer any more. Please ask at the front desk.');
       deps.sessions.signInCustomer(ctx.callerId, customerId);
-      return { role: 'customer', customer, guestInvoiceId: null };
+      return { role: 'customer', customer: found, guestInvoiceId: null };
     },
     signOut: async (_req, ctx) => {
       deps.sessions.end(ctx.callerId);

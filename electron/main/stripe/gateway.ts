@@ -3,6 +3,7 @@ import type { Address, Customer, Invoice, InvoiceDetail, MethodSummary, SavedMet
 import type { Clock } from '../services/clock';
 import { StripeClient, type CallOptions, type GatewayOptions } from './client';
 import type { GatewayError } from './errors';
+import { SyncFeed } from './sync-feed';
 import { toCustomer, toInvoice, toInvoiceDetail } from './mappers';
 import {
   toIntentView,
@@ -17,6 +18,7 @@ import {
 } from './payments';
 
 export { GatewayError, type GatewayErrorKind } from './errors';
+export type { FeedEvent, SyncFeed } from './sync-feed';
 export type { BillingDetails, ConfirmIntent, IntentView, NewBankAccount, NewCard, NewIntent } from './payments';
 
 export type { CallOptions, GatewayOptions, StripeEndpoint } from './client';
@@ -47,10 +49,14 @@ export class StripeGateway {
   private readonly stripe: Stripe;
   private readonly clock: Clock;
 
+  /** What the local-copy sync reads. */
+  readonly feed: SyncFeed;
+
   constructor(opts: GatewayOptions) {
     this.client = new StripeClient(opts);
     this.stripe = this.client.stripe;
     this.clock = opts.clock;
+    this.feed = new SyncFeed(this.client);
   }
 
   /** A light call, for the connectivity check. */

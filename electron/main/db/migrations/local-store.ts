@@ -9,7 +9,8 @@ import type { Migration } from '../connection';
  *
  * Search index (ls_terms): one row per (kind, term, customer) where term is a prefix of a
  * normalized token (names and address tokens: every prefix up to 10 characters; email and phone:
- * prefixes of 1-4 characters of the whole value). The primary key orders a term's postings by
+ * prefixes of 1-4 characters of the whole value; name pairs: "a|b" for 1-3-character prefixes of two
+ * different words of a name). The primary key orders a term's postings by
  * (exact, sort_key = customer's last activity, rid), so "exact first, most recent first" is a plain
  * backwards range scan that stops at LIMIT. Longer email/phone/invoice-number prefixes use the
  * indexes on the normalized columns of ls_customers / ls_invoices.

@@ -1,6 +1,8 @@
 import type { Invoice, InvoiceDetail } from '../../../shared/contract';
 import type { StripeGateway } from '../../stripe/gateway';
 import type { Clock } from '../clock';
+import type { LocalStore } from '../local-store/local-store';
+import { onlineOr } from '../offline';
 import { notFound } from '../errors';
 import { assertCanSeeInvoice, type Payer } from '../payments/payer';
 
@@ -20,16 +22,32 @@ export class InvoicesService {
   constructor(
     private readonly gateway: StripeGateway,
     private readonly clock: Clock,
+    private readonly store: LocalStore,
   ) {}
 
+  /** Fresh from Stripe (and kept in the local copy); from the local copy, with its age, when offline. */
   async listForCustomer(customerId: string): Promise<{ invoices: Invoice[]; asOf: number }> {
-    const invoices = await this.gateway.listInvoicesForCustomer(customerId);
+    const { value: invoices, fromLocalCopy } = await onlineOr(
+      async () => {
+        const fresh = await this.gateway.listInvoicesForCustomer(customerId);
+        this.store.upsertInvoices(fresh);
+        return fresh;
+      },
+      () => this.store.invoicesForCustomer(customerId),
+    );
     invoices.sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || b.issuedAt - a.issuedAt);
-    return { invoices, asOf: Math.floor(this.clock.now() / 1000) };
+    const asOf = fromLocalCopy ? (this.store.asOf() ?? 0) : Math.floor(this.clock.now() / 1000);
+    return { invoices, asOf };
   }
 
   async getForPayer(payer: Payer, invoiceId: string): Promise<InvoiceDetail> {
-    const detail = await this.gateway.retrieveInvoiceDetail(invoiceId);
+    const { value: detail } = await onlineOr(
+      () => this.gateway.retrieveInvoiceDetail(invoiceId),
+      () => {
+        const local = this.store.getInvoice(invoiceId);
+        return local ? { ...local, lines: [] } : null; // lines are not kept offline
+      },
+    );
     if (!detail) throw notFound('That invoice');
     assertCanSeeInvoice(payer, detail);
     return detail;

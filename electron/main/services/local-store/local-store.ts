@@ -194,8 +194,8 @@ export class LocalStore {
       ),
       setActivity: db.prepare<[number, number]>('UPDATE ls_customers SET activity = ? WHERE rid = ?'),
       activityFromHistory: db.prepare<[string, string], { a: number | null }>(
-        `SELECT max(coalesce((SELECT max(issued_at) FROM ls_invoices WHERE customer_id = ?1), 0),
-                    coalesce((SELECT max(created) FROM ls_payments WHERE customer_id = ?2), 0)) AS a`,
+        `SELECT max(coalesce((SELECT max(issued_at) FROM ls_invoices WHERE customer_id = ?), 0),
+                    coalesce((SELECT max(created) FROM ls_payments WHERE customer_id = ?), 0)) AS a`,
       ),
       insertTerm: db.prepare<[number, string, number, number, number]>(
         'INSERT OR IGNORE INTO ls_terms (kind, term, exact, sort_key, rid) VALUES (?, ?, ?, ?, ?)',

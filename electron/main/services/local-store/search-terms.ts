@@ -4,11 +4,22 @@
  * anything here changes what is in ls_terms: ship a migration that rebuilds the index with it.
  */
 
-export const TERM_KIND = { name: 1, address: 2, email: 3, phone: 4 } as const;
+export const TERM_KIND = { name: 1, address: 2, email: 3, phone: 4, namePair: 5 } as const;
 export type TermKind = (typeof TERM_KIND)[keyof typeof TERM_KIND];
 
 /** Name and address tokens: every prefix up to this many characters is a term. */
 export const TOKEN_PREFIX_MAX = 10;
+/**
+ * Name pairs: for two different words of a name, every unordered pair of their 1..3-character
+ * prefixes is a term "a|b" (a <= b). Two common typed prefixes ("ja ed") then read one short list
+ * instead of intersecting two long ones.
+ */
+export const PAIR_PREFIX_MAX = 3;
+
+export function pairTerm(a: string, b: string): string {
+  return a <= b ? `${a}|${b}` : `${b}|${a}`;
+}
+
 /** Email and phone: prefixes of the whole value up to this length are terms; longer ones use a column index. */
 export const FIELD_PREFIX_MAX = 4;
 
@@ -25,7 +36,6 @@ const NON_WORD = /[^\p{L}\p{N}]+/gu;
 
 /** Lower case, accents removed ("Núñez" -> "nunez"), apostrophes dropped ("O'Brien" -> "obrien"). */
 export function fold(text: string): string {
-  // eslint-disable-next-line no-control-regex
   const simple = /^[\x00-\x7f]*$/.test(text);
   const base = simple ? text.toLowerCase() : text.normalize('NFKD').replace(MARKS, '').toLowerCase();
   return base.replace(APOSTROPHES, '');
@@ -75,13 +85,11 @@ export function normalizeInvoiceNumber(number: string | null | undefined): strin
 
 /** The first `n` characters (code points, not UTF-16 units). */
 export function headChars(text: string, n: number): string {
-  // eslint-disable-next-line no-control-regex
   if (/^[\x00-\x7f]*$/.test(text)) return text.slice(0, n);
   return Array.from(text).slice(0, n).join('');
 }
 
 function charLength(text: string): number {
-  // eslint-disable-next-line no-control-regex
   return /^[\x00-\x7f]*$/.test(text) ? text.length : Array.from(text).length;
 }
 
@@ -111,6 +119,19 @@ export function customerTerms(n: CustomerNorms): Term[] {
   const names = new Map<string, 0 | 1>();
   for (const t of splitNorm(n.nameNorm)) addTokenPrefixes(names, t);
   for (const [p, e] of names) terms.push([TERM_KIND.name, p, e]);
+  const words = splitNorm(n.nameNorm);
+  if (words.length > 1) {
+    const pairs = new Set<string>();
+    const heads = words.map((w) => {
+      const out: string[] = [];
+      for (let i = 1; i <= Math.min(charLength(w), PAIR_PREFIX_MAX); i++) out.push(headChars(w, i));
+      return out;
+    });
+    for (let i = 0; i < heads.length; i++)
+      for (let j = i + 1; j < heads.length; j++)
+        for (const a of heads[i]!) for (const b of heads[j]!) pairs.add(pairTerm(a, b));
+    for (const p of pairs) terms.push([TERM_KIND.namePair, p, 0]);
+  }
   const addr = new Map<string, 0 | 1>();
   for (const t of splitNorm(n.addrNorm)) if (!ADDRESS_STOPWORDS.has(t)) addTokenPrefixes(addr, t);
   for (const [p, e] of addr) terms.push([TERM_KIND.address, p, e]);

@@ -5,11 +5,13 @@ import { customerFromRow, invoiceFromRow } from '../local-store/local-store';
 import {
   ADDRESS_STOPWORDS,
   FIELD_PREFIX_MAX,
+  PAIR_PREFIX_MAX,
   TERM_KIND,
   TOKEN_PREFIX_MAX,
   headChars,
   normalizeEmail,
   normalizeInvoiceNumber,
+  pairTerm,
   reverse,
   splitNorm,
   tokenize,
@@ -26,6 +28,8 @@ export const MAX_LIMIT = 50;
  */
 const SMALL_SET = 1000;
 const MAX_QUERY_TOKENS = 8;
+/** The most postings a multi-word search walks when every word is common. */
+const WALK_LIMIT = 2000;
 const TOP = '\u{10FFFF}';
 
 interface Candidate {
@@ -117,7 +121,8 @@ export class LookupService {
     const lists: Candidate[][] = [];
     const tokens = tokenize(text).slice(0, MAX_QUERY_TOKENS);
     const oneWord = !/\s/.test(text);
-    if (tokens.length > 0) {
+    // "@" means an email address: its words are not names.
+    if (tokens.length > 0 && !text.includes('@')) {
       lists.push(this.tokenSearch(TERM_KIND.name, 'name_norm', tokens, limit, 'name'));
       lists.push(this.tokenSearch(TERM_KIND.address, 'addr_norm', tokens, limit, 'address'));
     }
@@ -152,43 +157,68 @@ export class LookupService {
     });
   }
 
-  private countTerm(kind: TermKind, term: string): number {
+  /** How many postings a term has, counting no further than `cap`. */
+  private countTerm(kind: TermKind, term: string, cap = SMALL_SET + 1): number {
     const r = this.stmt('SELECT count(*) AS n FROM (SELECT 1 FROM ls_terms WHERE kind = ? AND term = ? LIMIT ?)').get(
       kind,
       term,
-      SMALL_SET + 1,
+      cap,
     ) as { n: number };
     return r.n;
   }
 
   /** Words (names, addresses): every typed word must start some word of the value, in any order. */
   private tokenSearch(kind: TermKind, column: NormColumn, tokens: string[], limit: number, matchedOn: CustomerMatch): Candidate[] {
-    const candidatesFor = kind === TERM_KIND.address ? tokens.filter((t) => !ADDRESS_STOPWORDS.has(t)) : tokens;
-    if (candidatesFor.length === 0) return [];
-    const probes = candidatesFor.map((t) => {
-      const key = headChars(t, TOKEN_PREFIX_MAX);
-      return { token: t, key, long: key !== t, count: this.countTerm(kind, key) };
-    });
-    if (probes.some((p) => p.count === 0)) return [];
-    probes.sort((a, b) => a.count - b.count || b.token.length - a.token.length);
-    const driver = probes[0]!;
+    const drivable = kind === TERM_KIND.address ? tokens.filter((t) => !ADDRESS_STOPWORDS.has(t)) : tokens;
+    if (drivable.length === 0) return [];
 
-    if (tokens.length === 1 && !driver.long) {
+    if (tokens.length === 1 && charLength(tokens[0]!) <= TOKEN_PREFIX_MAX) {
       const rows = this.stmt(
         `SELECT rid, exact, sort_key AS sortKey FROM ls_terms WHERE kind = ? AND term = ?
          ORDER BY exact DESC, sort_key DESC, rid DESC LIMIT ?`,
-      ).all(kind, driver.key, limit) as { rid: number; exact: 0 | 1; sortKey: number }[];
+      ).all(kind, tokens[0], limit) as { rid: number; exact: 0 | 1; sortKey: number }[];
       return rows.map((r) => ({ ...r, exactCount: r.exact, matchedOn }));
     }
 
-    // The driver (rarest term) is walked; every other word is checked against the stored words.
+    // Possible drivers: each word's term, and for names each pair of words' pair term. The one with
+    // the fewest postings is walked; typed words it does not fully cover are checked on the stored words.
+    interface Probe {
+      kind: TermKind;
+      key: string;
+      covers: string[];
+      count: number;
+    }
+    const probes: Probe[] = drivable.map((t) => {
+      const key = headChars(t, TOKEN_PREFIX_MAX);
+      return { kind, key, covers: key === t ? [t] : [], count: 0 };
+    });
+    if (kind === TERM_KIND.name) {
+      const few = tokens.slice(0, 4);
+      for (let i = 0; i < few.length; i++)
+        for (let j = i + 1; j < few.length; j++) {
+          const a = headChars(few[i]!, PAIR_PREFIX_MAX);
+          const b = headChars(few[j]!, PAIR_PREFIX_MAX);
+          const covers = [a === few[i] ? a : null, b === few[j] ? b : null].filter((x): x is string => x !== null);
+          probes.push({ kind: TERM_KIND.namePair, key: pairTerm(a, b), covers, count: 0 });
+        }
+    }
+    for (const p of probes) {
+      p.count = this.countTerm(p.kind, p.key);
+      if (p.count === 0) return [];
+    }
+    // Several over the small-set size: count those further so the rarest really drives.
+    const big = probes.filter((p) => p.count > SMALL_SET);
+    if (big.length === probes.length && big.length > 1) for (const p of big) p.count = this.countTerm(p.kind, p.key, SMALL_SET * 16);
+    probes.sort((a, b) => a.count - b.count || b.covers.length - a.covers.length || b.key.length - a.key.length);
+    const driver = probes[0]!;
+
     const filters = [...tokens];
-    if (!driver.long) filters.splice(filters.indexOf(driver.token), 1);
+    for (const c of driver.covers) filters.splice(filters.indexOf(c), 1);
     const where = filters.map(() => `AND instr(c.${column}, ?) > 0`).join(' ');
     const base = `SELECT t.rid AS rid, t.sort_key AS sortKey, c.${column} AS norm
       FROM ls_terms t CROSS JOIN ls_customers c ON c.rid = t.rid
       WHERE t.kind = ? AND t.term = ? ${where}`;
-    const params = [kind, driver.key, ...filters.map((f) => ` ${f}`)];
+    const params = [driver.kind, driver.key, ...filters.map((f) => ` ${f}`)];
     const rank = (rows: { rid: number; sortKey: number; norm: string }[]): Candidate[] => {
       const out: Candidate[] = [];
       for (const r of rows) {
@@ -203,16 +233,18 @@ export class LookupService {
     if (driver.count <= SMALL_SET) {
       return rank(this.stmt(base).all(...params) as { rid: number; sortKey: number; norm: string }[]).slice(0, limit);
     }
-    // Every word is common: walk the driver's postings best-first and stop early. Rows come exact-driver
-    // first then by recency; a few times the limit is read and re-ranked on all words.
-    const ordered = this.stmt(`${base} ORDER BY t.exact DESC, t.sort_key DESC, t.rid DESC LIMIT ?`);
-    let fetch = limit * 3;
-    for (;;) {
-      const rows = ordered.all(...params, fetch) as { rid: number; sortKey: number; norm: string }[];
-      const ranked = rank(rows);
-      if (ranked.length >= limit || rows.length < fetch || fetch >= SMALL_SET * 8) return ranked.slice(0, limit);
-      fetch *= 4;
-    }
+    // Every candidate list is long: walk the driver's postings best-first (exact, then most recent),
+    // reading at most WALK_LIMIT of them, and re-rank twice the limit on all words. Only a rare
+    // combination of common words (fewer matches than the limit within the first WALK_LIMIT
+    // postings) can come back short; what it returns is still the most recent.
+    const walked = `SELECT t.rid AS rid, t.sort_key AS sortKey, c.${column} AS norm
+      FROM (SELECT rid, exact, sort_key FROM ls_terms WHERE kind = ? AND term = ?
+            ORDER BY exact DESC, sort_key DESC, rid DESC LIMIT ${WALK_LIMIT}) t
+      CROSS JOIN ls_customers c ON c.rid = t.rid
+      WHERE 1 ${where}
+      ORDER BY t.exact DESC, t.sort_key DESC, t.rid DESC LIMIT ?`;
+    const rows = this.stmt(walked).all(...params, limit * 2) as { rid: number; sortKey: number; norm: string }[];
+    return rank(rows).slice(0, limit);
   }
 
   /** Whole-value prefix (email, phone digits): short prefixes from ls_terms, longer ones from the column index. */

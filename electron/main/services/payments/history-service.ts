@@ -21,7 +21,8 @@ export class HistoryService {
   }
 }
 
-function statusOf(pi: IntentView): PaymentStatus | null {
+/** A PaymentIntent as a payment in someone's history; null for one that was never tried. */
+export function statusOf(pi: IntentView): PaymentStatus | null {
   switch (pi.status) {
     case 'succeeded':
     case 'requires_capture':

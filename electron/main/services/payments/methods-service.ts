@@ -1,20 +1,33 @@
 import type { SavedMethods } from '../../../shared/contract';
 import type { StripeGateway } from '../../stripe/gateway';
 import { AppError } from '../errors';
+import type { LocalStore } from '../local-store/local-store';
+import { onlineOr } from '../offline';
 import type { Payer } from './payer';
 
 /** Saved payment methods and autopay. A guest sees none: charging a saved method needs a signed-in owner. */
 export class MethodsService {
   constructor(
     private readonly gateway: StripeGateway,
-    /** Told which methods a customer was shown, for the offline ownership check of a queued charge. */
-    private readonly seen: (customerId: string, paymentMethodIds: string[]) => void = () => {},
+    private readonly store: LocalStore,
   ) {}
 
+  /** From Stripe (and kept in the local copy); offline, the summaries the local copy has. */
   async list(payer: Payer): Promise<SavedMethods> {
     if (payer.kind !== 'customer') return { methods: [], autopay: { enabled: false, defaultMethodId: null } };
-    const { methods, defaultMethodId, autopay } = await this.gateway.listSavedMethods(payer.customerId);
-    this.seen(payer.customerId, methods.map((m) => m.id));
+    const { value } = await onlineOr(
+      async () => {
+        const fresh = await this.gateway.listSavedMethods(payer.customerId);
+        this.store.upsertPaymentMethods(payer.customerId, fresh.methods);
+        return fresh;
+      },
+      () => {
+        const methods = this.store.paymentMethodsForCustomer(payer.customerId);
+        // Autopay's switch is not kept offline; it reads as off until the line is back.
+        return { methods, defaultMethodId: methods.find((m) => m.isDefault)?.id ?? null, autopay: false };
+      },
+    );
+    const { methods, defaultMethodId, autopay } = value;
     return { methods, autopay: { enabled: autopay && defaultMethodId !== null, defaultMethodId } };
   }
 

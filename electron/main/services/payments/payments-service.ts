@@ -5,6 +5,8 @@ import type { Clock } from '../clock';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
 import { noCrashPoints, type CrashPoint } from '../crash-points';
+import type { LocalStore } from '../local-store/local-store';
+import { onlineOr } from '../offline';
 import type { Outbox, OutboxHandler, SendResult } from '../outbox/outbox';
 import { keyFor, type Attempt, type AttemptsRepo, type Step } from './attempts-repo';
 import { declineReason, DECLINE_MESSAGES, failedOutcome, outcomeOf } from './outcomes';
@@ -20,9 +22,8 @@ export interface PaymentsDeps {
   publishableKey: () => string | null;
   /** Where a saved-method charge waits while Stripe is unreachable. */
   outbox?: Outbox;
-  /** Offline: does the last synced copy say this saved method belongs to this customer? */
-  ownsMethodOffline?: (customerId: string, paymentMethodId: string) => boolean;
-  methodSummaryOffline?: (customerId: string, paymentMethodId: string) => MethodSummary | null;
+  /** The local copy, read when Stripe cannot be reached (what is due, who the customer is, their methods). */
+  localCopy?: LocalStore;
   crashPoint?: CrashPoint;
 }
 
@@ -62,8 +63,9 @@ export class PaymentsService {
   constructor(private readonly deps: PaymentsDeps) {}
 
   async start(payer: Payer, invoiceId: string): Promise<PaymentStart> {
-    const { gateway, attempts } = this.deps;
-    const invoice = await gateway.retrieveInvoice(invoiceId);
+    const { gateway, attempts, localCopy } = this.deps;
+    // Offline, the page still opens from the local copy: a saved-method payment may then wait in the queue.
+    const { value: invoice } = await onlineOr(() => gateway.retrieveInvoice(invoiceId), () => localCopy?.getInvoice(invoiceId) ?? null);
     if (!invoice) throw new AppError('not_found', 'That invoice was not found.');
     assertCanSeeInvoice(payer, invoice);
     if (invoice.amountRemaining <= 0 || invoice.status === 'paid') throw new AppError('conflict', 'This invoice is already paid.');
@@ -80,7 +82,10 @@ export class PaymentsService {
       stationId: this.deps.stationId(),
       staffId: payer.kind === 'staff' ? payer.staffId : null,
     });
-    const customer = payer.kind === 'customer' ? await gateway.retrieveCustomer(invoice.customerId) : null;
+    const customer =
+      payer.kind === 'customer'
+        ? (await onlineOr(() => gateway.retrieveCustomer(invoice.customerId), () => localCopy?.getCustomer(invoice.customerId) ?? null)).value
+        : null;
     return {
       attemptId: attempt.id,
       invoice,
@@ -289,8 +294,8 @@ export class PaymentsService {
   private enqueueCharge(attempt: Attempt, charge: QueuedCharge): PaymentOutcome {
     const outbox = this.deps.outbox!;
     this.checkAmount(charge.amount, attempt.invoiceRemaining, attempt.currency);
-    const owns = this.deps.ownsMethodOffline?.(attempt.customerId, charge.paymentMethodId) ?? false;
-    if (!owns) throw new AppError('stripe_unavailable', 'The payment service cannot be reached right now, and this payment cannot wait. Please try again in a moment.');
+    const method = this.deps.localCopy?.paymentMethodsForCustomer(attempt.customerId).find((m) => m.id === charge.paymentMethodId);
+    if (!method) throw new AppError('stripe_unavailable', 'The payment service cannot be reached right now, and this payment cannot wait. Please try again in a moment.');
     const queued = this.deps.attempts.atomically(() => {
       const item = outbox.enqueue({
         kind: 'saved_method_charge',
@@ -308,7 +313,7 @@ export class PaymentsService {
         invoiceNumber: attempt.invoiceNumber,
         amount: charge.amount,
         currency: attempt.currency,
-        method: this.deps.methodSummaryOffline?.(attempt.customerId, charge.paymentMethodId) ?? { type: 'card', brand: null, last4: null, bankName: null, expMonth: null, expYear: null },
+        method: { type: method.type, brand: method.brand, last4: method.last4, bankName: method.bankName, expMonth: method.expMonth, expYear: method.expYear },
         confirmation: item.id,
         savedForAutopay: false,
       };
