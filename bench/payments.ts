@@ -35,8 +35,8 @@ export async function benchPayments(opts: { payments?: number } = {}): Promise<{
     const customer = await sdk.customers.create({ name: 'Bench Customer', email: 'bench@example.com', address: { line1: '1 Main', postal_code: '78704', country: 'US' } });
     const pm = await sdk.paymentMethods.attach('pm_card_visa', { customer: customer.id });
     const draft = await sdk.invoices.create({ customer: customer.id, collection_method: 'send_invoice', days_until_due: 30, pending_invoice_items_behavior: 'exclude' });
-    await sdk.invoiceItems.create({ customer: customer.id, invoice: draft.id!, currency: 'usd', amount: 5_000_000, description: 'Bench' });
-    const invoice = await sdk.invoices.finalizeInvoice(draft.id!);
+    await sdk.invoiceItems.create({ customer: customer.id, invoice: draft.id, currency: 'usd', amount: 5_000_000, description: 'Bench' });
+    const invoice = await sdk.invoices.finalizeInvoice(draft.id);
 
     const kiosk = await startKiosk({
       dataDir: join(t.dir, 'app'),
@@ -61,14 +61,14 @@ export async function benchPayments(opts: { payments?: number } = {}): Promise<{
     let seq = 0;
     const floorPayment = async () => {
       const id = `floor-${seq++}`;
-      await sdk.invoices.retrieve(invoice.id!); // start: what is due
+      await sdk.invoices.retrieve(invoice.id); // start: what is due
       await sdk.customers.retrieve(customer.id); // start: name and zip to prefill
       commit.run(`${id}:attempt`, null); // 1: the attempt row
-      await sdk.invoices.retrieve(invoice.id!); // pay: fresh amount due
+      await sdk.invoices.retrieve(invoice.id); // pay: fresh amount due
       await sdk.paymentMethods.retrieve(pm.id); // pay: the method is the customer's
       commit.run(`${id}:step`, null); // 2: the key, before the request
-      const pi = await sdk.paymentIntents.create({ amount: 100, currency: 'usd', customer: customer.id, allowed_payment_method_types: ['card'], metadata: { invoice_id: invoice.id! } }, { idempotencyKey: `${id}:create` });
-      await sdk.invoices.attachPayment(invoice.id!, { payment_intent: pi.id }, { idempotencyKey: `${id}:attach` });
+      const pi = await sdk.paymentIntents.create({ amount: 100, currency: 'usd', customer: customer.id, allowed_payment_method_types: ['card'], metadata: { invoice_id: invoice.id } }, { idempotencyKey: `${id}:create` });
+      await sdk.invoices.attachPayment(invoice.id, { payment_intent: pi.id }, { idempotencyKey: `${id}:attach` });
       const done = await sdk.paymentIntents.confirm(pi.id, { payment_method: pm.id, off_session: true, expand: ['payment_method'] }, { idempotencyKey: `${id}:confirm` });
       commit.run(`${id}:result`, done.status); // 3: the result
     };

@@ -43,9 +43,9 @@ async function seed() {
   const customer = await sb.stripe.customers.create({ name: 'Crash Test', email: `crash-${Date.now()}@example.com`, address: { postal_code: '78704', country: 'US', line1: '1 Main' } });
   const pm = await sb.stripe.paymentMethods.attach('pm_card_visa', { customer: customer.id });
   const draft = await sb.stripe.invoices.create({ customer: customer.id, collection_method: 'send_invoice', days_until_due: 30, pending_invoice_items_behavior: 'exclude' });
-  await sb.stripe.invoiceItems.create({ customer: customer.id, invoice: draft.id!, amount: 5000, currency: 'usd', description: 'Water' });
-  const invoice = await sb.stripe.invoices.finalizeInvoice(draft.id!);
-  return { customer: customer.id, invoice: invoice.id!, method: pm.id };
+  await sb.stripe.invoiceItems.create({ customer: customer.id, invoice: draft.id, amount: 5000, currency: 'usd', description: 'Water' });
+  const invoice = await sb.stripe.invoices.finalizeInvoice(draft.id);
+  return { customer: customer.id, invoice: invoice.id, method: pm.id };
 }
 
 function integrityOk(dataDir: string) {

@@ -35,7 +35,7 @@ describe('invoices', () => {
     expect(second.status).toBe('paid'); // nothing due
     await expect(stripe.invoices.finalizeInvoice(draft.id)).rejects.toMatchObject({ statusCode: 400 });
     await expect(stripe.invoices.create({ customer: cus.id, collection_method: 'send_invoice' })).rejects.toMatchObject({ param: 'days_until_due' });
-    await expect(stripe.invoices.create({} as never)).rejects.toMatchObject({ param: 'customer' });
+    await expect(stripe.invoices.create({})).rejects.toMatchObject({ param: 'customer' });
   });
 
   it('includes pending items when asked, lists by status and searches', async () => {

@@ -53,7 +53,7 @@ describe('card outcomes', () => {
       if (expected.param) expect(e.param).toBe(expected.param);
       expect(e.payment_intent?.status).toBe('requires_payment_method');
       expect(e.payment_intent?.last_payment_error).toMatchObject({ type: 'card_error', code: expected.code });
-      expect((e.payment_method as Stripe.PaymentMethod | undefined)?.card?.last4).toBe(number.slice(-4));
+      expect((e.payment_method)?.card?.last4).toBe(number.slice(-4));
       const stored = await stripe.paymentIntents.retrieve(e.payment_intent!.id, { expand: ['latest_charge'] });
       expect(stored.status).toBe('requires_payment_method');
       expect((stored.latest_charge as Stripe.Charge).status).toBe('failed');

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalStore } from '../../electron/main/services/local-store/local-store';
 import { startTestKiosk, type TestKiosk } from '../helpers/kiosk';
 
 let k: TestKiosk;
@@ -8,7 +9,7 @@ beforeAll(async () => {
 });
 afterAll(async () => k.stop());
 
-const store = () => (k.kiosk as unknown as { sync: { deps: { store: import('../../electron/main/services/local-store/local-store').LocalStore } } }).sync.deps.store;
+const store = () => (k.kiosk as unknown as { sync: { deps: { store: LocalStore } } }).sync.deps.store;
 
 describe('the local copy', () => {
   it('is fully loaded through list pagination at start, with the sync cursor kept in SQLite', async () => {
@@ -18,7 +19,7 @@ describe('the local copy', () => {
     for (const c of customers.data) {
       expect(store().getCustomer(c.id)?.email).toBe(c.email);
       const invoices = (await k.stripe.invoices.list({ customer: c.id, limit: 100 })).data.filter((i) => i.status !== 'draft');
-      expect(store().invoicesForCustomer(c.id).map((i) => i.id).sort()).toEqual(invoices.map((i) => i.id!).sort());
+      expect(store().invoicesForCustomer(c.id).map((i) => i.id).sort()).toEqual(invoices.map((i) => i.id).sort());
     }
     const state = store().getSyncState();
     expect(state.cursor).toMatch(/^evt_/);

@@ -29,7 +29,7 @@ export function createCharge(store: Store, pi: Obj, pm: Obj, o: ChargeOutcome): 
     application_fee_amount: null,
     balance_transaction: failed ? null : store.newId('txn'),
     billing_details: structuredClone(pm.billing_details as Obj),
-    calculated_statement_descriptor: (pi.statement_descriptor as string | null) ?? 'SANDBOX KIOSK',
+    calculated_statement_descriptor: (pi.statement_descriptor) ?? 'SANDBOX KIOSK',
     captured: o.captured && o.status !== 'failed',
     created: store.now(),
     currency: pi.currency,

@@ -68,7 +68,7 @@ export function registerCustomers(ctx: Ctx): void {
     if (attach) {
       const pm = attachPaymentMethod(ctx, resolvePaymentMethod(ctx, attach, 'payment_method'), c.id as string);
       if ((c.invoice_settings as Obj).default_payment_method === attach) {
-        (c.invoice_settings as Obj).default_payment_method = pm.id as string;
+        (c.invoice_settings as Obj).default_payment_method = pm.id;
       }
     }
     checkDefaultPm(c);

@@ -161,7 +161,7 @@ export function registerPaymentMethods(ctx: Ctx): void {
       const holder = b.str('account_holder_type', { oneOf: ['individual', 'company'] }) ?? 'individual';
       const acctType = b.str('account_type', { oneOf: ['checking', 'savings'] }) ?? 'checking';
       b.done();
-      if (!(pm.billing_details as Obj).name) {
+      if (!(pm.billing_details).name) {
         throw invalid('Missing required param: billing_details[name].', 'billing_details[name]', 'parameter_missing');
       }
       if (routing !== TEST_ROUTING) {
@@ -193,7 +193,7 @@ export function registerPaymentMethods(ctx: Ctx): void {
     store.must('customer', path.id!);
     const type = p.str('type', { max: 100 });
     p.ignore('allow_redisplay');
-    let items = store.all('payment_method', path.id!);
+    let items = store.all('payment_method', path.id);
     if (type) items = items.filter((x) => x.type === type);
     return paginate(p, items, url);
   });

@@ -88,7 +88,7 @@ export function registerSetupIntents(ctx: Ctx): void {
       si.status = 'requires_payment_method';
       si.payment_method = null;
       si.last_setup_error = { type: 'card_error', code: d.code, decline_code: d.decline_code ?? null, doc_url: docUrl(d.code), message: d.message, payment_method: pm, payment_method_type: 'card' };
-      if (d.param) (si.last_setup_error as Obj).param = d.param;
+      if (d.param) (si.last_setup_error).param = d.param;
       store.save(si);
       store.emit('setup_intent.setup_failed', si);
       return new Reply(402, declineBody('setup_intent', si, pm, d));

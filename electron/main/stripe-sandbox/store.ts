@@ -74,13 +74,13 @@ export class Store {
     const customer = typeof o.customer === 'string' ? o.customer : null;
     this.db
       .prepare('INSERT INTO objects (id, type, customer, created, seq, json) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(o.id as string, o.object as string, customer, (o.created ?? o.date ?? this.now()) as number, ++this.seq, JSON.stringify(o));
+      .run(o.id, o.object, customer, (o.created ?? o.date ?? this.now()), ++this.seq, JSON.stringify(o));
     return o;
   }
 
   save(o: Obj): Obj {
     const customer = typeof o.customer === 'string' ? o.customer : null;
-    const r = this.db.prepare('UPDATE objects SET json = ?, customer = ? WHERE id = ?').run(JSON.stringify(o), customer, o.id as string);
+    const r = this.db.prepare('UPDATE objects SET json = ?, customer = ? WHERE id = ?').run(JSON.stringify(o), customer, o.id);
     if (r.changes !== 1) throw new Error(`sandbox: save of unknown object ${String(o.id)}`);
     return o;
   }

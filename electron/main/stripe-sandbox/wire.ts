@@ -305,7 +305,7 @@ export function mergeMetadata(current: Json, patch: Record<string, string> | nul
 }
 
 export function address(p: Params | undefined, current?: Json): Obj {
-  const cur = (current && typeof current === 'object' && !Array.isArray(current) ? current : {}) as Obj;
+  const cur = (current && typeof current === 'object' && !Array.isArray(current) ? current : {});
   const out: Obj = {};
   for (const k of ['city', 'country', 'line1', 'line2', 'postal_code', 'state']) {
     const v = p?.has(k) ? (p.str(k, { max: 200, empty: true }) ?? '') : undefined;

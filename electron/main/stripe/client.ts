@@ -45,7 +45,7 @@ export class StripeClient {
       ...(opts.endpoint ?? {}),
     });
     // Any HTTP answer at all (even an error) means Stripe is reachable.
-    this.stripe.on('response', () => this.reachability(true));
+    (this.stripe as unknown as { on(event: 'response', listener: () => void): void }).on('response', () => this.reachability(true));
   }
 
   async call<T>(fn: () => Promise<T>): Promise<T> {

@@ -43,7 +43,7 @@ export class GuestAccess {
       this.failed(subject, 'We could not find an invoice with that number and zip code. Check both and try again.');
     }
     this.lockouts.succeed(subject);
-    return { invoiceId: found!.invoice.id, customerId: found!.invoice.customerId };
+    return { invoiceId: found.invoice.id, customerId: found.invoice.customerId };
   }
 
   async byLink(link: string): Promise<{ invoiceId: string; customerId: string }> {
@@ -59,7 +59,7 @@ export class GuestAccess {
       this.failed(subject, 'That payment link is not valid. Please enter the invoice number and zip code instead.');
     }
     this.lockouts.succeed(subject);
-    return { invoiceId: invoice!.id, customerId: invoice!.customerId };
+    return { invoiceId: invoice.id, customerId: invoice.customerId };
   }
 
   private assertNotLocked(subject: string): void {
