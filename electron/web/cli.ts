@@ -16,6 +16,7 @@ const preview = await startPreview({ port, host: values.host, dataDir: resolve(v
 });
 console.log(`Kiosk preview listening on ${preview.url}`);
 console.log(`Training mode: ${preview.kiosk.trainingMode ? 'on (offline Stripe sandbox)' : 'off (Stripe key configured)'}`);
+if (preview.kiosk.sandboxUrl) console.log(`Stripe sandbox at ${preview.kiosk.sandboxUrl}`);
 const stop = () => {
   preview.close().then(
     () => process.exit(0),
