@@ -198,9 +198,17 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
   const dispatcher = new Dispatcher(
     {
       ...appHandlers(appInfo, connectivityView),
-      ...sessionHandlers({ accounts, guests, sessions, gateway, store: localStore, events }),
+      ...sessionHandlers({
+        accounts,
+        guests,
+        sessions,
+        gateway,
+        store: localStore,
+        events,
+        onSessionEnd: (ids) => void payments.abandon(ids),
+      }),
       ...invoiceHandlers(invoices),
-      ...paymentHandlers({ payments, methods, history, gateway }),
+      ...paymentHandlers({ payments, methods, history, gateway, sessions }),
       ...desk.handlers,
     },
     sessions,

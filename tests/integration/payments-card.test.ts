@@ -139,3 +139,23 @@ describe('Update Information', () => {
     expect(customer).toMatchObject({ email: 'maria.new@example.com', address: { postal_code: '78703' } });
   });
 });
+
+describe('leaving the kiosk', () => {
+  it('signing out closes a payment left after a decline (its intent is canceled) and leaves paid ones alone', async () => {
+    await k.signIn('leave', 0);
+    const invoices = (await k.ok('leave', 'listInvoices', {})).invoices.filter((i) => i.amountRemaining > 0);
+    const declinedStart = await k.ok('leave', 'startPayment', { invoiceId: invoices[0]!.id });
+    const declined = await k.ok('leave', 'payNewCard', { ...base(declinedStart.attemptId, 200), saveForAutopay: false, card: card('4000000000000002') });
+    expect(declined.status).toBe('failed');
+    const paidStart = await k.ok('leave', 'startPayment', { invoiceId: invoices[0]!.id });
+    const paid = await k.ok('leave', 'payNewCard', { ...base(paidStart.attemptId, 200), saveForAutopay: false, card: card('4242424242424242') });
+    expect(paid.status).toBe('succeeded');
+    await k.ok('leave', 'signOut', {});
+    await expect.poll(async () => (await intentsFor(declinedStart.attemptId))[0]?.status).toBe('canceled');
+    expect((await intentsFor(paidStart.attemptId))[0]?.status).toBe('succeeded');
+    // The closed page cannot be paid any more.
+    await k.signIn('leave', 0);
+    const again = await k.call('leave', 'payNewCard', { ...base(declinedStart.attemptId, 200), saveForAutopay: false, card: card('4242424242424242') });
+    expect(again).toMatchObject({ ok: false, error: { code: 'conflict', message: 'This payment page was closed. Please start again from the invoice.' } });
+  });
+});

@@ -2,6 +2,7 @@ import type { StripeGateway } from '../stripe/gateway';
 import type { HistoryService } from '../services/payments/history-service';
 import type { MethodsService } from '../services/payments/methods-service';
 import type { PaymentsService } from '../services/payments/payments-service';
+import type { SessionRegistry } from '../services/session/session-registry';
 import type { Handlers } from './dispatcher';
 import { customerIdOf, payerOf } from './invoices';
 import { AppError } from '../services/errors';
@@ -11,6 +12,7 @@ export interface PaymentDeps {
   methods: MethodsService;
   history: HistoryService;
   gateway: StripeGateway;
+  sessions: SessionRegistry;
 }
 
 type PaymentEntries =
@@ -36,7 +38,11 @@ export function paymentHandlers(d: PaymentDeps): Pick<Handlers, PaymentEntries> 
     setAutopay: async (req, ctx) => d.methods.setAutopay(customerIdOf(ctx), req.enabled),
     setDefaultMethod: async (req, ctx) => d.methods.setDefault(customerIdOf(ctx), req.paymentMethodId),
     removeMethod: async (req, ctx) => d.methods.remove(customerIdOf(ctx), req.paymentMethodId),
-    startPayment: async (req, ctx) => d.payments.start(payerOf(ctx), req.invoiceId),
+    startPayment: async (req, ctx) => {
+      const start = await d.payments.start(payerOf(ctx), req.invoiceId);
+      d.sessions.noteAttempt(ctx.callerId, start.attemptId);
+      return start;
+    },
     paySaved: async (req, ctx) => d.payments.paySaved(payerOf(ctx), req),
     payNewCard: async (req, ctx) => d.payments.payNewCard(payerOf(ctx), req),
     payNewBankAccount: async (req, ctx) => d.payments.payNewBankAccount(payerOf(ctx), req),

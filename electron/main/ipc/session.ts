@@ -16,6 +16,8 @@ export interface SessionDeps {
   gateway: StripeGateway;
   store: LocalStore;
   events: EventHub;
+  /** Called with the payment pages a session opened and never paid, when it ends. */
+  onSessionEnd: (attemptIds: string[]) => void;
 }
 
 export function sessionHandlers(deps: SessionDeps): Pick<Handlers, 'currentSession' | 'signIn' | 'signOut' | 'guestFindInvoice' | 'guestOpenLink'> {
@@ -36,7 +38,7 @@ export function sessionHandlers(deps: SessionDeps): Pick<Handlers, 'currentSessi
       return { role: 'customer', customer: found, guestInvoiceId: null };
     },
     signOut: async (_req, ctx) => {
-      deps.sessions.end(ctx.callerId);
+      deps.onSessionEnd(deps.sessions.end(ctx.callerId)?.attemptIds ?? []);
       deps.events.emit(ctx.callerId, 'sessionEnded', { reason: 'signed_out' });
       return { role: 'public', customer: null, guestInvoiceId: null };
     },

@@ -274,6 +274,11 @@ export class StripeGateway {
     }
   }
 
+  /** Cancels an intent that was never paid (a page left after a decline). */
+  async cancelIntent(id: string, opts: CallOptions = {}): Promise<IntentView> {
+    return toIntentView(await this.call(() => this.stripe.paymentIntents.cancel(id, { cancellation_reason: 'abandoned' }, opts)));
+  }
+
   async retrieveIntent(id: string): Promise<IntentView> {
     return toIntentView(await this.call(() => this.stripe.paymentIntents.retrieve(id, { expand: ['payment_method'] })));
   }

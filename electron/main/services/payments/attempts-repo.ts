@@ -156,6 +156,15 @@ export class AttemptsRepo {
     this.db.prepare('UPDATE payment_attempts SET payment_intent_id = ? WHERE id = ? AND payment_intent_id IS NULL').run(paymentIntentId, attemptId);
   }
 
+  /** Attempts of these ids that never settled (open, failed, or answered unknown). */
+  unsettled(ids: readonly string[]): Attempt[] {
+    if (ids.length === 0) return [];
+    return this.db
+      .prepare<string[], AttemptRow>(`SELECT * FROM payment_attempts WHERE status IN ('open', 'failed') AND id IN (${ids.map(() => '?').join(',')})`)
+      .all(...ids)
+      .map(toAttempt);
+  }
+
   pendingVerifications(customerId: string): Attempt[] {
     return this.db
       .prepare<[string], AttemptRow>("SELECT * FROM payment_attempts WHERE customer_id = ? AND status = 'requires_verification' ORDER BY created_at DESC")

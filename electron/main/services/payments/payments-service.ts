@@ -141,6 +141,31 @@ export class PaymentsService {
     }
   }
 
+  /**
+   * The customer left (idle, Done, sign-out): attempts they opened and never paid are closed, and an
+   * intent left behind after a decline is canceled at Stripe, so nothing half-done stays open.
+   * Queued, processing and paid attempts are never touched.
+   */
+  async abandon(attemptIds: readonly string[]): Promise<number> {
+    let canceled = 0;
+    for (const attempt of this.deps.attempts.unsettled(attemptIds)) {
+      if (this.inFlight.has(attempt.id)) continue;
+      try {
+        if (attempt.paymentIntentId) {
+          const pi = await this.deps.gateway.retrieveIntent(attempt.paymentIntentId);
+          if (pi.status === 'requires_payment_method' || pi.status === 'requires_confirmation') {
+            await this.deps.gateway.cancelIntent(pi.id, { idempotencyKey: keyFor(attempt.id, 'cancel') });
+          }
+        }
+        this.deps.attempts.setStatus(attempt.id, 'canceled', attempt.outcome);
+        canceled++;
+      } catch (err) {
+        this.deps.log.warn('could not close an abandoned payment; it stays open and harmless', { attempt: attempt.id, error: String(err) });
+      }
+    }
+    return canceled;
+  }
+
   /** After a crash: every step that was sent but never recorded is settled from Stripe's answer. */
   async reconcileAll(): Promise<number> {
     const attemptIds = new Set(this.deps.attempts.unfinishedSteps().map((s) => s.attemptId));
@@ -189,6 +214,7 @@ export class PaymentsService {
       attempt = attempts.get(attempt.id)!;
       if (SETTLED.has(attempt.status) && attempt.outcome) return attempt.outcome; // a second click: same answer, no second charge
       if (attempt.status === 'sending') throw new AppError('conflict', 'This payment is already being sent. Please wait.');
+      if (attempt.status === 'canceled') throw new AppError('conflict', 'This payment page was closed. Please start again from the invoice.');
       prepared = await this.prepare(attempt, req, choice);
     } catch (err) {
       if (err instanceof GatewayError && err.retryable && choice.kind === 'saved' && !fromQueue && this.deps.outbox) {

@@ -11,6 +11,8 @@ export interface CallerSession {
   /** Staff sessions (clerk, manager): who is signed in at the desk. */
   staffId: string | null;
   startedAt: number;
+  /** Payment pages opened in this session, closed if the session ends without paying. */
+  attemptIds?: string[];
 }
 
 /**
@@ -38,8 +40,17 @@ export class SessionRegistry {
     return this.put(callerId, { role, customerId: null, guestInvoiceId: null, staffId, startedAt: this.clock.now() });
   }
 
-  end(callerId: string): void {
+  /** Remembers a payment page opened in this session. */
+  noteAttempt(callerId: string, attemptId: string): void {
+    const s = this.sessions.get(callerId);
+    if (s) (s.attemptIds ??= []).push(attemptId);
+  }
+
+  /** Ends the session; returns it (for closing what it left open). */
+  end(callerId: string): CallerSession | null {
+    const s = this.sessions.get(callerId) ?? null;
     this.sessions.delete(callerId);
+    return s;
   }
 
   private put(callerId: string, session: CallerSession): CallerSession {
