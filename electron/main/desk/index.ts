@@ -7,16 +7,44 @@ import type { deskEntries } from '../../shared/contract-desk';
 import type { Db } from '../db/connection';
 import type { Handlers } from '../ipc/dispatcher';
 import type { EventHub } from '../ipc/events';
+import { deskHelpHandlers } from '../ipc/desk-help';
+import { deskLookupHandlers } from '../ipc/desk-lookup';
+import { deskPaymentHandlers } from '../ipc/desk-payments';
+import { deskQueueHandlers } from '../ipc/desk-queue';
+import { deskReceiptHandlers } from '../ipc/desk-receipts';
+import { deskReportHandlers } from '../ipc/desk-reports';
+import { deskStaffHandlers } from '../ipc/desk-staff';
+import { AuditLog } from '../services/audit/audit-log';
 import type { Clock } from '../services/clock';
+import { CardPresentPayments } from '../services/desk-payments/card-present';
+import { DeskReceipts } from '../services/desk-payments/desk-receipts';
+import { KioskReceipts } from '../services/desk-payments/kiosk-receipts';
+import { DeskLedger } from '../services/desk-payments/ledger';
+import { OfflinePayments } from '../services/desk-payments/offline-payments';
+import { StationReaders } from '../services/desk-payments/readers';
+import { AppError } from '../services/errors';
+import { HelpService } from '../services/handoff/help-service';
 import type { LocalStore } from '../services/local-store/local-store';
+import { Lockouts } from '../services/lockouts';
 import type { LookupService } from '../services/lookup/lookup-service';
 import type { Logger } from '../services/logger';
 import type { Outbox, OutboxHandler, OutboxKind } from '../services/outbox/outbox';
+import { AttemptsRepo } from '../services/payments/attempts-repo';
 import type { PaymentsService } from '../services/payments/payments-service';
+import { networkPrinterPort } from '../services/receipts/network-printer';
+import type { PrintResult } from '../services/receipts/print-result';
+import { ReceiptsService } from '../services/receipts/receipts-service';
+import { RefundsService } from '../services/refunds/refunds-service';
+import { ReportService } from '../services/reports/report-service';
 import type { SessionRegistry } from '../services/session/session-registry';
 import type { SettingsService } from '../services/settings/settings-service';
+import { StaffService } from '../services/staff/staff-service';
+import { TerminalService } from '../services/terminal/terminal-service';
 import type { StripeGateway } from '../stripe/gateway';
 import type { TerminalGateway } from '../stripe/terminal-gateway';
+import { invoiceMetadataHelpBoard } from './help-board';
+import { stripeReportSource } from './report-source';
+import type { DeskServices } from './services';
 
 export interface DeskDeps {
   db: Db;
@@ -37,6 +65,17 @@ export interface DeskDeps {
   trainingMode: boolean;
 }
 
+/** Ports that only exist in some hosts: the Electron OS printer (app/os-printer.ts), e-mail. */
+export interface DeskPorts {
+  osPrint?: (html: string, deviceName?: string) => Promise<PrintResult>;
+  email?: (to: string, subject: string, pdf: Buffer) => Promise<PrintResult>;
+  /** How often the reader is polled during a payment (default 250 ms). */
+  readerPollMs?: number;
+}
+
+const DEFAULT_LOCALE = 'en-US';
+const DEFAULT_TIME_ZONE = 'America/Chicago';
+
 export type DeskHandlers = Pick<Handlers, keyof typeof deskEntries>;
 
 export interface Desk {
@@ -45,6 +84,86 @@ export interface Desk {
   stop(): Promise<void>;
 }
 
-export function createDesk(_deps: DeskDeps): Desk {
-  return { handlers: {}, start: async () => {}, stop: async () => {} };
+export function createDesk(deps: DeskDeps, ports: DeskPorts = {}): Desk {
+  const { db, clock, log, settings, gateway, terminalGateway, localStore } = deps;
+  const stationId = () => settings.get().stationId;
+  const staff = new StaffService({ db, clock, lockouts: new Lockouts(db, clock) });
+  const staffName = (id: string) => staff.get(id)?.name ?? null;
+  const audit = new AuditLog({ db, clock, stationId, staffName });
+  const ledger = new DeskLedger(db, clock);
+  const terminal = new TerminalService({ gateway: terminalGateway, clock, trainingMode: deps.trainingMode, pollIntervalMs: ports.readerPollMs ?? 250 });
+  const readers = new StationReaders({ db, clock, terminal, locations: terminalGateway, stationId, trainingMode: deps.trainingMode });
+  const card = new CardPresentPayments({
+    terminal, ledger, readers, audit, localStore, clock, log, stationId,
+    invoice: (id) => gateway.retrieveInvoice(id),
+    onChange: (view, callerId) => {
+      if (callerId) deps.events.emit(callerId, 'deskPaymentUpdate', view);
+    },
+  });
+  const offline = new OfflinePayments({ db, clock, outbox: deps.outbox, ledger, audit, localStore, gateway, terminalGateway, stationId });
+  const receiptsService = new ReceiptsService({
+    escpos: networkPrinterPort(),
+    ...(ports.osPrint ? { os: ports.osPrint } : {}),
+    ...(ports.email ? { email: ports.email } : {}),
+    clock,
+    settings: () => {
+      const s = settings.get();
+      const p = s.receiptPrinter ?? { kind: 'none' as const, host: '', port: 9100 };
+      const printer =
+        p.kind === 'network' ? { kind: 'network' as const, host: p.host, port: p.port }
+        : p.kind === 'os' ? { kind: 'os' as const, ...(p.deviceName ? { deviceName: p.deviceName } : {}) }
+        : { kind: 'none' as const };
+      return { printer, locale: s.locale ?? DEFAULT_LOCALE, timeZone: s.timeZone ?? DEFAULT_TIME_ZONE };
+    },
+  });
+  const business = () => {
+    const s = settings.get();
+    return { name: s.businessName, addressLines: s.businessAddressLines ?? [], phone: s.businessPhone ?? null };
+  };
+  const customer = (id: string) => localStore.getCustomer(id);
+  const kioskReceipts = new KioskReceipts({ attempts: new AttemptsRepo(db, clock), receipts: receiptsService, trainingMode: deps.trainingMode, business, customer });
+  const receipts = new DeskReceipts({
+    receipts: receiptsService, ledger, outbox: deps.outbox, audit, trainingMode: deps.trainingMode, emailConfigured: Boolean(ports.email), stationId,
+    business,
+    staffName,
+    customer,
+    kioskReceipt: (attemptId) => kioskReceipts.build(attemptId),
+  });
+  const reports = new ReportService({
+    source: stripeReportSource(gateway, terminalGateway), ledger, outbox: deps.outbox, stationId, timeZone: () => settings.get().timeZone ?? DEFAULT_TIME_ZONE, staffName,
+  });
+  const help = new HelpService({ db, clock, log, board: invoiceMetadataHelpBoard({ gateway, db }), localStore, stationId });
+
+  deps.senders.cash = offline.sender();
+  deps.senders.check = offline.sender();
+  deps.senders.receipt_print = receipts.sender();
+
+  const services: DeskServices = {
+    staff, audit, sessions: deps.sessions, events: deps.events, clock, lookup: deps.lookup, localStore, readers, card, offline,
+    refunds: new RefundsService({ gateway: terminalGateway }), ledger, receipts, kioskReceipts, reports, help, outbox: deps.outbox, stationId,
+    businessName: () => settings.get().businessName,
+    noStaff: () => new AppError('unauthenticated', 'Please sign in at the desk first.'),
+  };
+  const handlers: DeskHandlers = {
+    ...deskStaffHandlers(services),
+    ...deskLookupHandlers(services),
+    ...deskPaymentHandlers(services),
+    ...deskReceiptHandlers(services),
+    ...deskReportHandlers(services),
+    ...deskHelpHandlers(services),
+    ...deskQueueHandlers(services),
+  };
+
+  return {
+    handlers,
+    async start() {
+      const interrupted = card.markInterrupted();
+      if (interrupted > 0) log.warn('desk card payments interrupted by a restart; staff can retry them', { count: interrupted });
+      // The training reader needs the sandbox; a failure here must not stop the station from starting.
+      await readers.ensureTraining().catch((err: unknown) => log.warn('training reader not ready', { error: err instanceof Error ? err.message : String(err) }));
+    },
+    async stop() {
+      await card.shutdown();
+    },
+  };
 }

@@ -1,5 +1,6 @@
 import type { Migration } from '../connection';
 import { coreMigrations } from './core';
+import { deskMigrations } from './desk';
 import { localStoreMigrations } from './local-store';
 import { outboxMigrations } from './outbox';
 import { paymentMigrations } from './payments';
@@ -9,4 +10,4 @@ import { paymentMigrations } from './payments';
  * domain never renumbers another's: core 1-99, local cache 100-199, payments 200-299,
  * outbox 300-399, staff and audit 400-499.
  */
-export const appMigrations: readonly Migration[] = [...coreMigrations, ...localStoreMigrations, ...paymentMigrations, ...outboxMigrations];
+export const appMigrations: readonly Migration[] = [...coreMigrations, ...localStoreMigrations, ...paymentMigrations, ...outboxMigrations, ...deskMigrations];

@@ -22,6 +22,21 @@ export const settingsSchema = z.object({
   /** Offline limits for payments that may wait in the queue (cents). */
   offlineMaxPayment: z.number().int().min(0).max(10_000_000).default(50_000),
   offlineMaxTotal: z.number().int().min(0).max(100_000_000).default(200_000),
+  /** Front desk (all optional, defaults applied by the desk): the receipt printer (a network thermal printer on port 9100, the OS printer, or none). */
+  receiptPrinter: z
+    .object({
+      kind: z.enum(['network', 'os', 'none']),
+      host: z.string().max(255).default(''),
+      port: z.number().int().min(1).max(65_535).default(9100),
+      deviceName: z.string().max(200).optional(),
+    })
+    .optional(),
+  /** Printed under the business name on receipts and reports. */
+  businessAddressLines: z.array(z.string().min(1).max(120)).max(4).optional(),
+  businessPhone: z.string().max(40).optional(),
+  /** The station's BCP 47 locale and IANA time zone (receipts; the end-of-day report's day). Desk defaults: en-US, America/Chicago. */
+  locale: z.string().min(2).max(35).optional(),
+  timeZone: z.string().min(1).max(64).optional(),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 

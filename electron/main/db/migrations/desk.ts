@@ -1,0 +1,77 @@
+import type { Migration } from '../connection';
+
+/** The front desk: staff, the audit log, desk payments (card-present, cash, check), help requests: versions 400-499. */
+export const deskMigrations: readonly Migration[] = [
+  {
+    version: 400,
+    name: 'desk staff, audit log, desk payments, help requests',
+    up: (db) => {
+      db.exec(`
+        CREATE TABLE desk_staff (
+          id TEXT PRIMARY KEY,
+          name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+          role TEXT NOT NULL CHECK (role IN ('clerk', 'manager')),
+          pin_hash TEXT NOT NULL,
+          active INTEGER NOT NULL DEFAULT 1,
+          created_by TEXT,
+          created_at INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL
+        );
+        -- Append-only: who did what, when, for how much, on which record.
+        CREATE TABLE desk_audit (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          at INTEGER NOT NULL,
+          station_id TEXT NOT NULL,
+          staff_id TEXT,
+          staff_name TEXT,
+          action TEXT NOT NULL,
+          subject_id TEXT,
+          amount INTEGER,
+          currency TEXT,
+          detail TEXT
+        );
+        CREATE INDEX desk_audit_at ON desk_audit (at);
+        -- Every payment taken at the desk. The key base is committed before the first request.
+        CREATE TABLE desk_payments (
+          id TEXT PRIMARY KEY,
+          kind TEXT NOT NULL CHECK (kind IN ('card_present', 'cash', 'check')),
+          key_base TEXT NOT NULL UNIQUE,
+          customer_id TEXT NOT NULL,
+          invoice_id TEXT,
+          invoice_number TEXT,
+          amount INTEGER NOT NULL CHECK (amount > 0),
+          currency TEXT NOT NULL,
+          staff_id TEXT NOT NULL,
+          station_id TEXT NOT NULL,
+          reader_id TEXT,
+          check_number TEXT,
+          outbox_id TEXT,
+          status TEXT NOT NULL,
+          payment_intent_id TEXT,
+          payment_record_id TEXT,
+          attached INTEGER NOT NULL DEFAULT 0,
+          brand TEXT,
+          last4 TEXT,
+          receipt_json TEXT,
+          code TEXT,
+          message TEXT,
+          created_at INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL
+        );
+        CREATE INDEX desk_payments_created ON desk_payments (created_at);
+        CREATE INDEX desk_payments_intent ON desk_payments (payment_intent_id);
+        -- Help requests raised on this machine (the Stripe side carries them to other desks).
+        CREATE TABLE desk_help (
+          id TEXT PRIMARY KEY,
+          station_id TEXT NOT NULL,
+          customer_id TEXT,
+          invoice_id TEXT,
+          note TEXT,
+          requested_at INTEGER NOT NULL,
+          resolved_at INTEGER,
+          resolved_by TEXT
+        );
+      `);
+    },
+  },
+];

@@ -1,0 +1,217 @@
+/**
+ * Card-present payments at the desk. The ledger row (with the idempotency key base every request
+ * derives its key from) is committed before the first request; TerminalService does the reader work.
+ * `take` answers once the reader waits for the card (or refused: busy, offline); the rest runs on and
+ * reports through `onChange`. A payment whose answer was lost is retried with its same keys, so it is
+ * never charged twice.
+ */
+import type { CardPaymentView } from '../../../shared/contract-desk';
+import type { Invoice } from '../../../shared/contract';
+import { formatMoney } from '../../../shared/money';
+import type { Clock } from '../clock';
+import { AppError } from '../errors';
+import type { Logger } from '../logger';
+import type { LocalStore } from '../local-store/local-store';
+import type { TerminalPaymentResult, TerminalService, TestCard } from '../terminal/terminal-service';
+import { plainMessage } from '../terminal/messages';
+import type { AuditLog } from '../audit/audit-log';
+import type { DeskLedger, DeskPayment } from './ledger';
+import type { StationReaders } from './readers';
+
+export interface CardPresentDeps {
+  terminal: TerminalService;
+  ledger: DeskLedger;
+  readers: StationReaders;
+  audit: AuditLog;
+  localStore: LocalStore;
+  clock: Clock;
+  log: Logger;
+  stationId: () => string;
+  /** The invoice as Stripe has it now (null: not found). */
+  invoice: (id: string) => Promise<Invoice | null>;
+  /** Told every time a payment changes (the desk pushes it to the window that started it). */
+  onChange: (view: CardPaymentView, callerId: string | null) => void;
+}
+
+const CANCELED_CODES = new Set(['canceled', 'customer_canceled']);
+
+export function cardPaymentView(p: DeskPayment): CardPaymentView {
+  const status = p.status === 'queued' || p.status === 'needs_review' ? 'unknown' : p.status;
+  return {
+    paymentId: p.id,
+    readerId: p.readerId ?? 'unknown_reader',
+    status,
+    amount: p.amount,
+    currency: p.currency,
+    customerId: p.customerId,
+    invoiceId: p.invoiceId,
+    paymentIntentId: p.paymentIntentId,
+    brand: p.brand,
+    last4: p.last4,
+    receipt: p.receipt,
+    confirmation: p.status === 'succeeded' ? p.paymentIntentId : null,
+    message: p.message,
+    code: p.code,
+    invoiceAttached: p.invoiceId === null || p.attached,
+  };
+}
+
+export class CardPresentPayments {
+  /** Payments running in this process, by reader (one at a time per reader from this station). */
+  private readonly running = new Map<string, Promise<void>>();
+
+  constructor(private readonly deps: CardPresentDeps) {}
+
+  async take(input: { invoiceId: string | null; customerId: string; amount: number }, staffId: string, callerId: string): Promise<CardPaymentView> {
+    const { ledger, readers, audit } = this.deps;
+    const readerId = readers.require();
+    if (this.running.has(readerId)) throw new AppError('conflict', 'The reader is busy with another payment.');
+    let currency = 'usd';
+    let invoiceNumber: string | null = null;
+    if (input.invoiceId) {
+      const inv = await this.deps.invoice(input.invoiceId);
+      if (!inv || inv.customerId !== input.customerId) throw new AppError('not_found', 'That invoice was not found for this customer.');
+      if (!['open', 'overdue', 'partially_paid'].includes(inv.status) || inv.amountRemaining <= 0) {
+        throw new AppError('invalid_request', 'This invoice has nothing left to pay.', 'invoiceId');
+      }
+      if (input.amount > inv.amountRemaining) throw amountTooLarge(inv);
+      currency = inv.currency;
+      invoiceNumber = inv.number;
+    }
+    const row = ledger.create({
+      kind: 'card_present', customerId: input.customerId, invoiceId: input.invoiceId, invoiceNumber, amount: input.amount, currency,
+      staffId, stationId: this.deps.stationId(), readerId, status: 'starting',
+    });
+    audit.record({ action: 'card.started', staffId, subjectId: row.id, amount: row.amount, currency, detail: { readerId, invoiceId: input.invoiceId } });
+    return this.run(row, callerId);
+  }
+
+  /** Tries a payment again with its same keys: for a lost answer, or an invoice not yet credited. */
+  async retry(paymentId: string, staffId: string, callerId: string): Promise<CardPaymentView> {
+    const row = this.get(paymentId);
+    const retriable = row.status === 'unknown' || (row.status === 'succeeded' && row.invoiceId !== null && !row.attached);
+    if (!retriable) throw new AppError('conflict', 'Only a payment whose answer was lost can be tried again. Start a new payment instead.');
+    if (!row.readerId || this.running.has(row.readerId)) throw new AppError('conflict', 'The reader is busy with another payment.');
+    this.deps.audit.record({ action: 'card.retried', staffId, subjectId: row.id, amount: row.amount, currency: row.currency });
+    return this.run(this.deps.ledger.update(row.id, { status: 'starting', message: null, code: null }), callerId);
+  }
+
+  view(paymentId: string): CardPaymentView {
+    return cardPaymentView(this.get(paymentId));
+  }
+
+  async cancel(readerId: string, staffId: string): Promise<void> {
+    await this.deps.terminal.cancel(readerId);
+    this.deps.audit.record({ action: 'card.cancel_requested', staffId, subjectId: readerId });
+  }
+
+  async presentTestCard(readerId: string, card: TestCard): Promise<void> {
+    await this.deps.terminal.presentTestCard(readerId, card);
+  }
+
+  /** After a restart: payments caught mid-way are marked unknown, to be retried (same keys) by staff. */
+  markInterrupted(): number {
+    const rows = this.deps.ledger.unsettledCard();
+    for (const r of rows) {
+      this.deps.ledger.update(r.id, {
+        status: 'unknown',
+        message: 'The station restarted during this payment. Press Retry to see how it ended; it will not be charged twice.',
+      });
+    }
+    return rows.length;
+  }
+
+  /** Shutdown: stops the readers still waiting for a card (nobody could follow them), then waits for the runs to end. */
+  async shutdown(): Promise<void> {
+    await Promise.allSettled([...this.running.keys()].map((readerId) => this.deps.terminal.cancel(readerId)));
+    await Promise.allSettled([...this.running.values()]);
+  }
+
+  private get(paymentId: string): DeskPayment {
+    const row = this.deps.ledger.get(paymentId);
+    if (!row || row.kind !== 'card_present') throw new AppError('not_found', 'That card payment was not found.');
+    return row;
+  }
+
+  /** Starts the reader; answers when it waits for the card, or with the error if it never got there. */
+  private run(row: DeskPayment, callerId: string): Promise<CardPaymentView> {
+    const { terminal, ledger } = this.deps;
+    const readerId = row.readerId!;
+    let waiting!: () => void;
+    const ready = new Promise<void>((resolve) => (waiting = resolve));
+    const change = (patch: Parameters<DeskLedger['update']>[1]) => {
+      const next = ledger.update(row.id, patch);
+      this.deps.onChange(cardPaymentView(next), callerId);
+      return next;
+    };
+    const work = terminal
+      .processPayment(
+        {
+          amount: row.amount, currency: row.currency, customerId: row.customerId, invoiceId: row.invoiceId, readerId,
+          stationId: row.stationId, staffId: row.staffId, idempotencyKeyBase: row.keyBase,
+          metadata: { channel: 'desk', desk_payment_id: row.id, ...(row.invoiceNumber ? { invoice_number: row.invoiceNumber } : {}) },
+          description: row.invoiceNumber ? `Invoice ${row.invoiceNumber}` : 'Front desk payment',
+        },
+        (u) => {
+          if (u.stage === 'waiting_for_card' || u.stage === 'capturing') change({ status: u.stage, paymentIntentId: u.paymentIntentId });
+          if (u.stage === 'waiting_for_card') waiting();
+        },
+      )
+      .then((result) => this.finish(row, result, callerId));
+    const tracked = work.then(
+      () => undefined,
+      (err: unknown) => {
+        const message = err instanceof AppError ? err.message : 'The payment service did not answer.';
+        const refused = err instanceof AppError && (err.code === 'conflict' || err.code === 'not_found' || /reader/i.test(err.message));
+        const current = ledger.get(row.id)!;
+        // Refused before the reader took it: nothing can have been charged. Otherwise the answer was lost.
+        const neverStarted = refused && (current.status === 'starting');
+        change({
+          status: neverStarted ? 'failed' : 'unknown',
+          code: neverStarted ? 'not_started' : 'no_answer',
+          message: neverStarted ? message : `${message} Press Retry to see how it ended; it will not be charged twice.`,
+        });
+        this.deps.log.warn('desk card payment stopped', { paymentId: row.id, error: err instanceof Error ? err.message : String(err) });
+        throw err;
+      },
+    );
+    const settled = tracked.catch(() => undefined).finally(() => this.running.delete(readerId));
+    this.running.set(readerId, settled);
+    return Promise.race([ready, tracked]).then(() => this.view(row.id));
+  }
+
+  private finish(row: DeskPayment, result: TerminalPaymentResult, callerId: string): void {
+    const { ledger, audit, localStore, clock } = this.deps;
+    let next: DeskPayment;
+    if (result.status === 'succeeded') {
+      next = ledger.update(row.id, {
+        status: 'succeeded', paymentIntentId: result.paymentIntentId, brand: result.brand, last4: result.last4,
+        receipt: result.receipt, attached: result.invoiceAttached, code: null,
+        message: result.invoiceAttached ? null : 'The payment was taken, but the invoice is not credited yet. Press Retry to credit it.',
+      });
+      audit.record({ action: 'card.succeeded', staffId: row.staffId, subjectId: result.paymentIntentId, amount: result.amount, currency: result.currency, detail: { paymentId: row.id, invoiceId: row.invoiceId } });
+      try {
+        localStore.upsertPayments([
+          {
+            id: result.paymentIntentId, customerId: row.customerId, invoiceId: row.invoiceId, amount: result.amount, currency: result.currency,
+            status: 'succeeded', method: { type: 'card_present', ...(result.brand ? { brand: result.brand } : {}), ...(result.last4 ? { last4: result.last4 } : {}) },
+            created: Math.floor(clock.now() / 1000), stationId: row.stationId, staffId: row.staffId,
+          },
+        ]);
+      } catch (err) {
+        this.deps.log.warn('local copy of a desk payment not written; the sync will bring it', { error: String(err) });
+      }
+    } else {
+      const canceled = CANCELED_CODES.has(result.code);
+      next = ledger.update(row.id, {
+        status: canceled ? 'canceled' : 'failed', paymentIntentId: result.paymentIntentId, code: result.code, message: result.message || plainMessage(result.code),
+      });
+      audit.record({ action: canceled ? 'card.canceled' : 'card.failed', staffId: row.staffId, subjectId: result.paymentIntentId, amount: row.amount, currency: row.currency, detail: { paymentId: row.id, code: result.code } });
+    }
+    this.deps.onChange(cardPaymentView(next), callerId);
+  }
+}
+
+function amountTooLarge(inv: Invoice): AppError {
+  return new AppError('invalid_request', `The amount is more than what is left on this invoice (${formatMoney(inv.amountRemaining, inv.currency)}).`, 'amount');
+}

@@ -1,0 +1,55 @@
+/**
+ * Receipts for payments made at the customer kiosk, from the payment attempt's stored outcome (so a
+ * queued payment prints too). Only the session that owns the attempt may print it.
+ */
+import type { AttemptsRepo } from '../payments/attempts-repo';
+import type { Customer } from '../../../shared/contract';
+import { AppError } from '../errors';
+import type { Receipt, ReceiptMethod, ReceiptStatus } from '../receipts/receipt-model';
+import type { ReceiptsService } from '../receipts/receipts-service';
+import type { CallerSession } from '../session/session-registry';
+
+const STATUS: Partial<Record<string, ReceiptStatus>> = { succeeded: 'approved', processing: 'processing', queued: 'queued', requires_verification: 'processing' };
+
+export class KioskReceipts {
+  constructor(
+    private readonly deps: {
+      attempts: AttemptsRepo;
+      receipts: ReceiptsService;
+      trainingMode: boolean;
+      business: () => { name: string; addressLines: string[]; phone: string | null };
+      customer: (id: string) => Customer | null;
+    },
+  ) {}
+
+  /** Another session's attempt is "not found", never "forbidden" (it does not say the id exists). */
+  checkOwner(attemptId: string, session: CallerSession): void {
+    const a = this.deps.attempts.get(attemptId);
+    const mine = a && a.channel !== 'desk' && (session.role === 'guest' ? a.invoiceId === session.guestInvoiceId : a.customerId === session.customerId);
+    if (!mine) throw new AppError('not_found', 'That payment was not found.');
+  }
+
+  build(attemptId: string): Receipt {
+    const a = this.deps.attempts.get(attemptId);
+    const o = a?.outcome;
+    if (!a || !o || o.status === 'failed') throw new AppError('conflict', 'There is no completed payment to print a receipt for.');
+    const status = STATUS[o.status];
+    if (!status) throw new AppError('conflict', 'There is no completed payment to print a receipt for.');
+    const m = o.method;
+    const method: ReceiptMethod =
+      m.type === 'us_bank_account' ? { type: 'us_bank_account', bankName: m.bankName, last4: m.last4 ?? '0000' } : { type: 'card', brand: m.brand, last4: m.last4 ?? '0000' };
+    return this.deps.receipts.build({
+      business: this.deps.business(),
+      station: { id: a.stationId },
+      occurredAt: a.createdAt,
+      staffName: null,
+      customerName: this.deps.customer(a.customerId)?.name ?? null,
+      invoiceNumbers: o.invoiceNumber ? [o.invoiceNumber] : [],
+      amount: { amount: o.amount, currency: o.currency },
+      method,
+      status,
+      confirmationId: o.confirmation,
+      training: this.deps.trainingMode,
+    });
+  }
+}

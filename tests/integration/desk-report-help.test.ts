@@ -1,0 +1,109 @@
+/** Front desk end-of-day report (from Stripe + the local queue), its CSV and PDF, and the kiosk → desk hand-off. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestKiosk, type TestKiosk } from '../helpers/kiosk';
+
+let k: TestKiosk;
+let readerId: string;
+beforeAll(async () => {
+  k = await startTestKiosk();
+  await k.ok('mgr', 'deskCreateFirstManager', { name: 'Mia Manager', pin: '2468' });
+  await k.kiosk.sync.runOnce();
+  readerId = (await k.ok('mgr', 'deskReaders', {})).chosenReaderId!;
+});
+afterAll(async () => k.stop());
+
+const until = async <T>(fn: () => Promise<T | null | undefined | false>, ms = 15_000): Promise<T> => {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+};
+const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Chicago', year: 'numeric', month: '2-digit', day: '2-digit' }).format(Date.now());
+const openInvoice = async () => (await k.stripe.invoices.list({ limit: 100, status: 'open' })).data.sort((a, b) => b.amount_remaining - a.amount_remaining)[0]!;
+const card = async (caller: string, amount: number, test: 'visa' | 'declined') => {
+  const inv = await openInvoice();
+  const started = await k.ok(caller, 'deskTakeCardPayment', { invoiceId: test === 'visa' ? inv.id : null, customerId: inv.customer as string, amount });
+  await k.ok(caller, 'deskPresentTestCard', { readerId, card: test });
+  return until(async () => {
+    const p = await k.ok(caller, 'deskCardPayment', { paymentId: started.paymentId });
+    return ['succeeded', 'failed'].includes(p.status) ? p : null;
+  });
+};
+
+describe('end-of-day report', () => {
+  it('adds up the day by method, staff and status, matching what was taken', async () => {
+    const paid = await card('mgr', 1500, 'visa');
+    expect(paid.status).toBe('succeeded');
+    expect((await card('mgr', 1200, 'declined')).status).toBe('failed');
+    await k.ok('mgr', 'deskRefund', { paymentIntentId: paid.paymentIntentId!, amount: 500, reason: 'requested_by_customer' });
+    const inv = await openInvoice();
+    await k.ok('mgr', 'deskRecordCash', { invoiceId: inv.id, amount: 1000 });
+    await k.ok('mgr', 'deskRecordCheck', { invoiceId: inv.id, amount: 250, checkNumber: '77' });
+    await k.ok('mgr', 'deskAddStaff', { name: '=Evil Clerk', pin: '1111', role: 'clerk' });
+    await k.ok('evil', 'deskSignIn', { name: '=Evil Clerk', pin: '1111' });
+    await k.ok('evil', 'deskRecordCash', { invoiceId: inv.id, amount: 125 });
+
+    const r = await k.ok('mgr', 'deskReport', { date: today(), scope: 'station' });
+    const method = (m: string) => r.byMethod.find((x) => x.method === m)!;
+    expect(method('card_present')).toMatchObject({ count: 1, amount: 1500 });
+    expect(method('cash')).toMatchObject({ count: 2, amount: 1125 });
+    expect(method('check')).toMatchObject({ count: 1, amount: 250 });
+    expect(r.byStaff.find((s) => s.name === 'Mia Manager')).toMatchObject({ count: 3, amount: 2750 });
+    expect(r.byStaff.find((s) => s.name === '=Evil Clerk')).toMatchObject({ count: 1, amount: 125 });
+    expect(r.byStatus.find((s) => s.status === 'failed')!.count).toBeGreaterThanOrEqual(1);
+    expect(r.refunds).toMatchObject({ count: 1, amount: 500 });
+    expect(r.total.amount).toBe(r.byMethod.reduce((a, m) => a + m.amount, 0));
+    expect(r.net).toBe(r.total.amount - r.refunds.amount);
+    expect(r).toMatchObject({ scope: 'station', stationId: 'station-1', timeZone: 'America/Chicago' });
+    const office = await k.ok('mgr', 'deskReport', { date: today(), scope: 'office' });
+    expect(office.total.amount).toBeGreaterThanOrEqual(r.total.amount);
+    const yesterday = await k.ok('mgr', 'deskReport', { date: '2001-01-01', scope: 'station' });
+    expect(yesterday.total).toEqual({ count: 0, amount: 0 });
+    expect(await k.call('evil', 'deskReport', { date: today(), scope: 'station' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await k.call('mgr', 'deskReport', { date: 'yesterday', scope: 'station' })).toMatchObject({ ok: false, error: { field: 'date' } });
+  });
+
+  it('exports CSV (quoted, formula-safe) and PDF', async () => {
+    const { csv } = await k.ok('mgr', 'deskReportCsv', { date: today(), scope: 'station' });
+    const lines = csv.split('\r\n');
+    expect(lines[0]).toBe('section,key,name,count,amount,currency');
+    expect(lines).toContain('method,card_present,,1,15.00,usd');
+    const evil = lines.find((l) => l.includes('Evil'))!;
+    expect(evil).toContain(",'=Evil Clerk,");
+    expect(lines.some((l) => /(^|,)[=+\-@]/.test(l))).toBe(false);
+    const { base64 } = await k.ok('mgr', 'deskReportPdf', { date: today(), scope: 'station' });
+    expect(Buffer.from(base64, 'base64').subarray(0, 5).toString()).toBe('%PDF-');
+  });
+});
+
+describe('kiosk → desk hand-off', () => {
+  it('a kiosk customer asks for help; it travels through Stripe to the desk list; the desk resolves it', async () => {
+    await k.signIn('kiosk');
+    const asked = await k.ok('kiosk', 'helpRequest', { note: 'Question about my bill' });
+    expect(asked.sharedWithDesk).toBe(true);
+    const invoices = (await k.stripe.invoices.list({ limit: 100 })).data.filter((i) => i.metadata?.['help_id'] === asked.id);
+    expect(invoices).toHaveLength(1);
+    expect(invoices[0]!.metadata).toMatchObject({ help_station: 'station-1', help_note: 'Question about my bill' });
+    // As another machine would: without this station's own note of it.
+    k.kiosk.db.prepare('DELETE FROM desk_help WHERE id = ?').run(asked.id);
+    const { requests } = await k.ok('mgr', 'deskHelpList', {});
+    const req = requests.find((r) => r.id === asked.id)!;
+    expect(req).toMatchObject({ invoiceId: invoices[0]!.id, note: 'Question about my bill', stationId: 'station-1' });
+    expect(req.customerName).toBeTruthy();
+    expect(await k.call('mgr', 'helpRequest', {})).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await k.call('kiosk', 'deskHelpList', {})).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+
+    await k.ok('mgr', 'deskResolveHelp', { id: asked.id });
+    expect((await k.ok('mgr', 'deskHelpList', {})).requests.map((r) => r.id)).not.toContain(asked.id);
+    expect((await k.stripe.invoices.retrieve(invoices[0]!.id)).metadata?.['help_id']).toBeUndefined();
+  });
+
+  it('a walk-up (public) request stays on this station and is listed', async () => {
+    const asked = await k.ok('walkup', 'helpRequest', { note: 'Need change' });
+    expect(asked.sharedWithDesk).toBe(false);
+    expect((await k.ok('mgr', 'deskHelpList', {})).requests.find((r) => r.id === asked.id)).toMatchObject({ note: 'Need change', invoiceId: null });
+  });
+});
