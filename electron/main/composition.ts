@@ -109,6 +109,7 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
     clock,
     handlers: senders,
     limits: () => ({ maxPerPayment: opts.settings.get().offlineMaxPayment, maxTotalWaiting: opts.settings.get().offlineMaxTotal }),
+    online: () => connectivity.state === 'online',
     log: opts.log,
     ...(opts.crashPoint ? { crashPoint: opts.crashPoint } : {}),
   });

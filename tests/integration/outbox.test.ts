@@ -98,6 +98,11 @@ describe('outbox', () => {
     expect(outbox.waitingTotal()).toBe(90_000);
   });
 
+  it('applies the limits only to what must wait: while Stripe answers, a large cash record goes through', () => {
+    const online = new Outbox({ db, clock: { now: () => now }, handlers: { cash: sender }, limits: () => limits, online: () => true, log: silentLogger });
+    expect(online.enqueue(cash('cus_big', 90_000)).state).toBe('queued');
+  });
+
   it('shares one pass between concurrent drains, so nothing is sent twice', async () => {
     for (let i = 0; i < 5; i++) outbox.enqueue(cash(`cus_${i}`));
     await Promise.all([outbox.drain(), outbox.drain(), outbox.drain()]);

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStore } from '../../electron/main/services/local-store/local-store';
+import { createConfStore } from '../../electron/main/services/settings/conf-store';
+import { SettingsService } from '../../electron/main/services/settings/settings-service';
 import { startTestKiosk, type TestKiosk } from '../helpers/kiosk';
 
 let k: TestKiosk;
@@ -91,20 +93,28 @@ describe('offline', () => {
     expect(after.amountRemaining).toBe(target.amountRemaining - 1111);
   });
 
-  it('refuses a queued payment over the offline limit with a clear message', async () => {
+  it('refuses a payment over the offline limits with a clear message at the amount, and queues nothing', async () => {
+    new SettingsService(createConfStore(k.dir), {}).update({ offlineMaxPayment: 500, offlineMaxTotal: 800 });
     await k.signIn('m2', 0);
-    const inv = (await k.ok('m2', 'listInvoices', {})).invoices.find((i) => i.amountRemaining > 0)!;
-    const visa = (await k.ok('m2', 'listMethods', {})).methods[0]!;
-    k.kiosk.appInfo(); // settings are read live
-    const { attemptId } = await k.ok('m2', 'startPayment', { invoiceId: inv.id });
+    const inv = (await k.ok('m2', 'listInvoices', {})).invoices.find((i) => i.amountRemaining > 1000)!;
+    const visa = (await k.ok('m2', 'listMethods', {})).methods.find((m) => m.type === 'card')!;
+    const before = k.kiosk.outbox.list().length;
     await k.admin('/__sandbox/outage', { mode: 'refuse' });
     try {
-      const limits = k.kiosk.outbox as unknown as { deps: { limits: () => { maxPerPayment: number } } };
-      const max = limits.deps.limits().maxPerPayment;
-      const r = await k.call('m2', 'paySaved', { attemptId, paymentMethodId: visa.id, amount: Math.min(inv.amountRemaining, max + 1), nameOnAccount: 'Maria Garcia', postalCode: '78704' });
-      if (inv.amountRemaining > max) expect(r).toMatchObject({ ok: false, error: { field: 'amount' } });
+      const pay = async (amount: number) => {
+        const { attemptId } = await k.ok('m2', 'startPayment', { invoiceId: inv.id });
+        return k.call('m2', 'paySaved', { attemptId, paymentMethodId: visa.id, amount, nameOnAccount: 'Maria Garcia', postalCode: '78704' });
+      };
+      const tooBig = await pay(501);
+      expect(tooBig).toMatchObject({ ok: false, error: { code: 'invalid_request', field: 'amount' } });
+      if (!tooBig.ok) expect(tooBig.error.message).toMatch(/at most \$5\.00/);
+      expect((await pay(500)).ok).toBe(true);
+      expect(await pay(400)).toMatchObject({ ok: false, error: { code: 'conflict', field: 'amount' } });
+      expect(k.kiosk.outbox.list().length).toBe(before + 1);
     } finally {
       await k.admin('/__sandbox/outage', { mode: 'off' });
+      new SettingsService(createConfStore(k.dir), {}).update({ offlineMaxPayment: 50_000, offlineMaxTotal: 200_000 });
     }
   });
+
 });
