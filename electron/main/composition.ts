@@ -10,7 +10,7 @@ import { appHandlers } from './ipc/app';
 import { Dispatcher } from './ipc/dispatcher';
 import { EventHub } from './ipc/events';
 import { invoiceHandlers } from './ipc/invoices';
-import { createDesk } from './desk';
+import { createDesk, type DeskPorts } from './desk';
 import { paymentHandlers } from './ipc/payments';
 import { sessionHandlers } from './ipc/session';
 import { AccountsService } from './services/accounts/accounts-service';
@@ -52,6 +52,8 @@ export interface KioskOptions {
    */
   stripeEndpoint?: StripeEndpoint;
   crashPoint?: CrashPoint;
+  /** Outside-world ports only Electron has (the operating system's printer). */
+  ports?: DeskPorts;
 }
 
 export interface Kiosk {
@@ -131,7 +133,7 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
 
   const terminalGateway = new TerminalGateway({ secretKey: secretKey ?? TRAINING_KEY, endpoint, clock, onReachability: (ok) => connectivity.report(ok) });
   const lookup = new LookupService(db);
-  const desk = createDesk({ db, clock, log: opts.log, settings: opts.settings, gateway, terminalGateway, sessions, events, outbox, senders, payments, localStore, lookup, trainingMode });
+  const desk = createDesk({ db, clock, log: opts.log, settings: opts.settings, gateway, terminalGateway, sessions, events, outbox, senders, payments, localStore, lookup, trainingMode }, opts.ports);
 
   const demo = trainingMode ? loadDemoData(join(opts.resourcesDir, 'training', 'demo-data.json')) : null;
   const seeder = new DemoSeeder({ db, gateway, accounts, clock, log: opts.log });

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createElectronStore } from './app/electron-settings';
+import { osPrinterPort } from './app/os-printer';
 import { APP_ORIGIN, lockDownWebContents, registerAppScheme, serveRenderer } from './app/security';
 import { createMainWindow } from './app/window';
 import { startKiosk, type Kiosk } from './composition';
@@ -36,6 +37,7 @@ async function main(): Promise<void> {
     settings,
     log,
     version: app.getVersion(),
+    ports: { osPrint: osPrinterPort },
   });
   const current = kiosk;
   registerIpc(ipcMain, current);
