@@ -1,7 +1,6 @@
 /**
- * What the end-of-day report reads from Stripe, through the gateways that exist today: the
- * PaymentIntents (the sync feed's list, filtered to the day) and each succeeded one's refunds.
- * A gateway method listing intents by `created` would make the first one call per page of the day.
+ * What the end-of-day report reads from Stripe: the PaymentIntents created that day (listed with a
+ * `created` range, a page of 100 at a time) and each succeeded one's refunds.
  */
 import type { ReportSource } from '../services/reports/report-service';
 import type { StripeGateway } from '../stripe/gateway';
@@ -13,7 +12,6 @@ export function stripeReportSource(gateway: Pick<StripeGateway, 'feed'>, termina
       const out: Awaited<ReturnType<ReportSource['intentsCreated']>> = [];
       await gateway.feed.eachPayment((page) => {
         for (const pi of page) {
-          if (pi.created < fromSec || pi.created >= toSec) continue;
           out.push({
             id: pi.id,
             status: pi.status,
@@ -25,7 +23,7 @@ export function stripeReportSource(gateway: Pick<StripeGateway, 'feed'>, termina
             hasError: pi.lastError !== null,
           });
         }
-      });
+      }, { fromSec, toSec });
       return out;
     },
     async refundedOn(paymentIntentId) {

@@ -41,8 +41,10 @@ export class SyncFeed {
     await this.pages((p) => this.stripe.invoices.list(p), (i) => (i.status === 'draft' ? null : toInvoice(i, now)), onPage);
   }
 
-  async eachPayment(onPage: (page: IntentView[]) => void): Promise<void> {
-    await this.pages((p) => this.stripe.paymentIntents.list({ ...p, expand: ['data.payment_method'] }), toIntentView, onPage);
+  /** Every PaymentIntent, or those created in [fromSec, toSec) when a range is given. */
+  async eachPayment(onPage: (page: IntentView[]) => void, created?: { fromSec: number; toSec: number }): Promise<void> {
+    const range = created ? { created: { gte: created.fromSec, lt: created.toSec } } : {};
+    await this.pages((p) => this.stripe.paymentIntents.list({ ...p, ...range, expand: ['data.payment_method'] }), toIntentView, onPage);
   }
 
   /** The newest event's id and time, to start the incremental sync from after a full load. */
