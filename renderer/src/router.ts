@@ -2,9 +2,11 @@ import { createRouter, createWebHashHistory, type RouteLocationNormalized, type 
 import type { MessageKey } from './i18n';
 import { useSessionStore } from './stores/session';
 import AccountView from './views/AccountView.vue';
+import BillingView from './views/BillingView.vue';
 import GuestView from './views/GuestView.vue';
 import HelpView from './views/HelpView.vue';
 import InvoicesView from './views/InvoicesView.vue';
+import MethodsView from './views/MethodsView.vue';
 import PayView from './views/PayView.vue';
 import PaymentsView from './views/PaymentsView.vue';
 import SignInView from './views/SignInView.vue';
@@ -53,7 +55,20 @@ const routes: RouteRecordRaw[] = [
         component: PaymentsView,
         meta: { titleKey: 'payments.title', requiresCustomer: true },
       },
+      {
+        path: 'methods',
+        name: 'methods',
+        component: MethodsView,
+        meta: { titleKey: 'methods.title', requiresCustomer: true },
+      },
     ],
+  },
+  {
+    // Update Information: `?return=/pay/<invoice>` brings the customer back to retry.
+    path: '/account/billing',
+    name: 'billing',
+    component: BillingView,
+    meta: { titleKey: 'billing.title', requiresCustomer: true },
   },
   {
     path: '/pay/:invoiceId',

@@ -85,6 +85,29 @@ export const portal = {
   listInvoices: () => call('listInvoices', {}),
   getInvoice: (invoiceId: string) => call('getInvoice', { invoiceId }),
 
+  guestFindInvoice: (invoiceNumber: string, postalCode: string) => call('guestFindInvoice', { invoiceNumber, postalCode }),
+  guestOpenLink: (link: string) => call('guestOpenLink', { link }),
+
+  listPayments: () => call('listPayments', {}),
+  pendingVerifications: () => call('pendingVerifications', {}),
+  verifyMicrodeposits: (attemptId: string, code: string) => call('verifyMicrodeposits', { attemptId, code }),
+
+  listMethods: () => call('listMethods', {}),
+  setAutopay: (enabled: boolean) => call('setAutopay', { enabled }),
+  setDefaultMethod: (paymentMethodId: string) => call('setDefaultMethod', { paymentMethodId }),
+  removeMethod: (paymentMethodId: string) => call('removeMethod', { paymentMethodId }),
+
+  startPayment: (invoiceId: string) => call('startPayment', { invoiceId }),
+  paySaved: (request: RequestOf<'paySaved'>) => call('paySaved', request),
+  /** Training mode only. The card travels straight to main; nothing here keeps it. */
+  payNewCard: (request: RequestOf<'payNewCard'>) => call('payNewCard', request),
+  payNewBankAccount: (request: RequestOf<'payNewBankAccount'>) => call('payNewBankAccount', request),
+  /** Live mode: the Payment Element confirms with this client secret, then `completePayment`. */
+  createPaymentIntent: (request: RequestOf<'createPaymentIntent'>) => call('createPaymentIntent', request),
+  completePayment: (attemptId: string) => call('completePayment', { attemptId }),
+
+  updateBilling: (request: RequestOf<'updateBilling'>) => call('updateBilling', request),
+
   onSessionEnded: (callback: (payload: EventPayload<'sessionEnded'>) => void) => subscribe('sessionEnded', callback),
 } as const;
 

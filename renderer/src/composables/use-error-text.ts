@@ -11,6 +11,7 @@ const CODE_KEYS: Partial<Record<ErrorCode, MessageKey>> = {
   forbidden: 'error.forbidden',
   not_found: 'error.notFound',
   stripe_unavailable: 'error.unavailable',
+  conflict: 'error.conflict',
 };
 
 function sentence(text: string): string {
@@ -30,7 +31,11 @@ export function useErrorText() {
 
   function errorText(error: ApiError, fallback?: MessageKey): string {
     if (locale.value === 'en' && HUMAN_CODES.has(error.code) && error.message.trim()) {
-      return sentence(error.message);
+      // Main prefixes schema messages with the field path ("address.postalCode: enter …"); the
+      // message is shown at that field, so the path is dropped.
+      const prefix = error.field ? `${error.field}: ` : '';
+      const message = prefix && error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
+      return sentence(message);
     }
     const key = fallback ?? CODE_KEYS[error.code] ?? 'error.generic';
     return t(key);

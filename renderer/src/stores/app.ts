@@ -18,6 +18,7 @@ export const useAppStore = defineStore('app', () => {
 
   const trainingMode = computed(() => info.value?.trainingMode ?? false);
   const demoSignIns = computed(() => (trainingMode.value ? (info.value?.demoSignIns ?? []) : []));
+  const demoGuestInvoices = computed(() => (trainingMode.value ? (info.value?.demoGuestInvoices ?? []) : []));
   const idleTimeoutSeconds = computed(() => info.value?.idleTimeoutSeconds ?? 120);
 
   async function load(): Promise<void> {
@@ -40,5 +41,5 @@ export const useAppStore = defineStore('app', () => {
     locale.value = DEFAULT_LOCALE;
   }
 
-  return { info, loadError, loading, locale, trainingMode, demoSignIns, idleTimeoutSeconds, load, setLocale, reset };
+  return { info, loadError, loading, locale, trainingMode, demoSignIns, demoGuestInvoices, idleTimeoutSeconds, load, setLocale, reset };
 });

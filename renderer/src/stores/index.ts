@@ -1,9 +1,15 @@
 import { useAppStore } from './app';
+import { useCheckoutStore } from './checkout';
 import { useInvoicesStore } from './invoices';
+import { useMethodsStore } from './methods';
+import { usePaymentsStore } from './payments';
 import { useSessionStore } from './session';
 
 export { useAppStore } from './app';
+export { useCheckoutStore } from './checkout';
 export { useInvoicesStore, isPayable, PAYABLE_STATUSES } from './invoices';
+export { useMethodsStore } from './methods';
+export { usePaymentsStore } from './payments';
 export { useSessionStore } from './session';
 
 /**
@@ -12,6 +18,9 @@ export { useSessionStore } from './session';
  * store's lifetime, not to the visitor.
  */
 export function resetAllStores(): void {
+  useCheckoutStore().reset();
+  useMethodsStore().reset();
+  usePaymentsStore().reset();
   useInvoicesStore().reset();
   useSessionStore().reset();
   useAppStore().reset();

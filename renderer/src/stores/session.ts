@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { computed, onScopeDispose, ref, shallowRef } from 'vue';
-import type { EventPayload, Session } from '../../../electron/shared/contract';
+import type { BillingUpdate, EventPayload, Session } from '../../../electron/shared/contract';
 import { ApiError, portal } from '../api/portal';
 
 type EndReason = EventPayload<'sessionEnded'>['reason'];
@@ -66,6 +66,40 @@ export const useSessionStore = defineStore('session', () => {
     }
   }
 
+  /** Guest pay by invoice number and billing zip code. Throws ApiError (`not_found`, `locked`, field errors). */
+  async function guestFindInvoice(invoiceNumber: string, postalCode: string): Promise<Session> {
+    return startGuest(() => portal.guestFindInvoice(invoiceNumber.trim(), postalCode.trim()));
+  }
+
+  /** Guest pay from the invoice's printed QR code (the scanner types the link). */
+  async function guestOpenLink(link: string): Promise<Session> {
+    return startGuest(() => portal.guestOpenLink(link.trim()));
+  }
+
+  async function startGuest(open: () => Promise<Session>): Promise<Session> {
+    pending.value = true;
+    try {
+      const value = await open();
+      session.value = value;
+      loaded.value = true;
+      endedReason.value = null;
+      return value;
+    } finally {
+      pending.value = false;
+    }
+  }
+
+  /** Update Information: saves the billing details at Stripe and keeps the answer as the session's customer. */
+  async function updateBilling(update: BillingUpdate): Promise<void> {
+    pending.value = true;
+    try {
+      const customer = await portal.updateBilling(update);
+      if (session.value.role === 'customer') session.value = { ...session.value, customer };
+    } finally {
+      pending.value = false;
+    }
+  }
+
   /** Signs out in main; locally the session is public afterwards even if main could not be reached. */
   async function signOut(): Promise<void> {
     pending.value = true;
@@ -105,6 +139,9 @@ export const useSessionStore = defineStore('session', () => {
     mayPay,
     ensureLoaded,
     signIn,
+    guestFindInvoice,
+    guestOpenLink,
+    updateBilling,
     signOut,
     reset,
   };

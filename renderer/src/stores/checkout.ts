@@ -1,0 +1,143 @@
+import { defineStore } from 'pinia';
+import { ref, shallowRef } from 'vue';
+import type { PaymentOutcome, PaymentStart, PaymentType, RequestOf } from '../../../electron/shared/contract';
+import { ApiError, portal } from '../api/portal';
+
+/** What every pay call shares: the amount in cents and the billing name and zip. */
+export interface PayDetails {
+  amount: number;
+  nameOnAccount: string;
+  postalCode: string;
+}
+
+export type MethodChoice = 'new' | 'save' | 'saved';
+
+/**
+ * The form as the customer left it (never card or bank numbers), so Update Information and back
+ * returns to the same choices and amount.
+ */
+export interface CheckoutDraft {
+  invoiceId: string;
+  paymentType: PaymentType;
+  choice: MethodChoice;
+  methodId: string | null;
+  name: string;
+  zip: string;
+  amountText: string;
+}
+
+type NewCard = RequestOf<'payNewCard'>['card'];
+type NewBankAccount = RequestOf<'payNewBankAccount'>['bankAccount'];
+
+/**
+ * The payment page's attempt: `startPayment` answers with an attempt id that every retry on the
+ * page reuses (main's idempotency keys hang off it). Card and bank numbers pass through the pay
+ * functions as arguments only; this store never keeps them.
+ */
+export const useCheckoutStore = defineStore('checkout', () => {
+  const start = shallowRef<PaymentStart | null>(null);
+  const starting = ref(false);
+  const startError = shallowRef<ApiError | null>(null);
+  /** A pay call is in flight: Continue and Make Payment are disabled. */
+  const sending = ref(false);
+  const outcome = shallowRef<PaymentOutcome | null>(null);
+  const draft = shallowRef<CheckoutDraft | null>(null);
+
+  let generation = 0;
+
+  async function open(invoiceId: string): Promise<void> {
+    const current = ++generation;
+    start.value = null;
+    outcome.value = null;
+    startError.value = null;
+    starting.value = true;
+    try {
+      const value = await portal.startPayment(invoiceId);
+      if (current === generation) start.value = value;
+    } catch (cause) {
+      if (current === generation) startError.value = ApiError.from(cause);
+    } finally {
+      if (current === generation) starting.value = false;
+    }
+  }
+
+  function attemptId(): string {
+    if (!start.value) throw new ApiError({ code: 'conflict', message: 'The payment page is not ready yet.' });
+    return start.value.attemptId;
+  }
+
+  /** One pay call at a time; a second is refused here with the same code main uses. */
+  async function send(run: (attemptId: string) => Promise<PaymentOutcome>): Promise<PaymentOutcome> {
+    if (sending.value) throw new ApiError({ code: 'conflict', message: 'This payment is already being sent.' });
+    const id = attemptId();
+    sending.value = true;
+    const current = generation;
+    try {
+      const value = await run(id);
+      if (current === generation) outcome.value = value;
+      return value;
+    } finally {
+      if (current === generation) sending.value = false;
+    }
+  }
+
+  const paySaved = (details: PayDetails, paymentMethodId: string) =>
+    send((id) => portal.paySaved({ attemptId: id, ...details, paymentMethodId }));
+
+  const payNewCard = (details: PayDetails, saveForAutopay: boolean, card: NewCard) =>
+    send((id) => portal.payNewCard({ attemptId: id, ...details, saveForAutopay, card }));
+
+  const payNewBankAccount = (details: PayDetails, saveForAutopay: boolean, bankAccount: NewBankAccount) =>
+    send((id) => portal.payNewBankAccount({ attemptId: id, ...details, saveForAutopay, bankAccount, mandateAccepted: true }));
+
+  /** Live mode: the client secret for the Payment Element. */
+  async function createIntent(details: PayDetails, paymentType: PaymentType, saveForAutopay: boolean): Promise<string> {
+    const { clientSecret } = await portal.createPaymentIntent({ attemptId: attemptId(), ...details, paymentType, saveForAutopay });
+    return clientSecret;
+  }
+
+  /** Live mode, after Stripe.js confirmed: main reads the intent and records the outcome. */
+  const complete = () => send((id) => portal.completePayment(id));
+
+  /** Live mode: a decline reported by Stripe.js in the page is shown like one from main. */
+  function showOutcome(value: PaymentOutcome): void {
+    outcome.value = value;
+  }
+
+  function clearOutcome(): void {
+    outcome.value = null;
+  }
+
+  function saveDraft(value: CheckoutDraft): void {
+    draft.value = value;
+  }
+
+  function reset(): void {
+    generation++;
+    start.value = null;
+    starting.value = false;
+    startError.value = null;
+    sending.value = false;
+    outcome.value = null;
+    draft.value = null;
+  }
+
+  return {
+    start,
+    starting,
+    startError,
+    sending,
+    outcome,
+    draft,
+    open,
+    paySaved,
+    payNewCard,
+    payNewBankAccount,
+    createIntent,
+    complete,
+    showOutcome,
+    clearOutcome,
+    saveDraft,
+    reset,
+  };
+});
