@@ -5,7 +5,6 @@ import type { PaymentsService } from '../services/payments/payments-service';
 import type { SessionRegistry } from '../services/session/session-registry';
 import type { Handlers } from './dispatcher';
 import { customerIdOf, payerOf } from './invoices';
-import { AppError } from '../services/errors';
 
 export interface PaymentDeps {
   payments: PaymentsService;
@@ -46,12 +45,8 @@ export function paymentHandlers(d: PaymentDeps): Pick<Handlers, PaymentEntries> 
     paySaved: async (req, ctx) => d.payments.paySaved(payerOf(ctx), req),
     payNewCard: async (req, ctx) => d.payments.payNewCard(payerOf(ctx), req),
     payNewBankAccount: async (req, ctx) => d.payments.payNewBankAccount(payerOf(ctx), req),
-    createPaymentIntent: async () => {
-      throw new AppError('forbidden', 'The secure card form is used only with a live Stripe key.');
-    },
-    completePayment: async () => {
-      throw new AppError('forbidden', 'The secure card form is used only with a live Stripe key.');
-    },
+    createPaymentIntent: async (req, ctx) => d.payments.createLiveIntent(payerOf(ctx), req),
+    completePayment: async (req, ctx) => d.payments.completeLive(payerOf(ctx), req.attemptId),
     pendingVerifications: async (_req, ctx) => ({ pending: await d.payments.pendingVerifications(payerOf(ctx)) }),
     verifyMicrodeposits: async (req, ctx) => d.payments.verifyMicrodeposits(payerOf(ctx), req.attemptId, req.code),
     updateBilling: async (req, ctx) =>

@@ -112,6 +112,54 @@ export class PaymentsService {
     return this.pay(payer, req, { kind: 'new-bank', bankAccount: req.bankAccount, save: req.saveForAutopay });
   }
 
+  /**
+   * Live mode: the card or bank details go into Stripe's Payment Element in the window, never
+   * through the app. Main creates (or reuses) the attempt's intent with its stored keys and hands
+   * out only its client secret; the element confirms it; `completeLive` then reads the result.
+   */
+  async createLiveIntent(payer: Payer, req: PayRequest & { paymentType: PaymentType; saveForAutopay: boolean }): Promise<{ clientSecret: string }> {
+    if (this.deps.trainingMode) throw new AppError('forbidden', 'The secure card form is used only with a live Stripe key.');
+    this.assertCanSave(payer, req.saveForAutopay);
+    const { gateway, attempts } = this.deps;
+    const attempt = this.ownedAttempt(payer, req.attemptId);
+    if (SETTLED.has(attempt.status) || attempt.status === 'canceled') throw new AppError('conflict', 'This payment is already done. Please start again from the invoice.');
+    const invoice = await gateway.retrieveInvoice(attempt.invoiceId);
+    if (!invoice) throw new AppError('not_found', 'That invoice was not found.');
+    this.checkAmount(req.amount, invoice.amountRemaining, invoice.currency);
+    const intent: NewIntent = {
+      amount: req.amount,
+      currency: attempt.currency,
+      customerId: attempt.customerId,
+      type: req.paymentType,
+      saveForFuture: req.saveForAutopay,
+      description: `Invoice ${attempt.invoiceNumber ?? attempt.invoiceId}`,
+      metadata: { invoice_id: attempt.invoiceId, invoice_number: attempt.invoiceNumber ?? '', attempt_id: attempt.id, station_id: attempt.stationId, staff_id: attempt.staffId ?? '', channel: attempt.channel },
+    };
+    let pi = attempt.paymentIntentId ? await gateway.retrieveIntent(attempt.paymentIntentId) : null;
+    if (!pi) {
+      const step = attempts.beginStep(attempt.id, 'element', req.amount, null, JSON.stringify(intent));
+      if (!step) throw new AppError('conflict', 'This payment is already being sent. Please wait.');
+      pi = await this.createAndAttach(attempt, step, intent);
+      // The element confirms in the window: the step is done here, the result is read by completeLive.
+      attempts.finishStep(step, 'open', pi.id, null);
+    } else if (pi.amount !== req.amount && pi.status === 'requires_payment_method') {
+      pi = await gateway.updateIntentAmount(pi.id, req.amount, { idempotencyKey: keyFor(attempt.id, `amount:${this.deps.clock.now()}`) });
+    }
+    if (!pi.clientSecret) throw new AppError('stripe_error', 'The payment service did not return a form for this payment.');
+    return { clientSecret: pi.clientSecret };
+  }
+
+  /** Live mode: reads what the Payment Element's confirmation did, and records it. */
+  async completeLive(payer: Payer, attemptId: string): Promise<PaymentOutcome> {
+    const attempt = this.ownedAttempt(payer, attemptId);
+    if (SETTLED.has(attempt.status) && attempt.outcome) return attempt.outcome;
+    if (!attempt.paymentIntentId) throw new AppError('conflict', 'This payment was not started. Please press Continue again.');
+    const pi = await this.deps.gateway.retrieveIntent(attempt.paymentIntentId);
+    const { status, outcome } = outcomeOf(pi, attempt, null, pi.metadata['save'] === 'true');
+    this.deps.attempts.setStatus(attempt.id, status === 'failed' ? 'open' : status, outcome);
+    return outcome;
+  }
+
   async pendingVerifications(payer: Payer): Promise<PendingVerification[]> {
     if (payer.kind !== 'customer') return [];
     return this.deps.attempts.pendingVerifications(payer.customerId).flatMap((a) => {
