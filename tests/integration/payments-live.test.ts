@@ -26,8 +26,8 @@ beforeAll(async () => {
   const customer = await sb.stripe.customers.create({ name: 'Live Customer', email: 'live@example.com', address: { postal_code: '78704', country: 'US', line1: '1 Main' } });
   customerId = customer.id;
   const draft = await sb.stripe.invoices.create({ customer: customer.id, collection_method: 'send_invoice', days_until_due: 30, pending_invoice_items_behavior: 'exclude' });
-  await sb.stripe.invoiceItems.create({ customer: customer.id, invoice: draft.id!, amount: 9000, currency: 'usd', description: 'Water' });
-  invoiceId = (await sb.stripe.invoices.finalizeInvoice(draft.id!)).id!;
+  await sb.stripe.invoiceItems.create({ customer: customer.id, invoice: draft.id, amount: 9000, currency: 'usd', description: 'Water' });
+  invoiceId = (await sb.stripe.invoices.finalizeInvoice(draft.id)).id!;
   const settings = new SettingsService(createConfStore(t.dir), { STRIPE_SECRET_KEY: 'sk_test_livemodeviasandbox' });
   settings.update({ stripePublishableKey: 'pk_test_livemodeviasandbox' });
   kiosk = await startKiosk({ dataDir: join(t.dir, 'app'), resourcesDir: new URL('../../resources', import.meta.url).pathname, settings, log: silentLogger, version: 't', stripeEndpoint: { host: '127.0.0.1', port: sb.port, protocol: 'http' } });
