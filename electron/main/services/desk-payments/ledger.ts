@@ -1,3 +1,4 @@
+import type { TerminalReceipt } from '../terminal/terminal-service';
 /**
  * The desk's own record of every payment taken at the counter (card-present, cash, check). A row,
  * with the idempotency key base its requests will use, is committed before the first request.
@@ -11,17 +12,7 @@ export type DeskPaymentStatus =
   | 'starting' | 'waiting_for_card' | 'capturing' | 'succeeded' | 'failed' | 'canceled' | 'unknown'
   | 'queued' | 'needs_review';
 
-export interface EmvFields {
-  applicationPreferredName: string | null;
-  dedicatedFileName: string | null;
-  authorizationCode: string | null;
-  authorizationResponseCode: string | null;
-  accountType: string | null;
-  applicationCryptogram: string | null;
-  terminalVerificationResults: string | null;
-  transactionStatusInformation: string | null;
-  readMethod: string | null;
-}
+export type EmvFields = TerminalReceipt;
 
 export interface DeskPayment {
   id: string;

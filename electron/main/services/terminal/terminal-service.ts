@@ -9,7 +9,7 @@
 import type { Clock } from '../clock';
 import { AppError } from '../errors';
 import { GatewayError } from '../../stripe/errors';
-import type { CallOptions, ReaderActionView, ReaderView, TerminalGateway, TerminalIntentView } from '../../stripe/terminal-gateway';
+import type { CardPresentReceipt, CallOptions, ReaderActionView, ReaderView, TerminalGateway, TerminalIntentView } from '../../stripe/terminal-gateway';
 import { plainMessage } from './messages';
 
 export type { ReaderActionView, ReaderView } from '../../stripe/terminal-gateway';
@@ -49,17 +49,8 @@ export interface TerminalPaymentInput {
   idempotencyKeyBase: string;
 }
 
-export interface TerminalReceipt {
-  applicationPreferredName: string | null;
-  dedicatedFileName: string | null;
-  authorizationCode: string | null;
-  authorizationResponseCode: string | null;
-  accountType: string | null;
-  applicationCryptogram: string | null;
-  terminalVerificationResults: string | null;
-  transactionStatusInformation: string | null;
-  readMethod: string | null;
-}
+/** The EMV fields a card-present receipt must carry (from the charge's card_present.receipt). */
+export type TerminalReceipt = Omit<CardPresentReceipt, 'cardholderVerificationMethod'>;
 
 export type TerminalPaymentResult =
   | {
