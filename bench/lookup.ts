@@ -279,8 +279,17 @@ function fileSize(path: string): number {
   return [path, `${path}-wal`].reduce((n, p) => n + (existsSync(p) ? statSync(p).size : 0), 0);
 }
 
-export async function benchLookup(opts: { sizes: { invoices: number; customers: number }[]; queriesPerKind?: number }): Promise<void> {
+export interface LookupRow {
+  size: { invoices: number; customers: number };
+  kind: Kind;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+export async function benchLookup(opts: { sizes: { invoices: number; customers: number }[]; queriesPerKind?: number }): Promise<LookupRow[]> {
   const perKind = opts.queriesPerKind ?? 3000;
+  const results: LookupRow[] = [];
   const rows: string[][] = [['size', 'kind', 'queries', 'p50 ms', 'p99 ms', 'max ms', 'avg hits']];
   for (const size of opts.sizes) {
     const dir = mkdtempSync(join(tmpdir(), 'kiosk-bench-'));
@@ -321,6 +330,7 @@ export async function benchLookup(opts: { sizes: { invoices: number; customers: 
           hits += res.customers.length + res.invoices.length;
         });
         times.sort();
+        results.push({ size, kind, p50: percentile(times, 0.5), p99: percentile(times, 0.99), max: times[times.length - 1]! });
         rows.push([
           label,
           kind,
@@ -339,6 +349,7 @@ export async function benchLookup(opts: { sizes: { invoices: number; customers: 
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   for (const r of rows) console.log(r.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '));
+  return results;
 }
 
 const DEFAULT_SIZES = [

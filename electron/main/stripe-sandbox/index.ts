@@ -24,6 +24,7 @@ import { registerTerminalReaders } from './terminal-readers.js';
 import { Store } from './store.js';
 
 export { ALL_TEST_PM_IDS } from './test-cards.js';
+export { seedBulk, type BulkSeedOptions, type BulkSeedResult } from './bulk.js';
 export type { OutageMode };
 
 export interface SandboxOptions {
