@@ -32,6 +32,8 @@ export const outboxMigrations: readonly Migration[] = [
         );
         CREATE INDEX outbox_ready ON outbox (state, next_attempt_at, seq);
         CREATE INDEX outbox_customer ON outbox (customer_id, seq);
+        -- A customer's oldest unresolved item, in one index probe (the head of their line).
+        CREATE INDEX outbox_unresolved ON outbox (customer_id, seq) WHERE state IN ('queued', 'sending', 'failed', 'needs_review');
       `);
     },
   },

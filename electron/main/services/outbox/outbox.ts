@@ -188,51 +188,57 @@ export class Outbox {
     return this.draining;
   }
 
+  /**
+   * Passes until one sends nothing. Each pass reads the due items once, in queue order; an item is
+   * sent only when it is the head of its customer's line (their oldest unresolved item, one index
+   * probe), so a customer with a failed or held item waits while everyone else goes ahead. The
+   * next pass picks up items freed by this one, and any queued meanwhile.
+   */
   private async drainOnce(): Promise<DrainReport> {
     const report: DrainReport = { sent: 0, retrying: 0, review: 0, offline: false };
-    const blocked = new Set<string>();
+    const { db, clock } = this.deps;
+    const headOf = db.prepare<[string], { seq: number | null }>(
+      "SELECT MIN(seq) AS seq FROM outbox WHERE customer_id = ? AND state IN ('queued', 'sending', 'failed', 'needs_review')",
+    );
+    const dueNow = db.prepare<[number], Row>("SELECT * FROM outbox WHERE state = 'queued' AND next_attempt_at <= ? ORDER BY seq");
     for (;;) {
-      const next = this.nextDue(blocked);
-      if (!next) return report;
-      const outcome = await this.sendOne(next);
-      if (outcome === 'sent') report.sent++;
-      else if (outcome === 'review') report.review++;
-      else {
-        report.retrying++;
-        if (next.customerId) blocked.add(next.customerId);
+      const blocked = new Set<string>();
+      let sentThisPass = 0;
+      for (const row of dueNow.all(clock.now())) {
+        const item = toItem(row);
+        if (item.customerId && (blocked.has(item.customerId) || headOf.get(item.customerId)?.seq !== item.seq)) {
+          blocked.add(item.customerId);
+          continue;
+        }
+        const outcome = await this.sendOne(item);
+        if (outcome === 'skipped') continue;
+        if (outcome === 'sent') {
+          report.sent++;
+          sentThisPass++;
+          continue;
+        }
+        if (item.customerId) blocked.add(item.customerId);
+        if (outcome === 'review') report.review++;
+        else report.retrying++;
         if (outcome === 'offline') {
           report.offline = true;
           return report; // the line is down: the rest would fail the same way
         }
       }
+      if (sentThisPass === 0) return report;
     }
   }
 
-  /** The oldest due item whose customer has nothing earlier still unresolved. */
-  private nextDue(blocked: ReadonlySet<string>): OutboxItem | null {
-    const now = this.deps.clock.now();
-    const rows = this.deps.db
-      .prepare<[number], Row>(
-        `SELECT o.* FROM outbox o
-         WHERE o.state = 'queued' AND o.next_attempt_at <= ?
-           AND NOT EXISTS (
-             SELECT 1 FROM outbox e WHERE e.customer_id = o.customer_id AND e.seq < o.seq
-               AND e.state IN ('queued', 'sending', 'failed', 'needs_review'))
-         ORDER BY o.seq LIMIT 50`,
-      )
-      .all(now);
-    const row = rows.find((r) => !r.customer_id || !blocked.has(r.customer_id));
-    return row ? toItem(row) : null;
-  }
-
-  private async sendOne(item: OutboxItem): Promise<'sent' | 'review' | 'retry' | 'offline'> {
+  private async sendOne(item: OutboxItem): Promise<'sent' | 'review' | 'retry' | 'offline' | 'skipped'> {
     const { db, clock, handlers, log } = this.deps;
     const handler = handlers[item.kind];
     if (!handler) {
       this.finish(item, 'needs_review', { reviewReason: `No sender for ${item.kind} on this station.` });
       return 'review';
     }
-    db.prepare("UPDATE outbox SET state = 'sending', attempts = attempts + 1, updated_at = ? WHERE id = ? AND state = 'queued'").run(clock.now(), item.id);
+    // Claim it; an item canceled or taken since the pass read it is left alone.
+    const claimed = db.prepare("UPDATE outbox SET state = 'sending', attempts = attempts + 1, updated_at = ? WHERE id = ? AND state = 'queued'").run(clock.now(), item.id);
+    if (claimed.changes !== 1) return 'skipped';
     this.crash('outbox:before-send');
     let result: SendResult;
     try {
