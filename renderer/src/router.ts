@@ -1,6 +1,16 @@
+import { nextTick } from 'vue';
 import { createRouter, createWebHashHistory, type RouteLocationNormalized, type RouteRecordRaw } from 'vue-router';
 import type { MessageKey } from './i18n';
+import { resetAllStores } from './stores';
+import { useDeskStore } from './stores/desk';
 import { useSessionStore } from './stores/session';
+import DeskHelpView from './views/desk/DeskHelpView.vue';
+import DeskLayout from './views/desk/DeskLayout.vue';
+import DeskLookupView from './views/desk/DeskLookupView.vue';
+import DeskQueueView from './views/desk/DeskQueueView.vue';
+import DeskReportView from './views/desk/DeskReportView.vue';
+import DeskSignInView from './views/desk/DeskSignInView.vue';
+import DeskStaffView from './views/desk/DeskStaffView.vue';
 import AccountView from './views/AccountView.vue';
 import BillingView from './views/BillingView.vue';
 import GuestView from './views/GuestView.vue';
@@ -24,10 +34,17 @@ declare module 'vue-router' {
     requiresPayer?: boolean;
     /** Hidden from a signed-in customer (sign-in itself): they go to their account instead. */
     guestOnly?: boolean;
+    /** The front desk: a customer or guest session is signed out before it opens. */
+    desk?: boolean;
+    /** Signed-in staff only (clerk or manager); others go to the staff sign-in. */
+    requiresStaff?: boolean;
+    /** Managers only; a clerk goes to Lookup. */
+    requiresManager?: boolean;
   }
 }
 
 export const HOME_FOR_CUSTOMER = '/account/invoices';
+export const HOME_FOR_STAFF = '/desk/lookup';
 
 const routes: RouteRecordRaw[] = [
   { path: '/', name: 'welcome', component: WelcomeView, meta: { titleKey: 'welcome.title' } },
@@ -79,6 +96,29 @@ const routes: RouteRecordRaw[] = [
   },
   { path: '/guest', name: 'guest', component: GuestView, meta: { titleKey: 'guest.title' } },
   { path: '/help', name: 'help', component: HelpView, meta: { titleKey: 'help.title' } },
+  {
+    path: '/desk',
+    component: DeskLayout,
+    meta: { desk: true },
+    children: [
+      { path: '', name: 'desk-sign-in', component: DeskSignInView, meta: { titleKey: 'desk.signIn.title', desk: true } },
+      { path: 'lookup', name: 'desk-lookup', component: DeskLookupView, meta: { titleKey: 'desk.tab.lookup', desk: true, requiresStaff: true } },
+      { path: 'queue', name: 'desk-queue', component: DeskQueueView, meta: { titleKey: 'desk.tab.queue', desk: true, requiresStaff: true } },
+      { path: 'help', name: 'desk-help', component: DeskHelpView, meta: { titleKey: 'desk.tab.help', desk: true, requiresStaff: true } },
+      {
+        path: 'report',
+        name: 'desk-report',
+        component: DeskReportView,
+        meta: { titleKey: 'desk.tab.report', desk: true, requiresStaff: true, requiresManager: true },
+      },
+      {
+        path: 'staff',
+        name: 'desk-staff',
+        component: DeskStaffView,
+        meta: { titleKey: 'desk.tab.staff', desk: true, requiresStaff: true, requiresManager: true },
+      },
+    ],
+  },
   { path: '/:pathMatch(.*)*', redirect: '/' },
 ];
 
@@ -99,6 +139,28 @@ export function createAppRouter() {
   router.beforeEach(async (to: RouteLocationNormalized) => {
     const session = useSessionStore();
     await session.ensureLoaded();
+    if (to.meta.desk) {
+      // Staff sessions are separate: a customer or guest is signed out before the desk opens.
+      if (session.role === 'customer' || session.role === 'guest') {
+        const desk = useDeskStore();
+        desk.switching = true;
+        try {
+          await session.signOut().catch(() => {
+            // Locally the session is public either way.
+          });
+          resetAllStores();
+          // Let the App's session watcher see the flag before it is lowered.
+          await nextTick();
+        } finally {
+          desk.switching = false;
+        }
+      }
+      const staff = session.role === 'clerk' || session.role === 'manager';
+      if (to.meta.requiresStaff && !staff) return { name: 'desk-sign-in' };
+      if (to.meta.requiresManager && session.role !== 'manager') return HOME_FOR_STAFF;
+      if (to.name === 'desk-sign-in' && staff) return HOME_FOR_STAFF;
+      return true;
+    }
     if (to.meta.requiresCustomer && !session.isCustomer) {
       return { name: 'sign-in', query: { redirect: to.fullPath } };
     }

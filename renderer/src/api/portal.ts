@@ -108,7 +108,45 @@ export const portal = {
 
   updateBilling: (request: RequestOf<'updateBilling'>) => call('updateBilling', request),
 
+  connectivity: () => call('connectivity', {}),
+  /** Kiosk: print the receipt of this session's own payment attempt. */
+  kioskPrintReceipt: (attemptId: string) => call('kioskPrintReceipt', { attemptId }),
+  /** Kiosk: "Get help" (with the invoice on screen, when there is one). */
+  helpRequest: (request: RequestOf<'helpRequest'>) => call('helpRequest', request),
+
+  // ---- Front desk ----------------------------------------------------------------------------
+  deskSetupStatus: () => call('deskSetupStatus', {}),
+  deskCreateFirstManager: (name: string, pin: string) => call('deskCreateFirstManager', { name, pin }),
+  deskSignIn: (name: string, pin: string) => call('deskSignIn', { name, pin }),
+  deskSignOut: () => call('deskSignOut', {}),
+  deskAddStaff: (request: RequestOf<'deskAddStaff'>) => call('deskAddStaff', request),
+  deskListStaff: () => call('deskListStaff', {}),
+  deskSetStaffActive: (staffId: string, active: boolean) => call('deskSetStaffActive', { staffId, active }),
+  deskSearch: (query: string) => call('deskSearch', { query }),
+  deskCustomer: (customerId: string) => call('deskCustomer', { customerId }),
+  deskReaders: () => call('deskReaders', {}),
+  deskChooseReader: (readerId: string) => call('deskChooseReader', { readerId }),
+  deskTakeCardPayment: (request: RequestOf<'deskTakeCardPayment'>) => call('deskTakeCardPayment', request),
+  deskCardPayment: (paymentId: string) => call('deskCardPayment', { paymentId }),
+  deskCancelCardPayment: (readerId: string) => call('deskCancelCardPayment', { readerId }),
+  deskPresentTestCard: (request: RequestOf<'deskPresentTestCard'>) => call('deskPresentTestCard', request),
+  deskRecordCash: (request: RequestOf<'deskRecordCash'>) => call('deskRecordCash', request),
+  deskRecordCheck: (request: RequestOf<'deskRecordCheck'>) => call('deskRecordCheck', request),
+  deskRefund: (request: RequestOf<'deskRefund'>) => call('deskRefund', request),
+  deskPrintReceipt: (paymentId: string) => call('deskPrintReceipt', { paymentId }),
+  deskReprintReceipt: (paymentId: string) => call('deskReprintReceipt', { paymentId }),
+  deskReport: (request: RequestOf<'deskReport'>) => call('deskReport', request),
+  deskReportCsv: (request: RequestOf<'deskReportCsv'>) => call('deskReportCsv', request),
+  deskReportPdf: (request: RequestOf<'deskReportPdf'>) => call('deskReportPdf', request),
+  deskHelpList: () => call('deskHelpList', {}),
+  deskResolveHelp: (id: string) => call('deskResolveHelp', { id }),
+  deskQueue: () => call('deskQueue', {}),
+  deskRetryQueued: (id: string) => call('deskRetryQueued', { id }),
+  deskCancelQueued: (id: string, reason: string) => call('deskCancelQueued', { id, reason }),
+
   onSessionEnded: (callback: (payload: EventPayload<'sessionEnded'>) => void) => subscribe('sessionEnded', callback),
+  onConnectivityChanged: (callback: (payload: EventPayload<'connectivityChanged'>) => void) => subscribe('connectivityChanged', callback),
+  onDeskPaymentUpdate: (callback: (payload: EventPayload<'deskPaymentUpdate'>) => void) => subscribe('deskPaymentUpdate', callback),
 } as const;
 
 export type Portal = typeof portal;

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
-import type { PaymentOutcome, PaymentStart, PaymentType, RequestOf } from '../../../electron/shared/contract';
+import type { PaymentOutcome, ResponseOf, PaymentStart, PaymentType, RequestOf } from '../../../electron/shared/contract';
 import { ApiError, portal } from '../api/portal';
 
 /** What every pay call shares: the amount in cents and the billing name and zip. */
@@ -26,6 +26,8 @@ export interface CheckoutDraft {
   amountText: string;
 }
 
+export type PrintAnswer = ResponseOf<'kioskPrintReceipt'>;
+
 type NewCard = RequestOf<'payNewCard'>['card'];
 type NewBankAccount = RequestOf<'payNewBankAccount'>['bankAccount'];
 
@@ -42,6 +44,10 @@ export const useCheckoutStore = defineStore('checkout', () => {
   const sending = ref(false);
   const outcome = shallowRef<PaymentOutcome | null>(null);
   const draft = shallowRef<CheckoutDraft | null>(null);
+  /** Print receipt in the result popup: in flight, main's answer, or why it failed. */
+  const printing = ref(false);
+  const printAnswer = shallowRef<PrintAnswer | null>(null);
+  const printError = shallowRef<ApiError | null>(null);
 
   let generation = 0;
 
@@ -106,6 +112,25 @@ export const useCheckoutStore = defineStore('checkout', () => {
 
   function clearOutcome(): void {
     outcome.value = null;
+    printAnswer.value = null;
+    printError.value = null;
+  }
+
+  /** Prints the receipt of this page's attempt (main checks it belongs to this session). */
+  async function printReceipt(): Promise<void> {
+    if (printing.value || !outcome.value) return;
+    const id = outcome.value.attemptId;
+    printing.value = true;
+    printError.value = null;
+    const current = generation;
+    try {
+      const answer = await portal.kioskPrintReceipt(id);
+      if (current === generation) printAnswer.value = answer;
+    } catch (cause) {
+      if (current === generation) printError.value = ApiError.from(cause);
+    } finally {
+      if (current === generation) printing.value = false;
+    }
   }
 
   function saveDraft(value: CheckoutDraft): void {
@@ -120,6 +145,9 @@ export const useCheckoutStore = defineStore('checkout', () => {
     sending.value = false;
     outcome.value = null;
     draft.value = null;
+    printing.value = false;
+    printAnswer.value = null;
+    printError.value = null;
   }
 
   return {
@@ -129,6 +157,10 @@ export const useCheckoutStore = defineStore('checkout', () => {
     sending,
     outcome,
     draft,
+    printing,
+    printAnswer,
+    printError,
+    printReceipt,
     open,
     paySaved,
     payNewCard,

@@ -1,5 +1,11 @@
 import { useAppStore } from './app';
 import { useCheckoutStore } from './checkout';
+import { useDeskStore } from './desk';
+import { useDeskLookupStore } from './desk-lookup';
+import { useDeskPaymentStore } from './desk-payment';
+import { useDeskQueueStore } from './desk-queue';
+import { useDeskReportStore } from './desk-report';
+import { useHelpStore } from './help';
 import { useInvoicesStore } from './invoices';
 import { useMethodsStore } from './methods';
 import { usePaymentsStore } from './payments';
@@ -7,6 +13,13 @@ import { useSessionStore } from './session';
 
 export { useAppStore } from './app';
 export { useCheckoutStore } from './checkout';
+export { useConnectivityStore } from './connectivity';
+export { useDeskStore } from './desk';
+export { useDeskLookupStore } from './desk-lookup';
+export { useDeskPaymentStore } from './desk-payment';
+export { useDeskQueueStore } from './desk-queue';
+export { useDeskReportStore } from './desk-report';
+export { useHelpStore } from './help';
 export { useInvoicesStore, isPayable, PAYABLE_STATUSES } from './invoices';
 export { useMethodsStore } from './methods';
 export { usePaymentsStore } from './payments';
@@ -19,6 +32,12 @@ export { useSessionStore } from './session';
  */
 export function resetAllStores(): void {
   useCheckoutStore().reset();
+  useHelpStore().reset();
+  useDeskPaymentStore().reset();
+  useDeskLookupStore().reset();
+  useDeskQueueStore().reset();
+  useDeskReportStore().reset();
+  useDeskStore().reset();
   useMethodsStore().reset();
   usePaymentsStore().reset();
   useInvoicesStore().reset();

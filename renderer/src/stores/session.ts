@@ -120,6 +120,13 @@ export const useSessionStore = defineStore('session', () => {
   });
   onScopeDispose(unsubscribe);
 
+  /** A staff sign-in (desk store): the desk has no customer and no guest invoice. */
+  function setRole(role: 'clerk' | 'manager'): void {
+    session.value = { role, customer: null, guestInvoiceId: null };
+    loaded.value = true;
+    endedReason.value = null;
+  }
+
   function reset(): void {
     session.value = PUBLIC_SESSION;
     pending.value = false;
@@ -143,6 +150,7 @@ export const useSessionStore = defineStore('session', () => {
     guestOpenLink,
     updateBilling,
     signOut,
+    setRole,
     reset,
   };
 });
