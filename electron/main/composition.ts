@@ -143,8 +143,12 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
   await desk.start();
   outbox.recover();
   await payments.reconcileAll().catch((err: unknown) => opts.log.warn('reconciling payments failed; will retry on the next payment', { error: String(err) }));
+  // After the queue sent something, bring the local copy up to date (invoices, payments).
   const drain = () => {
-    outbox.drain().catch((err: unknown) => opts.log.error('outbox pass failed', { error: String(err) }));
+    outbox
+      .drain()
+      .then((r) => r.sent > 0 && refresh())
+      .catch((err: unknown) => opts.log.error('outbox pass failed', { error: String(err) }));
   };
   const sync = new SyncService({
     feed: gateway.feed,

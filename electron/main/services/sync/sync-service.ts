@@ -77,9 +77,11 @@ export class SyncService {
     const latest = await feed.latestEvent();
     // What is loaded is at least as new as the cursor event, so events after it (same second or later) win.
     const version = (latest?.created ?? 0) * 1000;
+    const customerIds: string[] = [];
     await feed.eachCustomer((page) => {
       store.upsertCustomers(page, { version });
       report.customers += page.length;
+      for (const c of page) customerIds.push(c.id);
     });
     await feed.eachInvoice((page) => {
       store.upsertInvoices(page, { version });
@@ -90,6 +92,8 @@ export class SyncService {
       store.upsertPayments(records, { version });
       report.payments += records.length;
     });
+    // Saved-method summaries, so a customer can pay with one while offline (one call per customer).
+    for (const id of customerIds) store.upsertPaymentMethods(id, await this.deps.methodsFor(id), { version });
     store.setSyncState({ cursor: latest?.id ?? null, lastFullLoadAt: clock.now(), lastSyncAt: clock.now() });
     if (latest) {
       const more = await this.incremental(latest.id);
