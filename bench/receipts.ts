@@ -12,42 +12,14 @@ import { renderHtml } from '../electron/main/services/receipts/html';
 import { renderPdf } from '../electron/main/services/receipts/pdf';
 import { buildReceipt, type ReceiptInput } from '../electron/main/services/receipts/receipt-model';
 import { ms, summarize } from './stats';
+import { cardPresentInput } from '../tests/fixtures/receipts';
 
 export interface ReceiptsBenchResult {
   iterations: number;
   formats: { format: string; p50: number; p95: number; bytes: number }[];
 }
 
-export function typicalCardPresentReceipt(): ReceiptInput {
-  return {
-    locale: 'en',
-    business: { name: 'Riverside Billing Co.', addressLines: ['120 Main Street, Suite 4', 'Springfield, IL 62701'], phone: '(217) 555-0142' },
-    station: { id: 'front-desk-1', intlLocale: 'en-US', timeZone: 'America/Chicago' },
-    occurredAt: Date.UTC(2025, 4, 1, 15, 4),
-    staffName: 'Dana Ortiz',
-    customerName: 'Jordan Avery',
-    invoiceNumbers: ['INV-2025-0042', 'INV-2025-0043'],
-    amount: { amount: 12550, currency: 'usd' },
-    method: {
-      type: 'card_present',
-      brand: 'visa',
-      last4: '4242',
-      readMethod: 'contact_emv',
-      authorizationCode: '123456',
-      emv: {
-        application_preferred_name: 'VISA CREDIT',
-        dedicated_file_name: 'A0000000031010',
-        authorization_response_code: '3030',
-        account_type: 'credit',
-        application_cryptogram: 'D4B6A1C9E0F21834',
-        terminal_verification_results: '0080008000',
-        transaction_status_information: 'E800',
-      },
-    },
-    status: 'approved',
-    confirmationId: 'pi_3PqRsT2eZvKYlo2C1aBcDeFg',
-  };
-}
+export const typicalCardPresentReceipt = (): ReceiptInput => cardPresentInput();
 
 export async function benchReceipts(opts: { iterations?: number; warmup?: number } = {}): Promise<ReceiptsBenchResult> {
   const n = opts.iterations ?? 1000;

@@ -270,6 +270,8 @@ export const newBankAccountSchema = z.object({
   accountHolderType: z.enum(['individual', 'company']),
   accountType: z.enum(['checking', 'savings']),
 });
+export type NewCard = z.infer<typeof newCardSchema>;
+export type NewBankAccount = z.infer<typeof newBankAccountSchema>;
 
 export const paymentStartSchema = z.object({
   attemptId: idSchema,

@@ -4,6 +4,7 @@ import { chromium } from '@playwright/test';
 import { describe, expect, it } from 'vitest';
 import { RECEIPT_CPL, renderSvg } from '../../electron/main/services/receipts/escpos';
 import { buildReceipt } from '../../electron/main/services/receipts/receipt-model';
+import { cardPresentInput } from '../fixtures/receipts';
 
 // Real Chromium (Debian's) renders the receiptline SVG the kiosk shows as its on-screen preview.
 const CHROMIUM_ARGS = [
@@ -20,35 +21,7 @@ const OUT_DIR = join(process.cwd(), 'test-results');
 const PNG_PATH = join(OUT_DIR, 'receipt.png');
 const PAD = 16;
 
-const receipt = buildReceipt({
-  locale: 'en',
-  business: { name: 'Riverside Billing Co.', addressLines: ['120 Main Street, Suite 4', 'Springfield, IL 62701'], phone: '(217) 555-0142' },
-  station: { id: 'front-desk-1', intlLocale: 'en-US', timeZone: 'America/Chicago' },
-  occurredAt: Date.UTC(2025, 4, 1, 15, 4),
-  staffName: 'Dana Ortiz',
-  customerName: 'Jordan Avery',
-  invoiceNumbers: ['INV-2025-0042', 'INV-2025-0043'],
-  amount: { amount: 12550, currency: 'usd' },
-  method: {
-    type: 'card_present',
-    brand: 'visa',
-    last4: '4242',
-    readMethod: 'contact_emv',
-    authorizationCode: '123456',
-    emv: {
-      application_preferred_name: 'VISA CREDIT',
-      dedicated_file_name: 'A0000000031010',
-      authorization_response_code: '3030',
-      account_type: 'credit',
-      application_cryptogram: 'D4B6A1C9E0F21834',
-      terminal_verification_results: '0080008000',
-      transaction_status_information: 'E800',
-    },
-  },
-  status: 'approved',
-  confirmationId: 'pi_3PqRsT2eZvKYlo2C1aBcDeFg',
-  training: true,
-});
+const receipt = buildReceipt(cardPresentInput({ training: true }));
 
 /** The characters the SVG draws, in order (receiptline puts each one in its own <tspan>). */
 function svgText(svg: string): string {

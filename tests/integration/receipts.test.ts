@@ -15,47 +15,11 @@ import { renderPdf } from '../../electron/main/services/receipts/pdf';
 import type { PrintResult } from '../../electron/main/services/receipts/print-result';
 import { buildReceipt, type ReceiptInput } from '../../electron/main/services/receipts/receipt-model';
 import { ReceiptsService, type ReceiptSettings } from '../../electron/main/services/receipts/receipts-service';
+import { cardPresentInput } from '../fixtures/receipts';
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures
 
-const OCCURRED_AT = Date.UTC(2025, 4, 1, 15, 4); // 10:04 in Chicago
-
-function cardPresentInput(over: Partial<ReceiptInput> = {}): ReceiptInput {
-  return {
-    locale: 'en',
-    business: {
-      name: 'Riverside Billing Co.',
-      addressLines: ['120 Main Street, Suite 4', 'Springfield, IL 62701'],
-      phone: '(217) 555-0142',
-    },
-    station: { id: 'front-desk-1', intlLocale: 'en-US', timeZone: 'America/Chicago' },
-    occurredAt: OCCURRED_AT,
-    staffName: 'Dana Ortiz',
-    customerName: 'Jordan Avery',
-    invoiceNumbers: ['INV-2025-0042', 'INV-2025-0043'],
-    amount: { amount: 12550, currency: 'usd' },
-    method: {
-      type: 'card_present',
-      brand: 'visa',
-      last4: '4242',
-      readMethod: 'contact_emv',
-      authorizationCode: '123456',
-      emv: {
-        application_preferred_name: 'VISA CREDIT',
-        dedicated_file_name: 'A0000000031010',
-        authorization_response_code: '3030',
-        account_type: 'credit',
-        application_cryptogram: 'D4B6A1C9E0F21834',
-        terminal_verification_results: '0080008000',
-        transaction_status_information: 'E800',
-      },
-    },
-    status: 'approved',
-    confirmationId: 'pi_3PqRsT2eZvKYlo2C1aBcDeFg',
-    ...over,
-  };
-}
 
 const EMV_VALUES = ['VISA CREDIT', 'A0000000031010', 'Credit', '3030', 'D4B6A1C9E0F21834', '0080008000', 'E800'];
 

@@ -40,19 +40,7 @@ export interface ConfirmIntent {
   saveForFuture: boolean;
 }
 
-export interface NewCard {
-  number: string;
-  expMonth: number;
-  expYear: number;
-  cvc: string;
-}
-
-export interface NewBankAccount {
-  routingNumber: string;
-  accountNumber: string;
-  accountHolderType: 'individual' | 'company';
-  accountType: 'checking' | 'savings';
-}
+export type { NewBankAccount, NewCard } from '../../shared/contract';
 
 export interface BillingDetails {
   name: string;

@@ -1,19 +1,7 @@
 import type { ApiError } from '../api/portal';
 
-/** What the training-mode card form hands to the pay call (never kept anywhere). */
-export interface NewCard {
-  number: string;
-  expMonth: number;
-  expYear: number;
-  cvc: string;
-}
-
-export interface NewBankAccount {
-  routingNumber: string;
-  accountNumber: string;
-  accountHolderType: 'individual' | 'company';
-  accountType: 'checking' | 'savings';
-}
+/** What the training-mode entry forms hand to the pay call (never kept anywhere): the contract's own types. */
+export type { NewBankAccount, NewCard } from '../../../electron/shared/contract';
 
 /** The entry forms' exposed API (NewCardForm, NewBankForm), for typed template refs. */
 export interface EntryFormApi<T> {
