@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { WebSocketServer } from 'ws';
 import { CONTENT_SECURITY_POLICY } from '../shared/csp';
-import { startKiosk, type Kiosk } from '../main/composition';
+import { startKiosk, type Kiosk, type KioskOptions } from '../main/composition';
 import { consoleLogger, type Logger } from '../main/services/logger';
 import { createConfStore } from '../main/services/settings/conf-store';
 import { SettingsService } from '../main/services/settings/settings-service';
@@ -39,6 +39,11 @@ export interface PreviewOptions {
   rendererDir?: string;
   log?: Logger;
   env?: Record<string, string | undefined>;
+  /**
+   * Tests only: talk to a Stripe stand-in outside the preview (live mode against a sandbox).
+   * startKiosk honours it with an sk_test_ key only.
+   */
+  stripeEndpoint?: KioskOptions['stripeEndpoint'];
 }
 
 export interface Preview {
@@ -51,8 +56,18 @@ export async function startPreview(opts: PreviewOptions): Promise<Preview> {
   const host = opts.host ?? '127.0.0.1';
   const log = opts.log ?? consoleLogger('preview');
   const rendererDir = opts.rendererDir ?? join(ROOT, 'out', 'renderer');
-  const settings = new SettingsService(createConfStore(opts.dataDir), opts.env ?? process.env);
-  const kiosk = await startKiosk({ dataDir: opts.dataDir, resourcesDir: join(ROOT, 'resources'), settings, log, version: 'preview' });
+  const env = opts.env ?? process.env;
+  const settings = new SettingsService(createConfStore(opts.dataDir), env);
+  const publishableKey = env['STRIPE_PUBLISHABLE_KEY'];
+  if (publishableKey) settings.update({ stripePublishableKey: publishableKey });
+  const kiosk = await startKiosk({
+    dataDir: opts.dataDir,
+    resourcesDir: join(ROOT, 'resources'),
+    settings,
+    log,
+    version: 'preview',
+    ...(opts.stripeEndpoint ? { stripeEndpoint: opts.stripeEndpoint } : {}),
+  });
   const bridge = await bundleBridge();
   let origin = '';
 

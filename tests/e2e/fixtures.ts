@@ -21,21 +21,45 @@ export interface Preview {
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 export async function startPreviewProcess(dataDir: string): Promise<{ url: string; sandboxUrl: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(ROOT, 'electron', 'web', 'cli.ts'), '--port', '0', '--data-dir', dataDir], {
+  const { url, sandboxUrl, child } = await spawnPreview(dataDir, [], { STRIPE_SECRET_KEY: '' }, true);
+  return { url, sandboxUrl: sandboxUrl!, child };
+}
+
+/** The test keys a live-mode preview runs with: "Stripe" is a sandbox the test starts itself. */
+export const LIVE_SECRET_KEY = 'sk_test_livePreviewViaSandbox0000';
+export const LIVE_PUBLISHABLE_KEY = 'pk_test_livePreviewViaSandbox0000';
+
+/**
+ * A preview in live mode (not training): a test secret key and publishable key, with the Stripe
+ * SDK pointed at the caller's sandbox on 127.0.0.1:sandboxPort. No demo data is seeded.
+ */
+export async function startLivePreview(dataDir: string, sandboxPort: number): Promise<{ url: string; child: ChildProcess }> {
+  const { url, child } = await spawnPreview(dataDir, ['--stripe-endpoint', `http://127.0.0.1:${sandboxPort}`], { STRIPE_SECRET_KEY: LIVE_SECRET_KEY, STRIPE_PUBLISHABLE_KEY: LIVE_PUBLISHABLE_KEY }, false);
+  return { url, child };
+}
+
+/** Stops a preview child and waits for it to exit. */
+export async function stopPreviewProcess(child: ChildProcess): Promise<void> {
+  child.kill('SIGTERM');
+  await new Promise((done) => (child.exitCode !== null ? done(null) : child.once('exit', done)));
+}
+
+async function spawnPreview(dataDir: string, args: string[], env: Record<string, string>, withSandbox: boolean): Promise<{ url: string; sandboxUrl: string | null; child: ChildProcess }> {
+  const child = spawn(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(ROOT, 'electron', 'web', 'cli.ts'), '--port', '0', '--data-dir', dataDir, ...args], {
     cwd: ROOT,
-    env: { ...process.env, STRIPE_SECRET_KEY: '' },
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  const [url, sandboxUrl] = await new Promise<[string, string]>((done, fail) => {
+  const [url, sandboxUrl] = await new Promise<[string, string | null]>((done, fail) => {
     const timer = setTimeout(() => fail(new Error(`preview did not start in time:\n${output}`)), 45_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
       const sandbox = /Stripe sandbox at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (match?.[1] && sandbox?.[1]) {
+      if (match?.[1] && (!withSandbox || sandbox?.[1])) {
         clearTimeout(timer);
-        done([match[1], sandbox[1]]);
+        done([match[1], sandbox?.[1] ?? null]);
       }
     };
     child.stdout?.on('data', onData);
