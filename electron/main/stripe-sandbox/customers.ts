@@ -1,7 +1,7 @@
 /** /v1/customers: create, retrieve, update, list, search. */
 import { randomBytes } from 'node:crypto';
 import type { Ctx } from './context.js';
-import { createdFilter, paginate, search } from './lists.js';
+import { createdFilter, pageFromStore, paginate, search } from './lists.js';
 import { attachPaymentMethod, resolvePaymentMethod } from './payment-methods.js';
 import { address, invalid, mergeMetadata, previousAttributes, type Obj, type Params } from './wire.js';
 
@@ -79,6 +79,7 @@ export function registerCustomers(ctx: Ctx): void {
 
   ctx.route('GET', '/v1/customers', ({ params: p, url }) => {
     const email = p.str('email', { max: 512 });
+    if (email === undefined && !p.has('created')) return pageFromStore(p, store, 'customer', undefined, url);
     let items = createdFilter(p, store.all('customer'));
     if (email !== undefined) items = items.filter((c) => c.email === email);
     return paginate(p, items, url);

@@ -1,6 +1,6 @@
 /** /v1/events: list (type, types[], created, pagination) and retrieve. */
 import type { Ctx } from './context.js';
-import { createdFilter, paginate } from './lists.js';
+import { createdFilter, pageFromStore, paginate } from './lists.js';
 import { invalid, type Obj } from './wire.js';
 
 function typeMatcher(pattern: string): (t: string) => boolean {
@@ -16,6 +16,7 @@ export function registerEvents(ctx: Ctx): void {
     const types = p.strArray('types', { max: 20 });
     p.ignore('delivery_success');
     if (type && types) throw invalid('You may only specify one of type and types.', 'types');
+    if (!type && !types && !p.has('created')) return pageFromStore(p, store, 'event', undefined, url);
     let items: Obj[] = createdFilter(p, store.all('event'));
     const patterns = type ? [type] : types;
     if (patterns) {

@@ -1,7 +1,7 @@
 /** /v1/invoices: create, retrieve, update, finalize, void, list, search, lines. Payments: invoice-payments.ts. */
 import type { Ctx } from './context.js';
 import { addItemToInvoice, recalc } from './invoice-items.js';
-import { createdFilter, paginate, search } from './lists.js';
+import { createdFilter, pageFromStore, paginate, search } from './lists.js';
 import type { Store } from './store.js';
 import { invalid, mergeMetadata, previousAttributes, type Obj, type Params } from './wire.js';
 
@@ -183,10 +183,11 @@ export function registerInvoices(ctx: Ctx): void {
     const customer = p.str('customer', { max: 255 });
     const status = p.str('status', { oneOf: ['draft', 'open', 'paid', 'uncollectible', 'void'] });
     const cm = p.str('collection_method', { oneOf: ['charge_automatically', 'send_invoice'] });
+    p.ignore('due_date', 'subscription');
+    if (!status && !cm && !p.has('created')) return pageFromStore(p, store, 'invoice', customer, url);
     let items = customer ? store.all('invoice', customer) : store.all('invoice');
     if (status) items = items.filter((x) => x.status === status);
     if (cm) items = items.filter((x) => x.collection_method === cm);
-    p.ignore('due_date', 'subscription');
     return paginate(p, createdFilter(p, items), url);
   });
 

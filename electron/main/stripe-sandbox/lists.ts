@@ -29,6 +29,20 @@ export function paginate(p: Params, items: Obj[], url: string): Obj {
   return { object: 'list', data, has_more: hasMore, url };
 }
 
+/** A list with no filters but pagination (and maybe a customer): paged by the store in SQL. */
+export function pageFromStore(p: Params, store: Store, type: string, customer: string | undefined, url: string): Obj {
+  const limit = p.int('limit', { min: 1, max: 100 }) ?? 10;
+  const after = p.str('starting_after', { max: 255 });
+  const before = p.str('ending_before', { max: 255 });
+  if (after && before) throw invalid('You may only specify one of these parameters: starting_after, ending_before.', 'ending_before');
+  const page = store.page(type, customer, limit, after, before);
+  if (!page) {
+    const param = after ? 'starting_after' : 'ending_before';
+    throw invalid(`Invalid ${param} id: ${after ?? before}`, param, 'resource_missing');
+  }
+  return { object: 'list', data: page.data, has_more: page.hasMore, url };
+}
+
 /** Applies `created[gt|gte|lt|lte]` or `created=<n>` to a list. */
 export function createdFilter(p: Params, items: Obj[]): Obj[] {
   if (!p.has('created')) return items;

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { Ctx } from './context.js';
 import { confirmPaymentIntent, startProcessing, unexpectedState, verifyMicrodeposits, type ConfirmOptions } from './confirm.js';
 import { readMandateData } from './charges.js';
-import { createdFilter, paginate, search } from './lists.js';
+import { createdFilter, pageFromStore, paginate, search } from './lists.js';
 import { readAllowedTypes, resolvePaymentMethod } from './payment-methods.js';
 import { invalid, mergeMetadata, type Obj, type Params } from './wire.js';
 
@@ -143,6 +143,7 @@ export function registerPaymentIntents(ctx: Ctx): void {
 
   ctx.route('GET', '/v1/payment_intents', ({ params: p, url }) => {
     const customer = p.str('customer', { max: 255 });
+    if (!p.has('created')) return pageFromStore(p, store, 'payment_intent', customer, url);
     const items = customer ? store.all('payment_intent', customer) : store.all('payment_intent');
     return paginate(p, createdFilter(p, items), url);
   });

@@ -23,6 +23,16 @@ const migrations: Migration[] = [
       `);
     },
   },
+  {
+    version: 2,
+    name: 'list pages in list order straight from the index',
+    up: (db) => {
+      db.exec(`
+        CREATE INDEX objects_type_created ON objects (type, created, seq);
+        CREATE INDEX objects_customer_created ON objects (customer, type, created, seq);
+      `);
+    },
+  },
 ];
 
 export interface RequestInfo { id: string | null; idempotency_key: string | null }
@@ -91,6 +101,36 @@ export class Store {
       ? this.db.prepare<[string], { json: string }>('SELECT json FROM objects WHERE type = ? ORDER BY created DESC, seq DESC').all(type)
       : this.db.prepare<[string, string], { json: string }>('SELECT json FROM objects WHERE type = ? AND customer = ? ORDER BY created DESC, seq DESC').all(type, customer);
     return rows.map((r) => JSON.parse(r.json) as Obj);
+  }
+
+  /**
+   * One list page of a type (newest first), read in list order from the index, for lists without
+   * filters: constant work per page however many objects there are. Null when the cursor is not an
+   * object of this list.
+   */
+  page(type: string, customer: string | undefined, limit: number, after?: string, before?: string): { data: Obj[]; hasMore: boolean } | null {
+    const cust = customer === undefined ? '' : ' AND customer = ?';
+    const scope: (string | number)[] = customer === undefined ? [type] : [type, customer];
+    const cursorId = after ?? before;
+    let cur: { created: number; seq: number } | undefined;
+    if (cursorId) {
+      cur = this.db.prepare<(string | number)[], { created: number; seq: number }>(`SELECT created, seq FROM objects WHERE id = ? AND type = ?${cust}`).get(cursorId, ...scope);
+      if (!cur) return null;
+    }
+    const parse = (rows: { json: string }[]) => rows.map((r) => JSON.parse(r.json) as Obj);
+    if (before && cur) {
+      const rows = this.db
+        .prepare<(string | number)[], { json: string }>(
+          `SELECT json FROM objects WHERE type = ?${cust} AND (created > ? OR (created = ? AND seq > ?)) ORDER BY created ASC, seq ASC LIMIT ?`,
+        )
+        .all(...scope, cur.created, cur.created, cur.seq, limit + 1);
+      return { data: parse(rows.slice(0, limit)).reverse(), hasMore: rows.length > limit };
+    }
+    const range = cur ? ' AND (created < ? OR (created = ? AND seq < ?))' : '';
+    const rows = this.db
+      .prepare<(string | number)[], { json: string }>(`SELECT json FROM objects WHERE type = ?${cust}${range} ORDER BY created DESC, seq DESC LIMIT ?`)
+      .all(...scope, ...(cur ? [cur.created, cur.created, cur.seq] : []), limit + 1);
+    return { data: parse(rows.slice(0, limit)), hasMore: rows.length > limit };
   }
 
   meta<T extends object>(id: string): Partial<T> {
