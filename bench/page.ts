@@ -7,13 +7,14 @@
  *   npm run build && npx tsx bench/page.ts [--runs 30]
  */
 import { chromium } from '@playwright/test';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { startPreviewProcess } from '../tests/e2e/fixtures';
 import { ms, summarize } from './stats';
+import { chromiumLaunchOptions } from '../tests/helpers/chromium';
 
 export interface PageBenchResult {
   runs: number;
@@ -25,10 +26,7 @@ export async function benchPayNowToInteractive(opts: { runs?: number } = {}): Pr
   const runs = opts.runs ?? 30;
   const dataDir = mkdtempSync(join(tmpdir(), 'kiosk-bench-page-'));
   const { url, child } = await startPreviewProcess(dataDir);
-  const browser = await chromium.launch({
-    ...(existsSync('/usr/bin/chromium') ? { executablePath: '/usr/bin/chromium' } : {}),
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await chromium.launch(chromiumLaunchOptions());
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(`${url}/#/sign-in`);

@@ -3,19 +3,17 @@
  *   npm run build && npx tsx scripts/screenshots.ts
  */
 import { chromium } from '@playwright/test';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startPreviewProcess } from '../tests/e2e/fixtures';
+import { chromiumLaunchOptions } from '../tests/helpers/chromium';
 
 const out = fileURLToPath(new URL('../docs/screenshots/', import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), 'kiosk-shots-'));
 const { url, child } = await startPreviewProcess(dataDir);
-const browser = await chromium.launch({
-  ...(existsSync('/usr/bin/chromium') ? { executablePath: '/usr/bin/chromium' } : {}),
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await chromium.launch(chromiumLaunchOptions());
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   await page.goto(url);

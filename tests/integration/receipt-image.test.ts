@@ -5,18 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { RECEIPT_CPL, renderSvg } from '../../electron/main/services/receipts/escpos';
 import { buildReceipt } from '../../electron/main/services/receipts/receipt-model';
 import { cardPresentInput } from '../fixtures/receipts';
+import { chromiumLaunchOptions } from '../helpers/chromium';
 
 // Real Chromium (Debian's) renders the receiptline SVG the kiosk shows as its on-screen preview.
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const OUT_DIR = join(process.cwd(), 'test-results');
 const PNG_PATH = join(OUT_DIR, 'receipt.png');
 const PAD = 16;
@@ -64,7 +55,7 @@ describe('receipt image (receiptline SVG in Chromium)', () => {
     expect(svg).not.toMatch(/@import|googleapis|https:/);
     expect(svg.startsWith(`<svg width="${RECEIPT_CPL * 12}px"`)).toBe(true);
 
-    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    const browser = await chromium.launch(chromiumLaunchOptions());
     try {
       const page = await browser.newPage({ viewport: { width: 600, height: 800 }, deviceScaleFactor: 1 });
       // The preview shows the paper with a little white border around it.
