@@ -68,6 +68,8 @@ export interface Kiosk {
   readonly connectivity: ConnectivityMonitor;
   readonly sync: SyncService;
   appInfo(): AppInfo;
+  /** Ends a window's session (e.g. on reload) and closes the payment pages it left unpaid. */
+  endSession(callerId: string): void;
   stop(): Promise<void>;
 }
 
@@ -202,6 +204,10 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
     };
   };
 
+  const abandon = (attemptIds: string[]) => {
+    payments.abandon(attemptIds).catch((err: unknown) => opts.log.warn('closing unpaid payment pages failed', { error: String(err) }));
+  };
+
   const dispatcher = new Dispatcher(
     {
       ...appHandlers(appInfo, connectivityView),
@@ -212,7 +218,7 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
         gateway,
         store: localStore,
         events,
-        onSessionEnd: (ids) => void payments.abandon(ids),
+        onSessionEnd: abandon,
       }),
       ...invoiceHandlers(invoices),
       ...paymentHandlers({ payments, methods, history, gateway, sessions }),
@@ -233,6 +239,9 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
     connectivity,
     sync,
     appInfo,
+    endSession(callerId) {
+      abandon(sessions.end(callerId)?.attemptIds ?? []);
+    },
     async stop() {
       clearInterval(drainTimer);
       clearInterval(syncTimer);

@@ -43,7 +43,8 @@ async function main(): Promise<void> {
   registerIpc(ipcMain, current);
   const win = createMainWindow({ preloadPath: join(here, '..', 'preload', 'index.cjs'), url: `${APP_ORIGIN}/index.html`, kiosk: settings.get().kiosk });
   const callerId = `window:${win.webContents.id}`;
-  win.webContents.on('did-finish-load', () => current.sessions.end(callerId));
+  // A reload starts over: the window's session ends and what it left unpaid is closed.
+  win.webContents.on('did-finish-load', () => current.endSession(callerId));
   const disconnect = current.events.connect(callerId, (channel, payload) => {
     if (!win.isDestroyed()) win.webContents.send(channel, payload);
   });
