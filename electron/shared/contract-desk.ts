@@ -316,6 +316,11 @@ export const deskEntries = {
   deskQueue: entry('desk:queue', STAFF, empty, z.object({ items: z.array(queueItemSchema) })),
   deskRetryQueued: entry('desk:retryQueued', STAFF, z.object({ id: idSchema }).strict(), queueItemSchema),
   deskCancelQueued: entry('desk:cancelQueued', MANAGER, z.object({ id: idSchema, reason: z.string().trim().min(3, 'say why').max(300) }).strict(), queueItemSchema),
+  /**
+   * For deployments that drive the reader from the renderer with `@stripe/terminal-js`: a Terminal
+   * connection token, created by main (the secret key never leaves main).
+   */
+  deskTerminalConnectionToken: entry('desk:terminalConnectionToken', STAFF, empty, z.object({ secret: z.string().min(1).max(500) })),
 } as const satisfies Record<string, ContractEntry>;
 
 export const deskEvents = {

@@ -22,3 +22,12 @@ async function start(): Promise<void> {
 }
 
 void start();
+
+// ---- E2E-only hook (tests/e2e/terminal-js.spec.ts) ------------------------------------------
+// When a test sets `window.__KIOSK_E2E__` before the page loads, expose the @stripe/terminal-js
+// adapter so the test can drive it without any UI. Nothing happens otherwise.
+if ((window as { __KIOSK_E2E__?: unknown }).__KIOSK_E2E__) {
+  void import('./terminal/terminal-js-adapter').then(({ createTerminalJsAdapter }) => {
+    (window as { __terminalJsAdapter?: unknown }).__terminalJsAdapter = createTerminalJsAdapter();
+  });
+}

@@ -12,6 +12,7 @@ afterAll(async () => k.stop());
 
 /** A request each desk entry's schema accepts, so the role check is what answers. */
 const SAMPLE: Record<keyof typeof deskEntries, Record<string, unknown>> = {
+  deskTerminalConnectionToken: {},
   deskSetupStatus: {},
   deskCreateFirstManager: { name: 'Someone', pin: '1234' },
   deskSignIn: { name: 'Someone', pin: '1234' },

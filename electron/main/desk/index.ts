@@ -14,6 +14,7 @@ import { deskQueueHandlers } from '../ipc/desk-queue';
 import { deskReceiptHandlers } from '../ipc/desk-receipts';
 import { deskReportHandlers } from '../ipc/desk-reports';
 import { deskStaffHandlers } from '../ipc/desk-staff';
+import { deskTerminalJsHandlers } from '../ipc/desk-terminal-js';
 import { AuditLog } from '../services/audit/audit-log';
 import type { Clock } from '../services/clock';
 import { CardPresentPayments } from '../services/desk-payments/card-present';
@@ -152,6 +153,7 @@ export function createDesk(deps: DeskDeps, ports: DeskPorts = {}): Desk {
     ...deskReportHandlers(services),
     ...deskHelpHandlers(services),
     ...deskQueueHandlers(services),
+    ...deskTerminalJsHandlers({ terminal, audit, noStaff: services.noStaff }),
   };
 
   return {

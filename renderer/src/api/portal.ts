@@ -129,6 +129,8 @@ export const portal = {
   deskTakeCardPayment: (request: RequestOf<'deskTakeCardPayment'>) => call('deskTakeCardPayment', request),
   deskCardPayment: (paymentId: string) => call('deskCardPayment', { paymentId }),
   deskCancelCardPayment: (readerId: string) => call('deskCancelCardPayment', { readerId }),
+  /** For `@stripe/terminal-js` deployments: a Terminal connection token from main. */
+  deskTerminalConnectionToken: () => call('deskTerminalConnectionToken', {}),
   deskPresentTestCard: (request: RequestOf<'deskPresentTestCard'>) => call('deskPresentTestCard', request),
   deskRecordCash: (request: RequestOf<'deskRecordCash'>) => call('deskRecordCash', request),
   deskRecordCheck: (request: RequestOf<'deskRecordCheck'>) => call('deskRecordCheck', request),

@@ -12,7 +12,7 @@ export type AuditAction =
   | 'refund.created' | 'refund.refused'
   | 'receipt.printed' | 'receipt.reprinted' | 'receipt.queued' | 'receipt.pdf' | 'receipt.emailed'
   | 'queue.retry' | 'queue.cancel'
-  | 'reader.registered' | 'reader.chosen'
+  | 'reader.registered' | 'reader.chosen' | 'terminal.connection_token'
   | 'help.resolved' | 'report.viewed';
 
 export interface AuditInput {
