@@ -114,10 +114,11 @@ export const contract = {
     z.object({ clientSecret: z.string().max(500) }),
   ),
   completePayment: entry('payments:complete', PAYER, z.object({ attemptId: idSchema }).strict(), paymentOutcomeSchema),
-  pendingVerifications: entry('payments:pendingVerifications', CUSTOMER, empty, z.object({ pending: z.array(pendingVerificationSchema) })),
+  /** Hand-entered bank accounts waiting for their code: the customer's, or (guest) this invoice's. */
+  pendingVerifications: entry('payments:pendingVerifications', PAYER, empty, z.object({ pending: z.array(pendingVerificationSchema) })),
   verifyMicrodeposits: entry(
     'payments:verifyMicrodeposits',
-    CUSTOMER,
+    PAYER,
     z.object({ attemptId: idSchema, code: z.string().trim().regex(/^SM[A-Z0-9]{4}$/i, 'the code has 6 characters and starts with SM') }).strict(),
     paymentOutcomeSchema,
   ),

@@ -65,3 +65,22 @@ describe('ACH', () => {
     expect(payments.find((p) => p.id === outcome.confirmation)?.status).toBe('failed');
   });
 });
+
+describe('a guest paying from a hand-entered bank account', () => {
+  it('comes back as a guest with the same invoice and finishes with the code; another invoice’s guest sees nothing', async () => {
+    const [own, other] = [k.kiosk.appInfo().demoGuestInvoices[2]!, k.kiosk.appInfo().demoGuestInvoices[1]!];
+    const open = async (caller: string, demo: typeof own) => (await k.ok(caller, 'guestFindInvoice', { invoiceNumber: demo.invoiceNumber, postalCode: demo.postalCode })).guestInvoiceId!;
+    const invoiceId = await open('g1', own);
+    const { attemptId } = await k.ok('g1', 'startPayment', { invoiceId });
+    const outcome = await k.ok('g1', 'payNewBankAccount', { attemptId, amount: 600, nameOnAccount: 'Aiko Tanaka', postalCode: own.postalCode, saveForAutopay: false, bankAccount: bank('000123456789'), mandateAccepted: true });
+    expect(outcome.status).toBe('requires_verification');
+    await k.ok('g1', 'signOut', {});
+
+    await open('g2', own);
+    expect((await k.ok('g2', 'pendingVerifications', {})).pending.map((p) => p.attemptId)).toEqual([attemptId]);
+    await open('g3', other);
+    expect((await k.ok('g3', 'pendingVerifications', {})).pending).toEqual([]);
+    expect(await k.call('g3', 'verifyMicrodeposits', { attemptId, code: 'SM11AA' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(await k.ok('g2', 'verifyMicrodeposits', { attemptId, code: 'SM11AA' })).toMatchObject({ status: 'processing' });
+  });
+});

@@ -281,7 +281,7 @@ export const en = {
   'result.next.arrival': 'Expected by {date}.',
   'result.next.comeBack': 'Come back to this kiosk and sign in to your account.',
   'result.next.enterCode': 'Open the Payments tab and choose Enter code.',
-  'result.next.guest': 'No online account? A member of staff at the front desk can enter the code for you.',
+  'result.next.guest': 'No online account? Come back, choose Pay an invoice as a guest with this invoice number and zip code, and enter the code on the payment page.',
   'result.print': 'Print receipt',
   'result.printSoon': 'Printing receipts is coming soon.',
   'result.done': 'Done',

@@ -283,7 +283,7 @@ export const es: Messages = {
   'result.next.arrival': 'Se esperan antes del {date}.',
   'result.next.comeBack': 'Vuelva a este quiosco e inicie sesión en su cuenta.',
   'result.next.enterCode': 'Abra la pestaña Pagos y elija Escribir código.',
-  'result.next.guest': '¿No tiene una cuenta en línea? El personal de recepción puede escribir el código por usted.',
+  'result.next.guest': '¿No tiene una cuenta en línea? Vuelva, elija Pagar una factura como invitado con el número de esta factura y su código postal, y escriba el código en la página de pago.',
   'result.print': 'Imprimir recibo',
   'result.printSoon': 'Pronto se podrán imprimir recibos.',
   'result.done': 'Listo',

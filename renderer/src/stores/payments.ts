@@ -34,12 +34,23 @@ export const usePaymentsStore = defineStore('payments', () => {
     }
   }
 
+  /** Only the payments waiting for a code (a guest has no history: just their invoice's). */
+  async function loadPending(): Promise<void> {
+    const current = ++generation;
+    try {
+      const waiting = await portal.pendingVerifications();
+      if (current === generation) pending.value = waiting.pending;
+    } catch (cause) {
+      if (current === generation) error.value = ApiError.from(cause);
+    }
+  }
+
   /** Sends the 6-character code; reloads the lists when the payment moves on. Throws ApiError. */
   async function verify(attemptId: string, code: string): Promise<PaymentOutcome> {
     verifying.value = attemptId;
     try {
       const outcome = await portal.verifyMicrodeposits(attemptId, code.trim().toUpperCase());
-      if (outcome.status !== 'failed') await load();
+      if (outcome.status !== 'failed') await (loaded.value ? load() : loadPending());
       return outcome;
     } finally {
       verifying.value = null;
@@ -57,5 +68,5 @@ export const usePaymentsStore = defineStore('payments', () => {
     verifying.value = null;
   }
 
-  return { payments, pending, asOf, loading, loaded, error, verifying, load, verify, reset };
+  return { payments, pending, asOf, loading, loaded, error, verifying, load, loadPending, verify, reset };
 });

@@ -160,9 +160,11 @@ export class PaymentsService {
     return outcome;
   }
 
+  /** A customer's payments waiting for a micro-deposit code; a guest sees those of their one invoice. */
   async pendingVerifications(payer: Payer): Promise<PendingVerification[]> {
-    if (payer.kind !== 'customer') return [];
-    return this.deps.attempts.pendingVerifications(payer.customerId).flatMap((a) => {
+    if (payer.kind === 'staff') return [];
+    const mine = this.deps.attempts.pendingVerifications(payer.customerId).filter((a) => payer.kind === 'customer' || a.invoiceId === payer.invoiceId);
+    return mine.flatMap((a) => {
       const o = a.outcome;
       if (!o || o.status !== 'requires_verification') return [];
       return [{ attemptId: a.id, invoiceId: a.invoiceId, invoiceNumber: a.invoiceNumber, amount: o.amount, currency: o.currency, bankName: o.method.bankName, last4: o.method.last4, arrivalDate: o.arrivalDate }];
