@@ -33,12 +33,13 @@ function createInvoicePayment(store: Store, inv: Obj, pi: Obj, isDefault: boolea
 }
 
 function paymentsOf(store: Store, invoiceId: string): Obj[] {
-  return store.all('invoice_payment').filter((x) => x.invoice === invoiceId);
+  return store.invoicePayments(invoiceId);
 }
 
+/** Like Stripe, the invoice carries its first 10 payments inline; the rest are a list call away. */
 function refreshPayments(store: Store, inv: Obj): void {
-  const data = paymentsOf(store, inv.id as string);
-  inv.payments = { object: 'list', data, has_more: false, url: `/v1/invoice_payments?invoice=${String(inv.id)}` };
+  const all = paymentsOf(store, inv.id as string);
+  inv.payments = { object: 'list', data: all.slice(0, 10), has_more: all.length > 10, url: `/v1/invoice_payments?invoice=${String(inv.id)}` };
 }
 
 /** A linked PaymentIntent succeeded: move amount_paid / amount_remaining, maybe mark paid. */

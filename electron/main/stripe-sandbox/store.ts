@@ -33,6 +33,13 @@ const migrations: Migration[] = [
       `);
     },
   },
+  {
+    version: 3,
+    name: "an invoice's payments without reading every payment",
+    up: (db) => {
+      db.exec(`CREATE INDEX objects_invoice_payments ON objects (json_extract(json, '$.invoice'), created, seq) WHERE type = 'invoice_payment';`);
+    },
+  },
 ];
 
 export interface RequestInfo { id: string | null; idempotency_key: string | null }
@@ -101,6 +108,16 @@ export class Store {
       ? this.db.prepare<[string], { json: string }>('SELECT json FROM objects WHERE type = ? ORDER BY created DESC, seq DESC').all(type)
       : this.db.prepare<[string, string], { json: string }>('SELECT json FROM objects WHERE type = ? AND customer = ? ORDER BY created DESC, seq DESC').all(type, customer);
     return rows.map((r) => JSON.parse(r.json) as Obj);
+  }
+
+  /** An invoice's invoice_payment objects, newest first, through their own index. */
+  invoicePayments(invoiceId: string): Obj[] {
+    return this.db
+      .prepare<[string], { json: string }>(
+        "SELECT json FROM objects WHERE type = 'invoice_payment' AND json_extract(json, '$.invoice') = ? ORDER BY created DESC, seq DESC",
+      )
+      .all(invoiceId)
+      .map((r) => JSON.parse(r.json) as Obj);
   }
 
   /**
