@@ -146,7 +146,10 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
   outbox.recover();
   await payments.reconcileAll().catch((err: unknown) => opts.log.warn('reconciling payments failed; will retry on the next payment', { error: String(err) }));
   // After the queue sent something, bring the local copy up to date (invoices, payments).
+  // Once stopping, nothing new starts: timers, reconnects and finished passes schedule no more work.
+  let stopping = false;
   const drain = () => {
+    if (stopping) return;
     outbox
       .drain()
       .then((r) => r.sent > 0 && refresh())
@@ -165,7 +168,7 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
     return { state: connectivity.state, since: connectivity.since, waiting: counts.queued + counts.sending, syncing, lastSyncAt: localStore.getSyncState().lastSyncAt };
   };
   const refresh = () => {
-    if (syncing) return;
+    if (syncing || stopping) return;
     syncing = true;
     events.broadcast('connectivityChanged', connectivityView());
     sync
@@ -243,12 +246,13 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
       abandon(sessions.end(callerId)?.attemptIds ?? []);
     },
     async stop() {
+      stopping = true;
       clearInterval(drainTimer);
       clearInterval(syncTimer);
-      await sync.idle();
-      await desk.stop();
       connectivity.stop();
+      await desk.stop();
       await outbox.idle();
+      await sync.idle();
       await sandbox?.stop();
       db.close();
     },
