@@ -126,15 +126,7 @@ export class PaymentsService {
     const invoice = await gateway.retrieveInvoice(attempt.invoiceId);
     if (!invoice) throw new AppError('not_found', 'That invoice was not found.');
     this.checkAmount(req.amount, invoice.amountRemaining, invoice.currency);
-    const intent: NewIntent = {
-      amount: req.amount,
-      currency: attempt.currency,
-      customerId: attempt.customerId,
-      type: req.paymentType,
-      saveForFuture: req.saveForAutopay,
-      description: `Invoice ${attempt.invoiceNumber ?? attempt.invoiceId}`,
-      metadata: { invoice_id: attempt.invoiceId, invoice_number: attempt.invoiceNumber ?? '', attempt_id: attempt.id, station_id: attempt.stationId, staff_id: attempt.staffId ?? '', channel: attempt.channel },
-    };
+    const intent = intentFor(attempt, req.amount, req.paymentType, req.saveForAutopay);
     let pi = attempt.paymentIntentId ? await gateway.retrieveIntent(attempt.paymentIntentId) : null;
     if (!pi) {
       const step = attempts.beginStep(attempt.id, 'element', req.amount, null, JSON.stringify(intent));
@@ -276,22 +268,7 @@ export class PaymentsService {
     const { paymentMethodId, type, fallback } = prepared;
 
     const save = choice.kind !== 'saved' && choice.save;
-    const intent: NewIntent = {
-      amount: req.amount,
-      currency: attempt.currency,
-      customerId: attempt.customerId,
-      type,
-      saveForFuture: save,
-      description: `Invoice ${attempt.invoiceNumber ?? attempt.invoiceId}`,
-      metadata: {
-        invoice_id: attempt.invoiceId,
-        invoice_number: attempt.invoiceNumber ?? '',
-        attempt_id: attempt.id,
-        station_id: attempt.stationId,
-        staff_id: attempt.staffId ?? '',
-        channel: attempt.channel,
-      },
-    };
+    const intent = intentFor(attempt, req.amount, type, save);
     const step = attempts.beginStep(attempt.id, 'confirm', req.amount, paymentMethodId, attempt.paymentIntentId ? null : JSON.stringify(intent), fromQueue);
     if (!step) throw new AppError('conflict', 'This payment is already being sent. Please wait.');
     this.crash('payments:after-step-begun');
@@ -486,6 +463,26 @@ export class PaymentsService {
       this.deps.log.warn('could not make the new method the autopay default', { error: err instanceof Error ? err.message : String(err) });
     }
   }
+}
+
+/** The PaymentIntent an attempt creates: its metadata ties it to the invoice, the attempt, the station and staff. */
+function intentFor(attempt: Attempt, amount: number, type: PaymentType, saveForFuture: boolean): NewIntent {
+  return {
+    amount,
+    currency: attempt.currency,
+    customerId: attempt.customerId,
+    type,
+    saveForFuture,
+    description: `Invoice ${attempt.invoiceNumber ?? attempt.invoiceId}`,
+    metadata: {
+      invoice_id: attempt.invoiceId,
+      invoice_number: attempt.invoiceNumber ?? '',
+      attempt_id: attempt.id,
+      station_id: attempt.stationId,
+      staff_id: attempt.staffId ?? '',
+      channel: attempt.channel,
+    },
+  };
 }
 
 function microdepositMessage(code: string | undefined): string {
