@@ -39,6 +39,11 @@ export function parseAmountInput(text: string): ParsedAmount {
   return { ok: true, minor };
 }
 
+/** Minor units as an amount field's starting text ("1234" → "12.34"): what parseAmountInput reads back. */
+export function amountInputText(minor: number): string {
+  return `${Math.floor(minor / 100)}.${String(minor % 100).padStart(2, '0')}`;
+}
+
 /** Formats minor units for people. The only place money becomes text. */
 export function formatMoney(amount: number, currency: string, locale = 'en-US'): string {
   const upper = currency.toUpperCase();
