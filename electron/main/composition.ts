@@ -23,6 +23,7 @@ import { InvoicesService } from './services/invoices/invoices-service';
 import { LocalStore } from './services/local-store/local-store';
 import { LookupService } from './services/lookup/lookup-service';
 import { Lockouts } from './services/lockouts';
+import { receiptMailPort } from './services/receipts/smtp-mailer';
 import { AttemptsRepo } from './services/payments/attempts-repo';
 import { GuestAccess } from './services/payments/guest-access';
 import { HistoryService } from './services/payments/history-service';
@@ -52,7 +53,10 @@ export interface KioskOptions {
    */
   stripeEndpoint?: StripeEndpoint;
   crashPoint?: CrashPoint;
-  /** Outside-world ports only Electron has (the operating system's printer). */
+  /**
+   * Outside-world ports only Electron has (the operating system's printer). E-mail comes from the
+   * `smtp` setting (or, in training mode without it, the training mail drop) unless given here.
+   */
   ports?: DeskPorts;
 }
 
@@ -135,7 +139,13 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
 
   const terminalGateway = new TerminalGateway({ secretKey: secretKey ?? TRAINING_KEY, endpoint, clock, onReachability: (ok) => connectivity.report(ok) });
   const lookup = new LookupService(db);
-  const desk = createDesk({ db, clock, log: opts.log, settings: opts.settings, gateway, terminalGateway, sessions, events, outbox, senders, payments, localStore, lookup, trainingMode }, opts.ports);
+  const email =
+    opts.ports?.email ??
+    receiptMailPort({ smtp: opts.settings.get().smtp, trainingMode, dataDir: opts.dataDir, clock, fromName: () => opts.settings.get().businessName, log: opts.log });
+  const desk = createDesk(
+    { db, clock, log: opts.log, settings: opts.settings, gateway, terminalGateway, sessions, events, outbox, senders, payments, localStore, lookup, trainingMode },
+    { ...opts.ports, ...(email ? { email } : {}) },
+  );
 
   const demo = trainingMode ? loadDemoData(join(opts.resourcesDir, 'training', 'demo-data.json')) : null;
   const seeder = new DemoSeeder({ db, gateway, accounts, clock, log: opts.log });
@@ -202,6 +212,8 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
       stationId: s.stationId,
       kiosk: s.kiosk,
       idleTimeoutSeconds: s.idleTimeoutSeconds,
+      terminalDriver: s.terminalDriver,
+      emailReceipts: Boolean(email),
       demoSignIns: demo ? demoSignIns(demo) : [],
       demoGuestInvoices: demo ? seeder.guestInvoices() : [],
     };

@@ -277,11 +277,20 @@ export const deskEntries = {
       .strict(),
     offlinePaymentResultSchema,
   ),
+  /** What is still refundable of a payment (the refund dialog's default and limit). */
+  deskRefundable: entry(
+    'desk:refundable',
+    MANAGER,
+    z.object({ paymentIntentId: idSchema }).strict(),
+    z.object({ amount: minorAmountSchema, refundable: minorAmountSchema, currency: currencySchema }),
+  ),
   deskRefund: entry(
     'desk:refund',
     MANAGER,
     z
       .object({
+        /** One per refund dialog (a UUID): submitting it again never refunds twice. */
+        requestId: z.string().uuid('start the refund again'),
         paymentIntentId: idSchema,
         /** Cents; left out = everything still refundable. */
         amount: paymentAmountSchema.optional(),
@@ -321,6 +330,24 @@ export const deskEntries = {
    * connection token, created by main (the secret key never leaves main).
    */
   deskTerminalConnectionToken: entry('desk:terminalConnectionToken', STAFF, empty, z.object({ secret: z.string().min(1).max(500) })),
+  /** `terminalDriver: 'js'`: the reader this station's Terminal JS SDK connects to (remembered per station). */
+  deskTerminalJsReader: entry('desk:terminalJsReader', STAFF, empty, z.object({ chosenReaderId: idSchema.nullable() })),
+  deskChooseTerminalJsReader: entry('desk:chooseTerminalJsReader', STAFF, z.object({ readerId: idSchema }).strict(), z.object({ chosenReaderId: idSchema })),
+  /**
+   * `terminalDriver: 'js'`: creates the card_present PaymentIntent (manual capture, checked against
+   * the invoice like `desk:takeCardPayment`). Answers only the attempt id and the client secret the
+   * SDK's collectPaymentMethod needs; capture and cancel stay with main.
+   */
+  deskCreateTerminalJsPayment: entry(
+    'desk:createTerminalJsPayment',
+    STAFF,
+    z.object({ invoiceId: idSchema.nullable(), customerId: idSchema, amount: paymentAmountSchema, readerId: idSchema.nullable() }).strict(),
+    z.object({ attemptId: idSchema, clientSecret: z.string().min(1).max(500) }).strict(),
+  ),
+  /** After the SDK's processPayment: captures (only an approved intent) and credits the invoice. A settled attempt answers with its record. */
+  deskCaptureTerminalJsPayment: entry('desk:captureTerminalJsPayment', STAFF, z.object({ attemptId: idSchema }).strict(), cardPaymentSchema),
+  /** Cancels the intent unless it was captured (a decline, Cancel, a reader that dropped off). A settled attempt answers with its record. */
+  deskCancelTerminalJsPayment: entry('desk:cancelTerminalJsPayment', STAFF, z.object({ attemptId: idSchema }).strict(), cardPaymentSchema),
 } as const satisfies Record<string, ContractEntry>;
 
 export const deskEvents = {

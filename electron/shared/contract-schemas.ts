@@ -117,6 +117,10 @@ export const appInfoSchema = z.object({
   stationId: text(64),
   kiosk: z.boolean(),
   idleTimeoutSeconds: z.number().int().positive(),
+  /** Who drives the desk's card reader: main ('server') or `@stripe/terminal-js` in this window ('js'). */
+  terminalDriver: z.enum(['server', 'js']).default('server'),
+  /** Whether this station can email receipts (a mail server is set, or training mode's mail drop). */
+  emailReceipts: z.boolean().default(false),
   /** Shown on the sign-in screen in training mode only; empty otherwise. */
   demoSignIns: z.array(demoSignInSchema),
   /** Shown on the guest-pay screen in training mode only: invoice number + zip, and the printed link. */

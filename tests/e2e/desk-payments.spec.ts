@@ -62,9 +62,24 @@ test('card on reader: Visa approved with receipt fields, a decline, Cancel mid-p
   // Refund the approved payment as the manager.
   const paid = page.getByTestId('desk-payment-row').filter({ hasText: '$12.34' }).first();
   await refreshUntil(page, () => expect(paid).toBeVisible({ timeout: 500 }));
+  // Partial first (over the paid amount is refused in the dialog), with a reason; then the rest.
   await paid.getByTestId('refund').click();
-  await paid.getByTestId('refund-confirm').click();
-  await expect(page.getByTestId('desk-action-result')).toHaveText('Refunded $12.34.');
+  const refundAmount = page.getByTestId('refund-amount');
+  await expect(refundAmount).toHaveValue('12.34');
+  await refundAmount.fill('20');
+  await page.getByTestId('refund-confirm').click();
+  await expect(page.getByTestId('refund-amount-error')).toHaveText('The refund cannot be more than the $12.34 paid.');
+  await refundAmount.fill('2.34');
+  await page.getByTestId('refund-reason').selectOption('duplicate');
+  await expectNoAxeViolations(page);
+  await page.getByTestId('refund-confirm').click();
+  await expect(page.getByTestId('desk-action-result')).toHaveText('Refunded $2.34.');
+  await expect(page.getByTestId('desk-refund')).toHaveCount(0);
+  await paid.getByTestId('refund').click();
+  await expect(page.getByTestId('refund-left')).toHaveText('$10.00 of it can still be refunded.');
+  await expect(refundAmount).toHaveValue('10.00');
+  await page.getByTestId('refund-confirm').click();
+  await expect(page.getByTestId('desk-action-result')).toHaveText('Refunded $10.00.');
 
   // The report shows the payment taken and the refund.
   await page.getByTestId('desk-tab-report').click();

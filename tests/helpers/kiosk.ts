@@ -8,7 +8,7 @@ import { contract, type EntryName, type RequestOf, type ResponseOf, type Result 
 import { startKiosk, type Kiosk } from '../../electron/main/composition';
 import { silentLogger } from '../../electron/main/services/logger';
 import { createConfStore } from '../../electron/main/services/settings/conf-store';
-import { SettingsService } from '../../electron/main/services/settings/settings-service';
+import { SettingsService, type Settings } from '../../electron/main/services/settings/settings-service';
 import { tempDir } from './temp-dir';
 import { TEST_SECRET_KEY } from './sandbox';
 
@@ -26,10 +26,19 @@ export interface TestKiosk {
   stop(): Promise<void>;
 }
 
-export async function startTestKiosk(opts: { dir?: string } = {}): Promise<TestKiosk> {
+/** `settings`: written to the station's settings file before the first start (e.g. `{ terminalDriver: 'js' }`). */
+/**
+ * `stripe`: another kiosk's sandbox URL, for a second station of the same office (live mode with a
+ * test key against that sandbox, so both stations share one "Stripe").
+ */
+export async function startTestKiosk(opts: { dir?: string; settings?: Partial<Settings>; stripe?: string } = {}): Promise<TestKiosk> {
   const t = opts.dir ? { dir: opts.dir, cleanup: () => {} } : tempDir('kiosk-it-');
+  if (opts.settings) new SettingsService(createConfStore(t.dir), {}).update(opts.settings);
+  const shared = opts.stripe ? new URL(opts.stripe) : null;
+  if (shared) new SettingsService(createConfStore(t.dir), {}).update({ stripeSecretKey: 'sk_test_SecondStation0000' });
   const boot = () =>
     startKiosk({
+      ...(shared ? { stripeEndpoint: { host: shared.hostname, port: Number(shared.port), protocol: 'http' as const } } : {}),
       dataDir: t.dir,
       resourcesDir: new URL('../../resources', import.meta.url).pathname,
       settings: new SettingsService(createConfStore(t.dir), {}),
@@ -38,7 +47,7 @@ export async function startTestKiosk(opts: { dir?: string } = {}): Promise<TestK
     });
   let kiosk = await boot();
   const client = () => {
-    const port = Number(new URL(kiosk.sandboxUrl!).port);
+    const port = Number(new URL(kiosk.sandboxUrl ?? opts.stripe!).port);
     return new Stripe(TEST_SECRET_KEY, { host: '127.0.0.1', port, protocol: 'http', maxNetworkRetries: 0 });
   };
   const self: TestKiosk = {

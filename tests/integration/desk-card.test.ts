@@ -1,4 +1,5 @@
 /** Front desk card-present payments on the training reader, and refunds, through the real composition and sandbox. */
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CardPaymentView } from '../../electron/shared/contract-desk';
 import { startTestKiosk, type TestKiosk } from '../helpers/kiosk';
@@ -152,23 +153,23 @@ describe('refunds (manager only)', () => {
 
   it('partial, then over the rest (refused, nothing written), then the rest; a clerk cannot refund', async () => {
     const pi = await paid(5000);
-    const part = await k.ok('mgr', 'deskRefund', { paymentIntentId: pi, amount: 2000, reason: 'requested_by_customer' });
+    const part = await k.ok('mgr', 'deskRefund', { requestId: randomUUID(), paymentIntentId: pi, amount: 2000, reason: 'requested_by_customer' });
     expect(part).toMatchObject({ amount: 2000, currency: 'usd' });
-    const over = await k.call('mgr', 'deskRefund', { paymentIntentId: pi, amount: 3001, reason: 'requested_by_customer' });
+    const over = await k.call('mgr', 'deskRefund', { requestId: randomUUID(), paymentIntentId: pi, amount: 3001, reason: 'requested_by_customer' });
     expect(over).toMatchObject({ ok: false, error: { code: 'invalid_request', field: 'amount' } });
     expect((await k.stripe.refunds.list({ payment_intent: pi })).data).toHaveLength(1);
-    const rest = await k.ok('mgr', 'deskRefund', { paymentIntentId: pi, reason: 'requested_by_customer' });
+    const rest = await k.ok('mgr', 'deskRefund', { requestId: randomUUID(), paymentIntentId: pi, reason: 'requested_by_customer' });
     expect(rest.amount).toBe(3000);
     const refund = await k.stripe.refunds.retrieve(rest.refundId);
     expect(refund.metadata).toMatchObject({ station_id: 'station-1', staff_id: staffId });
-    expect(await k.call('mgr', 'deskRefund', { paymentIntentId: pi, amount: 1, reason: 'duplicate' })).toMatchObject({ ok: false, error: { field: 'amount' } });
+    expect(await k.call('mgr', 'deskRefund', { requestId: randomUUID(), paymentIntentId: pi, amount: 1, reason: 'duplicate' })).toMatchObject({ ok: false, error: { field: 'amount' } });
 
     const full = await paid(700);
-    expect((await k.ok('mgr', 'deskRefund', { paymentIntentId: full, reason: 'duplicate' })).amount).toBe(700);
+    expect((await k.ok('mgr', 'deskRefund', { requestId: randomUUID(), paymentIntentId: full, reason: 'duplicate' })).amount).toBe(700);
 
     await k.ok('mgr', 'deskAddStaff', { name: 'Cal Clerk', pin: '1111', role: 'clerk' });
     await k.ok('clerk', 'deskSignIn', { name: 'Cal Clerk', pin: '1111' });
-    expect(await k.call('clerk', 'deskRefund', { paymentIntentId: full, reason: 'duplicate' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await k.call('clerk', 'deskRefund', { requestId: randomUUID(), paymentIntentId: full, reason: 'duplicate' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     const actions = (await k.ok('mgr', 'deskAudit', { limit: 500 })).entries.map((e) => e.action);
     expect(actions.filter((a) => a === 'refund.created')).toHaveLength(3);
     expect(actions).toContain('refund.refused');

@@ -1,5 +1,7 @@
 /** Front desk cash and check (always through the outbox, exactly once), receipts to a network printer, the queue screen. */
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConfStore } from '../../electron/main/services/settings/conf-store';
 import { SettingsService } from '../../electron/main/services/settings/settings-service';
@@ -144,7 +146,14 @@ describe('receipts', () => {
     expect(jobs.at(-1)!.toString('latin1')).toMatch(/REPRINT/i);
     const pdf = await k.ok('mgr', 'deskReceiptPdf', { paymentId: r.paymentId });
     expect(Buffer.from(pdf.base64, 'base64').subarray(0, 5).toString()).toBe('%PDF-');
-    expect(await k.ok('mgr', 'deskEmailReceipt', { paymentId: r.paymentId })).toEqual({ sent: false, message: 'Email is not set up on this station.' });
+    // Training mode with no mail server: the e-mail is saved in the data folder, not sent.
+    const emailed = await k.ok('mgr', 'deskEmailReceipt', { paymentId: r.paymentId });
+    expect(emailed.sent).toBe(true);
+    expect(emailed.message).toMatch(/^Training mode: the email was not sent\. It was saved as training-mail\/\S+\.eml in the station/);
+    const eml = readdirSync(join(k.dir, 'training-mail')).filter((f) => f.endsWith('.eml'));
+    expect(eml).toHaveLength(1);
+    const customerEmail = (await k.stripe.customers.retrieve(inv.customer as string)) as { email: string | null };
+    expect(readFileSync(join(k.dir, 'training-mail', eml[0]!), 'utf8')).toContain(`To: ${customerEmail.email}`);
   });
 
   it('the kiosk prints the receipt of its own payment only', async () => {

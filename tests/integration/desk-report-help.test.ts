@@ -1,4 +1,5 @@
 /** Front desk end-of-day report (from Stripe + the local queue), its CSV and PDF, and the kiosk → desk hand-off. */
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestKiosk, type TestKiosk } from '../helpers/kiosk';
 
@@ -38,7 +39,7 @@ describe('end-of-day report', () => {
     const paid = await card('mgr', 1500, 'visa');
     expect(paid.status).toBe('succeeded');
     expect((await card('mgr', 1200, 'declined')).status).toBe('failed');
-    await k.ok('mgr', 'deskRefund', { paymentIntentId: paid.paymentIntentId!, amount: 500, reason: 'requested_by_customer' });
+    await k.ok('mgr', 'deskRefund', { requestId: randomUUID(), paymentIntentId: paid.paymentIntentId!, amount: 500, reason: 'requested_by_customer' });
     const inv = await openInvoice();
     await k.ok('mgr', 'deskRecordCash', { invoiceId: inv.id, amount: 1000 });
     await k.ok('mgr', 'deskRecordCheck', { invoiceId: inv.id, amount: 250, checkNumber: '77' });
@@ -66,6 +67,44 @@ describe('end-of-day report', () => {
     expect(await k.call('mgr', 'deskReport', { date: 'yesterday', scope: 'station' })).toMatchObject({ ok: false, error: { field: 'date' } });
   });
 
+  it('office scope reads every station\u2019s payments, cash and checks included, from Stripe; station scope only its own', async () => {
+    const before = await k.ok('mgr', 'deskReport', { date: today(), scope: 'office' });
+    const cashOf = (r: typeof before, m: 'cash' | 'check') => r.byMethod.find((x) => x.method === m)!;
+    // A second desk in the same office: its own machine and database, the same Stripe account.
+    const other = await startTestKiosk({ stripe: k.kiosk.sandboxUrl!, settings: { stationId: 'station-2' } });
+    try {
+      await other.ok('mgr2', 'deskCreateFirstManager', { name: 'Olu Other', pin: '1357' });
+      await other.kiosk.sync.runOnce();
+      const inv = await openInvoice();
+      await other.ok('mgr2', 'deskRecordCash', { invoiceId: inv.id, amount: 333 });
+      await other.ok('mgr2', 'deskRecordCheck', { invoiceId: inv.id, amount: 444, checkNumber: '1001' });
+      await until(async () => (await other.ok('mgr2', 'deskQueue', {})).items.every((i) => i.state === 'succeeded'));
+      // And a card on its own reader (test helpers present the card, as in training).
+      const reader = await other.ok('mgr2', 'deskRegisterReader', { registrationCode: 'simulated-wpe', label: 'Desk 2' });
+      await other.ok('mgr2', 'deskChooseReader', { readerId: reader.id });
+      const started = await other.ok('mgr2', 'deskTakeCardPayment', { invoiceId: null, customerId: inv.customer as string, amount: 222 });
+      await until(async () => (await other.ok('mgr2', 'deskCardPayment', { paymentId: started.paymentId })).status === 'waiting_for_card');
+      await other.stripe.testHelpers.terminal.readers.presentPaymentMethod(reader.id);
+      await until(async () => (await other.ok('mgr2', 'deskCardPayment', { paymentId: started.paymentId })).status === 'succeeded');
+
+      const office = await k.ok('mgr', 'deskReport', { date: today(), scope: 'office' });
+      expect(cashOf(office, 'cash')).toEqual({ method: 'cash', count: cashOf(before, 'cash').count + 1, amount: cashOf(before, 'cash').amount + 333 });
+      expect(cashOf(office, 'check')).toEqual({ method: 'check', count: cashOf(before, 'check').count + 1, amount: cashOf(before, 'check').amount + 444 });
+      expect(office.total.amount).toBe(before.total.amount + 999);
+      // Station 1 does not know station 2's staff: the name comes with the payments' metadata.
+      expect(office.byStaff.find((s) => s.name === 'Olu Other')).toMatchObject({ count: 3, amount: 999 });
+      const station = await k.ok('mgr', 'deskReport', { date: today(), scope: 'station' });
+      expect(cashOf(station, 'cash')).toEqual(cashOf(before, 'cash'));
+      // Station 2 sees the same office totals from its own machine.
+      const seenThere = await other.ok('mgr2', 'deskReport', { date: today(), scope: 'office' });
+      expect(seenThere.byMethod).toEqual(office.byMethod);
+      const own = await other.ok('mgr2', 'deskReport', { date: today(), scope: 'station' });
+      expect(own.total).toEqual({ count: 3, amount: 999 });
+    } finally {
+      await other.stop();
+    }
+  });
+
   it('exports CSV (quoted, formula-safe) and PDF', async () => {
     const { csv } = await k.ok('mgr', 'deskReportCsv', { date: today(), scope: 'station' });
     const lines = csv.split('\r\n');
@@ -87,18 +126,27 @@ describe('kiosk → desk hand-off', () => {
     const invoices = (await k.stripe.invoices.list({ limit: 100 })).data.filter((i) => i.metadata?.['help_id'] === asked.id);
     expect(invoices).toHaveLength(1);
     expect(invoices[0]!.metadata).toMatchObject({ help_station: 'station-1', help_note: 'Question about my bill' });
-    // As another machine would: without this station's own note of it.
-    k.kiosk.db.prepare('DELETE FROM desk_help WHERE id = ?').run(asked.id);
-    const { requests } = await k.ok('mgr', 'deskHelpList', {});
-    const req = requests.find((r) => r.id === asked.id)!;
-    expect(req).toMatchObject({ invoiceId: invoices[0]!.id, note: 'Question about my bill', stationId: 'station-1' });
-    expect(req.customerName).toBeTruthy();
+    // The front desk is another machine: its own database, the same Stripe account, one search away.
+    const desk = await startTestKiosk({ stripe: k.kiosk.sandboxUrl!, settings: { stationId: 'front-desk' } });
+    try {
+      await desk.ok('mgr', 'deskCreateFirstManager', { name: 'Fran Front', pin: '9753' });
+      await desk.kiosk.sync.runOnce();
+      const { requests } = await desk.ok('mgr', 'deskHelpList', {});
+      const req = requests.find((r) => r.id === asked.id)!;
+      expect(req).toMatchObject({ invoiceId: invoices[0]!.id, note: 'Question about my bill', stationId: 'station-1' });
+      expect(req.customerName).toBeTruthy();
+      await desk.ok('mgr', 'deskResolveHelp', { id: asked.id });
+      expect((await desk.ok('mgr', 'deskHelpList', {})).requests.map((r) => r.id)).not.toContain(asked.id);
+    } finally {
+      await desk.stop();
+    }
     expect(await k.call('mgr', 'helpRequest', {})).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     expect(await k.call('kiosk', 'deskHelpList', {})).toMatchObject({ ok: false, error: { code: 'forbidden' } });
 
-    await k.ok('mgr', 'deskResolveHelp', { id: asked.id });
+    // Resolved at the front desk: gone from this station's list too, and from the invoice at Stripe.
     expect((await k.ok('mgr', 'deskHelpList', {})).requests.map((r) => r.id)).not.toContain(asked.id);
     expect((await k.stripe.invoices.retrieve(invoices[0]!.id)).metadata?.['help_id']).toBeUndefined();
+    expect((await k.stripe.invoices.search({ query: "metadata['help_open']:'true'" })).data).toHaveLength(0);
   });
 
   it('a walk-up (public) request stays on this station and is listed', async () => {

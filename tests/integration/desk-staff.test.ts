@@ -13,6 +13,11 @@ afterAll(async () => k.stop());
 /** A request each desk entry's schema accepts, so the role check is what answers. */
 const SAMPLE: Record<keyof typeof deskEntries, Record<string, unknown>> = {
   deskTerminalConnectionToken: {},
+  deskTerminalJsReader: {},
+  deskChooseTerminalJsReader: { readerId: 'tmr_x' },
+  deskCreateTerminalJsPayment: { invoiceId: null, customerId: 'cus_x', amount: 100, readerId: null },
+  deskCaptureTerminalJsPayment: { attemptId: 'dp_x' },
+  deskCancelTerminalJsPayment: { attemptId: 'dp_x' },
   deskSetupStatus: {},
   deskCreateFirstManager: { name: 'Someone', pin: '1234' },
   deskSignIn: { name: 'Someone', pin: '1234' },
@@ -33,7 +38,8 @@ const SAMPLE: Record<keyof typeof deskEntries, Record<string, unknown>> = {
   deskPresentTestCard: { readerId: 'tmr_x', card: 'visa' },
   deskRecordCash: { invoiceId: 'in_x', amount: 100 },
   deskRecordCheck: { invoiceId: 'in_x', amount: 100, checkNumber: '101' },
-  deskRefund: { paymentIntentId: 'pi_x', reason: 'requested_by_customer' },
+  deskRefundable: { paymentIntentId: 'pi_x' },
+  deskRefund: { requestId: '6f1c1c8e-6a55-4a43-9d2f-1c2b3a4d5e6f', paymentIntentId: 'pi_x', reason: 'requested_by_customer' },
   deskPrintReceipt: { paymentId: 'dp_x' },
   deskReprintReceipt: { paymentId: 'dp_x' },
   deskReceiptPdf: { paymentId: 'dp_x' },

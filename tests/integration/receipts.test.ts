@@ -364,12 +364,12 @@ describe('ReceiptsService', () => {
   });
 
   it('sends HTML to the OS printer port and a PDF to the e-mail port', async () => {
-    const sent: { html?: string; device?: string; to?: string; subject?: string; pdf?: Buffer } = {};
+    const sent: { html?: string; device?: string; to?: string; subject?: string; text?: string; filename?: string; pdf?: Buffer } = {};
     const ok: PrintResult = { ok: true };
     const service = new ReceiptsService({
       escpos: networkPrinterPort(),
       os: async (html, device) => (Object.assign(sent, { html, device }), ok),
-      email: async (to, subject, pdf) => (Object.assign(sent, { to, subject, pdf }), ok),
+      email: async ({ to, subject, text, filename, pdf }) => (Object.assign(sent, { to, subject, text, filename, pdf }), ok),
       clock,
       settings: settings({ kind: 'os', deviceName: 'Front desk' }),
     });
@@ -379,6 +379,11 @@ describe('ReceiptsService', () => {
     expect(sent.html).toContain('$125.50');
     expect(await service.email(receipt, 'jordan@example.com')).toEqual(ok);
     expect(sent.subject).toBe('Payment receipt — Riverside Billing Co.');
+    expect(sent.text).toContain('Riverside Billing Co.');
+    expect(sent.text).toContain('$125.50');
+    expect(sent.text).toContain(receipt.confirmationId);
+    expect(sent.text).not.toMatch(/TRAINING/);
+    expect(sent.filename).toBe(`receipt-${receipt.confirmationId}.pdf`);
     expect(sent.pdf?.subarray(0, 4).toString()).toBe('%PDF');
     expect((await service.pdf(receipt)).subarray(0, 4).toString()).toBe('%PDF');
     expect(service.preview(receipt)).toContain('<svg');

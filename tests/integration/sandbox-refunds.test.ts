@@ -1,11 +1,18 @@
 /** Refunds and payment records (cash, checks) in the sandbox, over the wire; and RefundsService on top. */
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../electron/main/services/clock.js';
 import { AppError } from '../../electron/main/services/errors.js';
-import { RefundsService } from '../../electron/main/services/refunds/refunds-service.js';
+import type { Db } from '../../electron/main/db/connection.js';
+import { openDatabase } from '../../electron/main/db/connection.js';
+import { appMigrations } from '../../electron/main/db/migrations/index.js';
+import { RefundsService, type RefundsGatewayPort } from '../../electron/main/services/refunds/refunds-service.js';
+import { GatewayError } from '../../electron/main/stripe/errors.js';
 import { TerminalGateway } from '../../electron/main/stripe/terminal-gateway.js';
 import { startTestSandbox, TEST_SECRET_KEY, type TestSandbox } from '../helpers/sandbox.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 let t: TestSandbox;
 let stripe: Stripe;
@@ -118,21 +125,114 @@ describe('payment records and invoices', () => {
 });
 
 describe('RefundsService', () => {
+  let db: Db;
+  let dir: { dir: string; cleanup: () => void };
+  beforeAll(() => {
+    dir = tempDir();
+    db = openDatabase(join(dir.dir, 'kiosk.sqlite'), appMigrations);
+  });
+  afterAll(() => {
+    db.close();
+    dir.cleanup();
+  });
+  const who = { staffId: 'staff_1', stationId: 'station-1' };
+  const svc = (g: RefundsGatewayPort = gateway) => new RefundsService({ gateway: g, db, clock: systemClock });
+  const row = (requestId: string) => db.prepare<[string], { state: string; attempt: number; idempotency_key: string; refund_id: string | null; amount: number }>('SELECT * FROM desk_refunds WHERE request_id = ?').get(requestId);
+
   it('refunds part, then the rest; an over-refund is refused with a field error and writes nothing', async () => {
-    const svc = new RefundsService({ gateway });
     const pi = await paid(3000);
-    const part = await svc.refund({ paymentIntentId: pi.id, amount: 1000, reason: 'requested_by_customer', idempotencyKey: `refund-${pi.id}-1` });
-    expect(part).toMatchObject({ amount: 1000, paymentIntentId: pi.id, reason: 'requested_by_customer', status: 'succeeded' });
-    const over = await svc.refund({ paymentIntentId: pi.id, amount: 2001 }).catch((e: unknown) => e);
+    const part = await svc().refund({ requestId: randomUUID(), paymentIntentId: pi.id, amount: 1000, reason: 'requested_by_customer', ...who });
+    expect(part.refund).toMatchObject({ amount: 1000, paymentIntentId: pi.id, reason: 'requested_by_customer', status: 'succeeded' });
+    expect(part.refund.metadata).toMatchObject({ station_id: 'station-1', staff_id: 'staff_1' });
+    const overId = randomUUID();
+    const over = await svc().refund({ requestId: overId, paymentIntentId: pi.id, amount: 2001, reason: 'requested_by_customer', ...who }).catch((e: unknown) => e);
     expect(over).toBeInstanceOf(AppError);
     expect(over).toMatchObject({ code: 'invalid_request', field: 'amount' });
     expect((over as AppError).message).toContain('$20.00');
-    expect(await svc.listRefunds(pi.id)).toHaveLength(1);
-    const rest = await svc.refund({ paymentIntentId: pi.id });
-    expect(rest.amount).toBe(2000);
-    await expect(svc.refund({ paymentIntentId: pi.id, amount: 1 })).rejects.toMatchObject({ code: 'invalid_request', field: 'amount' });
-    await expect(svc.refund({ paymentIntentId: pi.id, amount: 0 })).rejects.toMatchObject({ field: 'amount' });
-    await expect(svc.refund({ paymentIntentId: 'pi_missing', amount: 5 })).rejects.toMatchObject({ code: 'not_found' });
+    expect(row(overId)).toBeUndefined();
+    expect(await svc().listRefunds(pi.id)).toHaveLength(1);
+    expect(await svc().refundable(pi.id)).toEqual({ amount: 3000, refundable: 2000, currency: 'usd' });
+    const rest = await svc().refund({ requestId: randomUUID(), paymentIntentId: pi.id, reason: 'duplicate', ...who });
+    expect(rest.refund.amount).toBe(2000);
+    await expect(svc().refund({ requestId: randomUUID(), paymentIntentId: pi.id, amount: 1, reason: 'duplicate', ...who })).rejects.toMatchObject({ code: 'invalid_request', field: 'amount' });
+    await expect(svc().refund({ requestId: randomUUID(), paymentIntentId: pi.id, amount: 0, reason: 'duplicate', ...who })).rejects.toMatchObject({ field: 'amount' });
+    await expect(svc().refund({ requestId: randomUUID(), paymentIntentId: 'pi_missing', amount: 5, reason: 'duplicate', ...who })).rejects.toMatchObject({ code: 'not_found' });
+  });
+
+  it('a repeat of the same request answers with the recorded refund; the same id with other details is refused', async () => {
+    const pi = await paid(4000);
+    const requestId = randomUUID();
+    const one = svc(); // the main process has one
+    const [a, b] = await Promise.all([
+      one.refund({ requestId, paymentIntentId: pi.id, amount: 1500, reason: 'requested_by_customer', ...who }),
+      one.refund({ requestId, paymentIntentId: pi.id, amount: 1500, reason: 'requested_by_customer', ...who }),
+    ]);
+    const again = await svc().refund({ requestId, paymentIntentId: pi.id, amount: 1500, reason: 'requested_by_customer', ...who });
+    expect(new Set([a.refund.id, b.refund.id, again.refund.id]).size).toBe(1);
+    expect(again.replayed).toBe(true);
+    expect((await stripe.refunds.list({ payment_intent: pi.id })).data).toHaveLength(1);
+    await expect(svc().refund({ requestId, paymentIntentId: pi.id, amount: 999, reason: 'requested_by_customer', ...who })).rejects.toMatchObject({ code: 'invalid_request' });
+    expect((await stripe.refunds.list({ payment_intent: pi.id })).data).toHaveLength(1);
+  });
+
+  it('an answer lost after Stripe refunded: Refund again resends the stored key, and Stripe replays instead of refunding twice', async () => {
+    const pi = await paid(5000);
+    const requestId = randomUUID();
+    let lose = true;
+    const lossy: RefundsGatewayPort = {
+      retrieveIntent: (id) => gateway.retrieveIntent(id),
+      listRefunds: (id) => gateway.listRefunds(id),
+      createRefund: async (input, opts) => {
+        const r = await gateway.createRefund(input, opts);
+        if (lose) {
+          lose = false;
+          throw new GatewayError('unavailable', 'socket hang up');
+        }
+        return r;
+      },
+    };
+    const first = await svc(lossy).refund({ requestId, paymentIntentId: pi.id, amount: 5000, reason: 'requested_by_customer', ...who }).catch((e: unknown) => e);
+    expect(first).toMatchObject({ code: 'stripe_unavailable' });
+    expect(row(requestId)).toMatchObject({ state: 'pending', attempt: 1, idempotency_key: `refund:${requestId}:1` });
+    // The payment is now fully refunded at Stripe; without the stored key the retry would be refused or doubled.
+    const second = await svc(lossy).refund({ requestId, paymentIntentId: pi.id, amount: 5000, reason: 'requested_by_customer', ...who });
+    expect(second.refund.amount).toBe(5000);
+    expect(row(requestId)).toMatchObject({ state: 'succeeded', refund_id: second.refund.id });
+    expect((await stripe.refunds.list({ payment_intent: pi.id })).data).toHaveLength(1);
+  });
+
+  it('after a restart, pending refunds are settled from Stripe by their request id, or closed as not sent', async () => {
+    const sent = await paid(2500);
+    const notSent = await paid(2500);
+    const sentId = randomUUID();
+    const notSentId = randomUUID();
+    // Crash after Stripe answered but before the local commit...
+    const crashAfter: RefundsGatewayPort = {
+      retrieveIntent: (id) => gateway.retrieveIntent(id),
+      listRefunds: (id) => gateway.listRefunds(id),
+      createRefund: async (input, opts) => {
+        await gateway.createRefund(input, opts);
+        throw new Error('process died');
+      },
+    };
+    await svc(crashAfter).refund({ requestId: sentId, paymentIntentId: sent.id, amount: 700, reason: 'duplicate', ...who }).catch(() => undefined);
+    // ...and before the request left.
+    const crashBefore: RefundsGatewayPort = { ...crashAfter, createRefund: () => Promise.reject(new Error('process died')) };
+    await svc(crashBefore).refund({ requestId: notSentId, paymentIntentId: notSent.id, amount: 700, reason: 'duplicate', ...who }).catch(() => undefined);
+    expect(row(sentId)?.state).toBe('pending');
+    expect(row(notSentId)?.state).toBe('pending');
+
+    expect(await svc().reconcile()).toEqual({ settled: 1, notSent: 1 });
+    const refunds = (await stripe.refunds.list({ payment_intent: sent.id })).data;
+    expect(refunds).toHaveLength(1);
+    expect(row(sentId)).toMatchObject({ state: 'succeeded', refund_id: refunds[0]!.id, amount: 700 });
+    expect(row(notSentId)?.state).toBe('failed');
+    expect((await stripe.refunds.list({ payment_intent: notSent.id })).data).toHaveLength(0);
+    // The settled request answers from its record; the closed one may be started again under a new key.
+    expect((await svc().refund({ requestId: sentId, paymentIntentId: sent.id, amount: 700, reason: 'duplicate', ...who })).replayed).toBe(true);
+    const retried = await svc().refund({ requestId: notSentId, paymentIntentId: notSent.id, amount: 700, reason: 'duplicate', ...who });
+    expect(retried.refund.amount).toBe(700);
+    expect(row(notSentId)).toMatchObject({ state: 'succeeded', attempt: 2, idempotency_key: `refund:${notSentId}:2` });
   });
 
   it('refunds a captured card_present payment', async () => {
@@ -142,8 +242,8 @@ describe('RefundsService', () => {
     await gateway.processPaymentIntent(reader.id, pi.id);
     await gateway.presentPaymentMethod(reader.id);
     await gateway.captureIntent(pi.id);
-    const r = await new RefundsService({ gateway }).refund({ paymentIntentId: pi.id, amount: 200 });
-    expect(r.amount).toBe(200);
+    const r = await svc().refund({ requestId: randomUUID(), paymentIntentId: pi.id, amount: 200, reason: 'requested_by_customer', ...who });
+    expect(r.refund.amount).toBe(200);
     expect((await gateway.retrieveIntent(pi.id)).refundable).toBe(1000);
   });
 });

@@ -17,7 +17,7 @@ function store() {
 describe('settings', () => {
   it('gives defaults on a new machine: training mode (no key), not kiosk, 90 s idle', () => {
     const s = new SettingsService(store().backend, {});
-    expect(s.get()).toEqual({ kiosk: false, stationId: 'station-1', idleTimeoutSeconds: 90, businessName: 'City Utilities Billing', offlineMaxPayment: 50_000, offlineMaxTotal: 200_000 });
+    expect(s.get()).toEqual({ kiosk: false, stationId: 'station-1', idleTimeoutSeconds: 90, businessName: 'City Utilities Billing', offlineMaxPayment: 50_000, offlineMaxTotal: 200_000, terminalDriver: 'server' });
     expect(s.stripeSecretKey()).toBeUndefined();
   });
 
@@ -39,12 +39,64 @@ describe('settings', () => {
     expect(new SettingsService(backend, {}).get()).toMatchObject({ idleTimeoutSeconds: 90, kiosk: true });
   });
 
+  it('chooses the desk reader driver: server by default, js when set, and an unknown value falls back to server', () => {
+    const { dir, backend } = store();
+    const s = new SettingsService(backend, {});
+    expect(s.get().terminalDriver).toBe('server');
+    s.update({ terminalDriver: 'js' });
+    expect(new SettingsService(createConfStore(dir), {}).get().terminalDriver).toBe('js');
+    backend.set('terminalDriver', 'bluetooth');
+    expect(new SettingsService(backend, {}).get().terminalDriver).toBe('server');
+  });
+
   it('takes the key from STRIPE_SECRET_KEY over the stored one, and refuses a publishable key there', () => {
     const { backend } = store();
     backend.set('stripeSecretKey', 'sk_test_stored');
     expect(new SettingsService(backend, { STRIPE_SECRET_KEY: 'sk_test_fromenv' }).stripeSecretKey()).toBe('sk_test_fromenv');
     expect(new SettingsService(backend, {}).stripeSecretKey()).toBe('sk_test_stored');
     expect(() => new SettingsService(backend, { STRIPE_SECRET_KEY: 'pk_live_abc' }).get()).toThrow(/not a Stripe secret key/);
+  });
+
+  it('mail server (smtp): port 587 and STARTTLS by default; a bad block on disk is dropped, the rest kept', () => {
+    const { backend } = store();
+    const s = new SettingsService(backend, {});
+    s.update({ smtp: { host: 'mail.example.com', from: 'receipts@example.com' } as never });
+    expect(s.get().smtp).toEqual({ host: 'mail.example.com', port: 587, secure: false, from: 'receipts@example.com' });
+    expect(() => s.update({ smtp: { host: 'mail.example.com', port: 587, secure: false, from: 'not an address' } })).toThrow();
+    backend.set('smtp', { host: '', port: 99_999, from: 'x' });
+    backend.set('kiosk', true);
+    const got = new SettingsService(backend, {}).get();
+    expect(got.smtp).toBeUndefined();
+    expect(got.kiosk).toBe(true);
+  });
+
+  it('takes the mail password from SMTP_PASSWORD over the stored one, only for a configured mail server, and never writes it', () => {
+    const { dir, backend } = store();
+    expect(new SettingsService(backend, { SMTP_PASSWORD: 'from-env' }).get().smtp).toBeUndefined();
+    const smtp = { host: 'mail.example.com', port: 465, secure: true, user: 'desk', password: 'stored-pass', from: 'receipts@example.com' };
+    new SettingsService(backend, {}).update({ smtp });
+    const s = new SettingsService(backend, { SMTP_PASSWORD: 'from-env' });
+    expect(s.get().smtp?.password).toBe('from-env');
+    expect(new SettingsService(backend, {}).get().smtp?.password).toBe('stored-pass');
+    s.update({ kiosk: true });
+    expect(readFileSync(join(dir, 'settings.json'), 'utf8')).not.toContain('from-env');
+  });
+
+  it('never shows the mail password in redacted settings or in logs', () => {
+    const { backend } = store();
+    const s = new SettingsService(backend, {});
+    s.update({ smtp: { host: 'mail.example.com', port: 587, secure: false, user: 'desk', password: 'hunter2-mail-secret', from: 'receipts@example.com' } });
+    const redacted = s.redacted();
+    expect(redacted.smtp).toEqual({ host: 'mail.example.com', port: 587, secure: false, user: 'desk', password: 'set', from: 'receipts@example.com' });
+    expect(JSON.stringify(redacted)).not.toContain('hunter2');
+    const lines: string[] = [];
+    const log = consoleLogger('t', { log: (l: string) => lines.push(l), warn: (l: string) => lines.push(l), error: (l: string) => lines.push(l) });
+    log.info('settings', { settings: redacted });
+    expect(lines.join('\n')).toContain('mail.example.com');
+    expect(lines.join('\n')).not.toContain('hunter2');
+    const withoutPassword = new SettingsService(store().backend, {});
+    withoutPassword.update({ smtp: { host: 'relay.local', port: 25, secure: false, from: 'receipts@example.com' } });
+    expect(withoutPassword.redacted().smtp?.password).toBe('not set');
   });
 
   it('never shows the key in redacted settings or in logs', () => {

@@ -18,8 +18,10 @@ import { deskTerminalJsHandlers } from '../ipc/desk-terminal-js';
 import { AuditLog } from '../services/audit/audit-log';
 import type { Clock } from '../services/clock';
 import { CardPresentPayments } from '../services/desk-payments/card-present';
+import { CardPresentJsPayments } from '../services/desk-payments/card-present-js';
 import { DeskReceipts } from '../services/desk-payments/desk-receipts';
 import { KioskReceipts } from '../services/desk-payments/kiosk-receipts';
+import { StripeReceipts } from '../services/desk-payments/stripe-receipts';
 import { DeskLedger } from '../services/desk-payments/ledger';
 import { OfflinePayments } from '../services/desk-payments/offline-payments';
 import { StationReaders } from '../services/desk-payments/readers';
@@ -34,7 +36,7 @@ import { AttemptsRepo } from '../services/payments/attempts-repo';
 import type { PaymentsService } from '../services/payments/payments-service';
 import { networkPrinterPort } from '../services/receipts/network-printer';
 import type { PrintResult } from '../services/receipts/print-result';
-import { ReceiptsService } from '../services/receipts/receipts-service';
+import { ReceiptsService, type ReceiptEmail } from '../services/receipts/receipts-service';
 import { RefundsService } from '../services/refunds/refunds-service';
 import { ReportService } from '../services/reports/report-service';
 import type { SessionRegistry } from '../services/session/session-registry';
@@ -69,7 +71,8 @@ export interface DeskDeps {
 /** Ports that only exist in some hosts: the Electron OS printer (app/os-printer.ts), e-mail. */
 export interface DeskPorts {
   osPrint?: (html: string, deviceName?: string) => Promise<PrintResult>;
-  email?: (to: string, subject: string, pdf: Buffer) => Promise<PrintResult>;
+  /** E-mailed receipts (services/receipts/smtp-mailer.ts: SMTP, or the training mail drop). */
+  email?: (message: ReceiptEmail) => Promise<PrintResult>;
   /** How often the reader is polled during a payment (default 250 ms). */
   readerPollMs?: number;
 }
@@ -94,14 +97,16 @@ export function createDesk(deps: DeskDeps, ports: DeskPorts = {}): Desk {
   const ledger = new DeskLedger(db, clock);
   const terminal = new TerminalService({ gateway: terminalGateway, clock, trainingMode: deps.trainingMode, pollIntervalMs: ports.readerPollMs ?? 250 });
   const readers = new StationReaders({ db, clock, terminal, locations: terminalGateway, stationId, trainingMode: deps.trainingMode });
+  // terminalDriver 'js': the reader is driven by @stripe/terminal-js in the window; the money side is here.
+  const cardJs = new CardPresentJsPayments({ terminal, ledger, audit, localStore, clock, log, stationId, staffName, invoice: (id) => gateway.retrieveInvoice(id) });
   const card = new CardPresentPayments({
-    terminal, ledger, readers, audit, localStore, clock, log, stationId,
+    terminal, ledger, readers, audit, localStore, clock, log, stationId, staffName, terminalJs: cardJs,
     invoice: (id) => gateway.retrieveInvoice(id),
     onChange: (view, callerId) => {
       if (callerId) deps.events.emit(callerId, 'deskPaymentUpdate', view);
     },
   });
-  const offline = new OfflinePayments({ db, clock, outbox: deps.outbox, ledger, audit, localStore, gateway, terminalGateway, stationId });
+  const offline = new OfflinePayments({ db, clock, outbox: deps.outbox, ledger, audit, localStore, gateway, terminalGateway, stationId, staffName });
   const receiptsService = new ReceiptsService({
     escpos: networkPrinterPort(),
     ...(ports.osPrint ? { os: ports.osPrint } : {}),
@@ -122,26 +127,31 @@ export function createDesk(deps: DeskDeps, ports: DeskPorts = {}): Desk {
     return { name: s.businessName, addressLines: s.businessAddressLines ?? [], phone: s.businessPhone ?? null };
   };
   const customer = (id: string) => localStore.getCustomer(id);
-  const kioskReceipts = new KioskReceipts({ attempts: new AttemptsRepo(db, clock), receipts: receiptsService, trainingMode: deps.trainingMode, business, customer });
+  const kioskReceipts = new KioskReceipts({ attempts: new AttemptsRepo(db, clock), receipts: receiptsService, trainingMode: deps.trainingMode, business, customer, staffName });
+  const stripeReceipts = new StripeReceipts({ gateway, trainingMode: deps.trainingMode, business, staffName, customer, invoice: (id) => localStore.getInvoice(id) });
   const receipts = new DeskReceipts({
     receipts: receiptsService, ledger, outbox: deps.outbox, audit, trainingMode: deps.trainingMode, emailConfigured: Boolean(ports.email), stationId,
     business,
     staffName,
     customer,
     kioskReceipt: (attemptId) => kioskReceipts.build(attemptId),
+    kioskAttemptFor: (paymentIntentId) => kioskReceipts.byIntent(paymentIntentId),
+    fromStripe: (paymentId) => (StripeReceipts.handles(paymentId) ? stripeReceipts.build(paymentId) : null),
   });
   const reports = new ReportService({
     source: stripeReportSource(gateway, terminalGateway), ledger, outbox: deps.outbox, stationId, timeZone: () => settings.get().timeZone ?? DEFAULT_TIME_ZONE, staffName,
   });
-  const help = new HelpService({ db, clock, log, board: invoiceMetadataHelpBoard({ gateway, db }), localStore, stationId });
+  const help = new HelpService({ db, clock, log, board: invoiceMetadataHelpBoard({ gateway }), localStore, stationId });
 
   deps.senders.cash = offline.sender();
   deps.senders.check = offline.sender();
   deps.senders.receipt_print = receipts.sender();
 
+  const refunds = new RefundsService({ gateway: terminalGateway, db, clock });
+
   const services: DeskServices = {
     staff, audit, sessions: deps.sessions, events: deps.events, clock, lookup: deps.lookup, localStore, readers, card, offline,
-    refunds: new RefundsService({ gateway: terminalGateway }), ledger, receipts, kioskReceipts, reports, help, outbox: deps.outbox, stationId,
+    refunds, ledger, receipts, kioskReceipts, reports, help, outbox: deps.outbox, stationId,
     businessName: () => settings.get().businessName,
     noStaff: () => new AppError('unauthenticated', 'Please sign in at the desk first.'),
   };
@@ -153,13 +163,20 @@ export function createDesk(deps: DeskDeps, ports: DeskPorts = {}): Desk {
     ...deskReportHandlers(services),
     ...deskHelpHandlers(services),
     ...deskQueueHandlers(services),
-    ...deskTerminalJsHandlers({ terminal, audit, noStaff: services.noStaff }),
+    ...deskTerminalJsHandlers({ terminal, audit, noStaff: services.noStaff, readers, payments: cardJs, driver: () => settings.get().terminalDriver }),
   };
 
   return {
     handlers,
     async start() {
       const interrupted = card.markInterrupted();
+      // Refunds whose answer a restart lost: settled from Stripe, or closed as not sent.
+      await refunds
+        .reconcile()
+        .then((r) => {
+          if (r.settled + r.notSent > 0) log.warn('refunds interrupted by a restart were settled from Stripe', r);
+        })
+        .catch((err: unknown) => log.warn('refunds not reconciled yet', { error: err instanceof Error ? err.message : String(err) }));
       if (interrupted > 0) log.warn('desk card payments interrupted by a restart; staff can retry them', { count: interrupted });
       // The training reader needs the sandbox; a failure here must not stop the station from starting.
       await readers.ensureTraining().catch((err: unknown) => log.warn('training reader not ready', { error: err instanceof Error ? err.message : String(err) }));

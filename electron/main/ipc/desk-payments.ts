@@ -7,7 +7,7 @@ import { staffIdOf } from './desk-staff';
 type PaymentHandlers = Pick<
   Handlers,
   | 'deskReaders' | 'deskRegisterReader' | 'deskChooseReader' | 'deskTakeCardPayment' | 'deskCardPayment' | 'deskRetryCardPayment'
-  | 'deskCancelCardPayment' | 'deskPresentTestCard' | 'deskRecordCash' | 'deskRecordCheck' | 'deskRefund'
+  | 'deskCancelCardPayment' | 'deskPresentTestCard' | 'deskRecordCash' | 'deskRecordCheck' | 'deskRefundable' | 'deskRefund'
 >;
 
 export function deskPaymentHandlers(s: DeskServices): PaymentHandlers {
@@ -36,20 +36,25 @@ export function deskPaymentHandlers(s: DeskServices): PaymentHandlers {
     },
     deskRecordCash: async (req, ctx) => s.offline.record('cash', req, staffIdOf(s, ctx)),
     deskRecordCheck: async (req, ctx) => s.offline.record('check', req, staffIdOf(s, ctx)),
+    deskRefundable: async (req) => s.refunds.refundable(req.paymentIntentId),
     deskRefund: async (req, ctx) => {
       const staffId = staffIdOf(s, ctx);
       try {
-        const refund = await s.refunds.refund({
+        const { refund, replayed } = await s.refunds.refund({
+          requestId: req.requestId,
           paymentIntentId: req.paymentIntentId,
           ...(req.amount !== undefined ? { amount: req.amount } : {}),
           reason: req.reason,
-          metadata: { station_id: s.stationId(), staff_id: staffId },
+          staffId,
+          stationId: s.stationId(),
         });
-        s.audit.record({ action: 'refund.created', staffId, subjectId: refund.id, amount: refund.amount, currency: refund.currency, detail: { paymentIntentId: req.paymentIntentId, reason: req.reason } });
+        if (!replayed) {
+          s.audit.record({ action: 'refund.created', staffId, subjectId: refund.id, amount: refund.amount, currency: refund.currency, detail: { paymentIntentId: req.paymentIntentId, reason: req.reason, requestId: req.requestId } });
+        }
         return { refundId: refund.id, amount: refund.amount, currency: refund.currency, status: refund.status };
       } catch (err) {
         if (err instanceof AppError) {
-          s.audit.record({ action: 'refund.refused', staffId, subjectId: req.paymentIntentId, amount: req.amount ?? null, detail: { reason: err.message } });
+          s.audit.record({ action: 'refund.refused', staffId, subjectId: req.paymentIntentId, amount: req.amount ?? null, detail: { reason: err.message, requestId: req.requestId } });
         }
         throw err;
       }

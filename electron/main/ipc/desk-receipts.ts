@@ -1,4 +1,4 @@
-/** Desk IPC: print, reprint, PDF and e-mail of a desk payment's receipt. */
+/** Desk IPC: print, reprint, PDF and e-mail of the receipt of any payment in a customer's history (desk-receipts.ts). */
 import type { DeskServices } from '../desk/services';
 import type { Handlers } from './dispatcher';
 import { staffIdOf } from './desk-staff';

@@ -5,6 +5,7 @@ import { StripeClient, type CallOptions, type GatewayOptions } from './client';
 import type { GatewayError } from './errors';
 import { SyncFeed } from './sync-feed';
 import { toCustomer, toInvoice, toInvoiceDetail } from './mappers';
+import { retrieveIntentDetails, retrieveRecordDetails, type IntentDetails, type RecordDetails } from './payment-details';
 import {
   toIntentView,
   toMethodSummary,
@@ -20,6 +21,7 @@ import {
 export { GatewayError, type GatewayErrorKind } from './errors';
 export type { FeedEvent, SyncFeed } from './sync-feed';
 export type { BillingDetails, ConfirmIntent, IntentView, NewBankAccount, NewCard, NewIntent } from './payments';
+export type { EmvReceiptFields, IntentDetails, PaidWith, RecordDetails } from './payment-details';
 
 export type { CallOptions, GatewayOptions, StripeEndpoint } from './client';
 
@@ -214,6 +216,23 @@ export class StripeGateway {
     }
   }
 
+  /**
+   * Invoices whose metadata `key` is `value`, through Stripe's search (one query, paged), at most
+   * `max`. Stripe's search index can trail a metadata change by up to a minute.
+   */
+  async searchInvoicesByMetadata(key: string, value: string, max = 300): Promise<Array<{ id: string; metadata: Record<string, string> }>> {
+    const quote = (v: string) => v.replace(/['\\]/g, '');
+    const query = `metadata['${quote(key)}']:'${quote(value)}'`;
+    const out: Array<{ id: string; metadata: Record<string, string> }> = [];
+    let page: string | undefined;
+    for (;;) {
+      const found = await this.call(() => this.stripe.invoices.search({ query, limit: 100, ...(page ? { page } : {}) }));
+      for (const inv of found.data) out.push({ id: inv.id, metadata: { ...(inv.metadata ?? {}) } });
+      if (!found.has_more || !found.next_page || out.length >= max) return out.slice(0, max);
+      page = found.next_page;
+    }
+  }
+
   async setInvoiceMetadata(id: string, metadata: Record<string, string>, opts: CallOptions = {}): Promise<void> {
     await this.call(() => this.stripe.invoices.update(id, { metadata }, opts));
   }
@@ -281,6 +300,16 @@ export class StripeGateway {
 
   async retrieveIntent(id: string): Promise<IntentView> {
     return toIntentView(await this.call(() => this.stripe.paymentIntents.retrieve(id, { expand: ['payment_method'] })));
+  }
+
+  /** A PaymentIntent as a receipt needs it (latest charge, payment method, customer, invoice); null when there is none. */
+  retrievePaymentDetails(id: string): Promise<IntentDetails | null> {
+    return retrieveIntentDetails(this.client, id);
+  }
+
+  /** A payment record (cash or check another desk reported) as a receipt needs it; null when there is none. */
+  retrievePaymentRecordDetails(id: string): Promise<RecordDetails | null> {
+    return retrieveRecordDetails(this.client, id);
   }
 
   async verifyMicrodeposits(id: string, descriptorCode: string, opts: CallOptions = {}): Promise<IntentView> {

@@ -1,8 +1,8 @@
 import type Stripe from 'stripe';
-import type { Customer, Invoice } from '../../shared/contract';
+import type { Customer, Invoice, MethodSummary } from '../../shared/contract';
 import type { StripeClient } from './client';
 import { toCustomer, toInvoice } from './mappers';
-import { toIntentView, type IntentView } from './payments';
+import { toIntentView, toMethodSummary, type IntentView } from './payments';
 
 /** One change from Stripe's events list, already in the app's own types. */
 export type FeedEvent = {
@@ -17,6 +17,22 @@ export type FeedEvent = {
   | { kind: 'payment_method'; customerId: string | null; previousCustomerId: string | null }
   | { kind: 'other' }
 );
+
+/** A payment record as the end-of-day report needs it. */
+export interface PaymentRecordView {
+  id: string;
+  amount: number;
+  currency: string;
+  /** Unix seconds. */
+  created: number;
+  outcome: 'guaranteed' | 'failed' | 'canceled' | 'other';
+  metadata: Record<string, string>;
+}
+
+function toPaymentRecordView(r: Stripe.PaymentRecord): PaymentRecordView {
+  const outcome = r.amount_guaranteed.value > 0 ? 'guaranteed' : r.amount_failed.value > 0 ? 'failed' : r.amount_canceled.value > 0 ? 'canceled' : 'other';
+  return { id: r.id, amount: r.amount_requested.value, currency: r.amount_requested.currency, created: r.created, outcome, metadata: { ...(r.metadata ?? {}) } };
+}
 
 const idOf = (v: string | { id: string } | null | undefined): string | null =>
   v == null ? null : typeof v === 'string' ? v : v.id;
@@ -47,6 +63,18 @@ export class SyncFeed {
     await this.pages((p) => this.stripe.paymentIntents.list({ ...p, ...range, expand: ['data.payment_method'] }), toIntentView, onPage);
   }
 
+  /**
+   * Payments reported to Stripe as payment records (cash and checks taken at a desk) created after
+   * `afterSec` and before `beforeSec`, with their outcome.
+   */
+  async eachPaymentRecord(onPage: (page: PaymentRecordView[]) => void, created: { afterSec: number; beforeSec: number }): Promise<void> {
+    await this.pages(
+      (p) => this.stripe.paymentRecords.list({ ...p, created_after: created.afterSec, created_before: created.beforeSec }),
+      toPaymentRecordView,
+      onPage,
+    );
+  }
+
   /** The newest event's id and time, to start the incremental sync from after a full load. */
   async latestEvent(): Promise<{ id: string; created: number } | null> {
     const list = await this.client.call(() => this.stripe.events.list({ limit: 1 }));
@@ -70,9 +98,35 @@ export class SyncFeed {
     for (;;) {
       const page = await this.client.call(() => this.stripe.events.list({ ending_before: before, limit: 100 }));
       if (page.data.length === 0) return;
-      onPage([...page.data].reverse().map((e) => this.toFeedEvent(e)));
+      const events = [...page.data].reverse().map((e) => this.toFeedEvent(e));
+      await this.fillMethods(events);
+      onPage(events);
       before = page.data[0]!.id;
       if (!page.has_more) return;
+    }
+  }
+
+  /**
+   * An event's PaymentIntent names its payment method by id only (events are never expanded), and a
+   * payment without its method summary cannot go into the local copy: read each method once.
+   */
+  private async fillMethods(events: FeedEvent[]): Promise<void> {
+    const read = new Map<string, Promise<MethodSummary | null>>();
+    for (const e of events) {
+      if (e.kind !== 'payment' || e.payment.method || !e.payment.paymentMethodId) continue;
+      const id = e.payment.paymentMethodId;
+      if (!read.has(id)) read.set(id, this.methodSummary(id));
+      e.payment.method = await read.get(id)!;
+    }
+  }
+
+  private async methodSummary(id: string): Promise<MethodSummary | null> {
+    try {
+      return toMethodSummary(await this.stripe.paymentMethods.retrieve(id));
+    } catch (err) {
+      const e = this.client.error(err);
+      if (e.kind === 'not_found') return null;
+      throw e;
     }
   }
 

@@ -87,6 +87,7 @@ export interface RefundView {
   paymentIntentId: string | null;
   chargeId: string | null;
   reason: string | null;
+  metadata: Record<string, string>;
 }
 
 export interface OfflinePayment {
@@ -180,6 +181,7 @@ function toRefundView(r: Stripe.Refund): RefundView {
     paymentIntentId: idOf(r.payment_intent),
     chargeId: idOf(r.charge),
     reason: r.reason,
+    metadata: { ...(r.metadata ?? {}) },
   };
 }
 
@@ -250,7 +252,8 @@ export class TerminalGateway {
 
   // ---- server-driven payments --------------------------------------------------------------------
 
-  async createTerminalIntent(input: NewTerminalIntent, opts: CallOptions = {}): Promise<TerminalIntentView> {
+  /** Also answers the intent's client secret, which only the Terminal JS SDK in the renderer needs (collectPaymentMethod). */
+  async createTerminalIntent(input: NewTerminalIntent, opts: CallOptions = {}): Promise<TerminalIntentView & { clientSecret: string | null }> {
     const pi = await this.call(() =>
       this.stripe.paymentIntents.create(
         {
@@ -265,7 +268,13 @@ export class TerminalGateway {
         opts,
       ),
     );
-    return toTerminalIntentView(pi);
+    return { ...toTerminalIntentView(pi), clientSecret: pi.client_secret };
+  }
+
+  /** Cancels an intent that was not captured (an uncaptured authorization is released). */
+  async cancelIntent(id: string, opts: CallOptions = {}): Promise<TerminalIntentView> {
+    await this.call(() => this.stripe.paymentIntents.cancel(id, {}, opts));
+    return this.retrieveIntent(id);
   }
 
   async retrieveIntent(id: string): Promise<TerminalIntentView> {

@@ -131,12 +131,21 @@ export const portal = {
   deskCancelCardPayment: (readerId: string) => call('deskCancelCardPayment', { readerId }),
   /** For `@stripe/terminal-js` deployments: a Terminal connection token from main. */
   deskTerminalConnectionToken: () => call('deskTerminalConnectionToken', {}),
+  deskTerminalJsReader: () => call('deskTerminalJsReader', {}),
+  deskChooseTerminalJsReader: (readerId: string) => call('deskChooseTerminalJsReader', { readerId }),
+  /** `terminalDriver: 'js'`: the intent for the SDK's reader (attempt id + client secret); capture and cancel stay with main. */
+  deskCreateTerminalJsPayment: (request: RequestOf<'deskCreateTerminalJsPayment'>) => call('deskCreateTerminalJsPayment', request),
+  deskCaptureTerminalJsPayment: (attemptId: string) => call('deskCaptureTerminalJsPayment', { attemptId }),
+  deskCancelTerminalJsPayment: (attemptId: string) => call('deskCancelTerminalJsPayment', { attemptId }),
   deskPresentTestCard: (request: RequestOf<'deskPresentTestCard'>) => call('deskPresentTestCard', request),
   deskRecordCash: (request: RequestOf<'deskRecordCash'>) => call('deskRecordCash', request),
   deskRecordCheck: (request: RequestOf<'deskRecordCheck'>) => call('deskRecordCheck', request),
+  deskRefundable: (paymentIntentId: string) => call('deskRefundable', { paymentIntentId }),
   deskRefund: (request: RequestOf<'deskRefund'>) => call('deskRefund', request),
   deskPrintReceipt: (paymentId: string) => call('deskPrintReceipt', { paymentId }),
   deskReprintReceipt: (paymentId: string) => call('deskReprintReceipt', { paymentId }),
+  /** E-mails the receipt to the customer's address on file (main looks it up; the renderer never sends one). */
+  deskEmailReceipt: (paymentId: string) => call('deskEmailReceipt', { paymentId }),
   deskReport: (request: RequestOf<'deskReport'>) => call('deskReport', request),
   deskReportCsv: (request: RequestOf<'deskReportCsv'>) => call('deskReportCsv', request),
   deskReportPdf: (request: RequestOf<'deskReportPdf'>) => call('deskReportPdf', request),

@@ -20,6 +20,7 @@ export const useAppStore = defineStore('app', () => {
   const demoSignIns = computed(() => (trainingMode.value ? (info.value?.demoSignIns ?? []) : []));
   const demoGuestInvoices = computed(() => (trainingMode.value ? (info.value?.demoGuestInvoices ?? []) : []));
   const idleTimeoutSeconds = computed(() => info.value?.idleTimeoutSeconds ?? 120);
+  const emailReceipts = computed(() => info.value?.emailReceipts ?? false);
 
   async function load(): Promise<void> {
     loading.value = true;
@@ -41,5 +42,5 @@ export const useAppStore = defineStore('app', () => {
     locale.value = DEFAULT_LOCALE;
   }
 
-  return { info, loadError, loading, locale, trainingMode, demoSignIns, demoGuestInvoices, idleTimeoutSeconds, load, setLocale, reset };
+  return { info, loadError, loading, locale, trainingMode, demoSignIns, demoGuestInvoices, idleTimeoutSeconds, emailReceipts, load, setLocale, reset };
 });

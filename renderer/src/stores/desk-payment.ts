@@ -1,12 +1,13 @@
 import { defineStore } from 'pinia';
 import { computed, onScopeDispose, ref, shallowRef } from 'vue';
-import type { ResponseOf } from '../../../electron/shared/contract';
+import type { RequestOf, ResponseOf } from '../../../electron/shared/contract';
 import type { CardPaymentView, TEST_CARD_CHOICES } from '../../../electron/shared/contract-desk';
 import { ApiError, portal } from '../api/portal';
 
 export type Reader = ResponseOf<'deskReaders'>['readers'][number];
 export type OfflineResult = ResponseOf<'deskRecordCash'>;
 export type DeskPrintAnswer = ResponseOf<'deskPrintReceipt'>;
+export type DeskEmailAnswer = ResponseOf<'deskEmailReceipt'>;
 export type TestCard = (typeof TEST_CARD_CHOICES)[number];
 
 const LIVE_STAGES: readonly CardPaymentView['status'][] = ['starting', 'waiting_for_card', 'capturing'];
@@ -30,6 +31,10 @@ export const useDeskPaymentStore = defineStore('deskPayment', () => {
   const printing = ref(false);
   const printAnswer = shallowRef<DeskPrintAnswer | null>(null);
   const printError = shallowRef<ApiError | null>(null);
+
+  const emailing = ref(false);
+  const emailAnswer = shallowRef<DeskEmailAnswer | null>(null);
+  const emailError = shallowRef<ApiError | null>(null);
 
   const cardLive = computed(() => card.value !== null && LIVE_STAGES.includes(card.value.status));
   const chosenReader = computed(() => readers.value.find((r) => r.id === chosenReaderId.value) ?? null);
@@ -157,9 +162,39 @@ export const useDeskPaymentStore = defineStore('deskPayment', () => {
     }
   }
 
-  /** Manager: refunds what is still refundable of a payment. Throws ApiError. */
-  async function refund(paymentIntentId: string): Promise<ResponseOf<'deskRefund'>> {
-    return portal.deskRefund({ paymentIntentId, reason: 'requested_by_customer' });
+  /**
+   * E-mails a desk payment's receipt to the customer's address on file; the answer is kept for the
+   * screen. A refusal (no address, mail server down) is an answer with `sent: false`, not an error.
+   */
+  async function emailReceipt(paymentId: string): Promise<DeskEmailAnswer | null> {
+    if (emailing.value) return null;
+    emailing.value = true;
+    emailError.value = null;
+    emailAnswer.value = null;
+    try {
+      const answer = await portal.deskEmailReceipt(paymentId);
+      emailAnswer.value = answer;
+      return answer;
+    } catch (cause) {
+      emailError.value = ApiError.from(cause);
+      return null;
+    } finally {
+      emailing.value = false;
+    }
+  }
+
+  /**
+   * Manager: refunds a payment, all that is still refundable when `amount` is left out. `requestId`
+   * is one per refund dialog, so pressing Refund again after a lost answer never refunds twice.
+   * Throws ApiError.
+   */
+  async function refund(request: RequestOf<'deskRefund'>): Promise<ResponseOf<'deskRefund'>> {
+    return portal.deskRefund(request);
+  }
+
+  /** Manager: what is still refundable of a payment. Throws ApiError. */
+  async function refundable(paymentIntentId: string): Promise<ResponseOf<'deskRefundable'>> {
+    return portal.deskRefundable(paymentIntentId);
   }
 
   function clearResult(): void {
@@ -168,6 +203,8 @@ export const useDeskPaymentStore = defineStore('deskPayment', () => {
     offline.value = null;
     printAnswer.value = null;
     printError.value = null;
+    emailAnswer.value = null;
+    emailError.value = null;
   }
 
   function reset(): void {
@@ -175,6 +212,7 @@ export const useDeskPaymentStore = defineStore('deskPayment', () => {
     sending.value = false;
     canceling.value = false;
     printing.value = false;
+    emailing.value = false;
   }
 
   return {
@@ -190,6 +228,9 @@ export const useDeskPaymentStore = defineStore('deskPayment', () => {
     printing,
     printAnswer,
     printError,
+    emailing,
+    emailAnswer,
+    emailError,
     loadReaders,
     chooseReader,
     startCard,
@@ -198,7 +239,9 @@ export const useDeskPaymentStore = defineStore('deskPayment', () => {
     recordCash,
     recordCheck,
     printReceipt,
+    emailReceipt,
     refund,
+    refundable,
     clearResult,
     reset,
   };

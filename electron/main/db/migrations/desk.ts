@@ -74,4 +74,32 @@ export const deskMigrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 420,
+    name: 'desk refunds with their idempotency keys',
+    up: (db) => {
+      db.exec(`
+        -- One row per refund request (one per refund dialog), committed with its idempotency key before
+        -- the request goes to Stripe: a retry resends the same key, a settled row answers repeats.
+        CREATE TABLE desk_refunds (
+          request_id TEXT PRIMARY KEY,
+          payment_intent_id TEXT NOT NULL,
+          amount INTEGER NOT NULL CHECK (amount > 0),
+          currency TEXT NOT NULL,
+          reason TEXT NOT NULL,
+          staff_id TEXT NOT NULL,
+          station_id TEXT NOT NULL,
+          attempt INTEGER NOT NULL DEFAULT 1,
+          idempotency_key TEXT NOT NULL UNIQUE,
+          state TEXT NOT NULL CHECK (state IN ('pending', 'succeeded', 'failed')),
+          refund_id TEXT,
+          refund_status TEXT,
+          message TEXT,
+          created_at INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL
+        );
+        CREATE INDEX desk_refunds_pending ON desk_refunds (state) WHERE state = 'pending';
+      `);
+    },
+  },
 ];

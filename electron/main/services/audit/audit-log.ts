@@ -10,7 +10,7 @@ export type AuditAction =
   | 'card.started' | 'card.succeeded' | 'card.failed' | 'card.canceled' | 'card.cancel_requested' | 'card.retried'
   | 'cash.recorded' | 'check.recorded' | 'offline.sent' | 'offline.review'
   | 'refund.created' | 'refund.refused'
-  | 'receipt.printed' | 'receipt.reprinted' | 'receipt.queued' | 'receipt.pdf' | 'receipt.emailed'
+  | 'receipt.printed' | 'receipt.reprinted' | 'receipt.queued' | 'receipt.pdf' | 'receipt.emailed' | 'receipt.email_failed'
   | 'queue.retry' | 'queue.cancel'
   | 'reader.registered' | 'reader.chosen' | 'terminal.connection_token'
   | 'help.resolved' | 'report.viewed';

@@ -12,7 +12,7 @@ import type { Clock } from '../clock';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
 import type { LocalStore } from '../local-store/local-store';
-import type { TerminalPaymentResult, TerminalService, TestCard } from '../terminal/terminal-service';
+import type { TerminalIntentInput, TerminalPaymentResult, TerminalService, TestCard } from '../terminal/terminal-service';
 import { plainMessage } from '../terminal/messages';
 import type { AuditLog } from '../audit/audit-log';
 import type { DeskLedger, DeskPayment } from './ledger';
@@ -27,10 +27,85 @@ export interface CardPresentDeps {
   clock: Clock;
   log: Logger;
   stationId: () => string;
+  staffName?: (id: string) => string | null;
   /** The invoice as Stripe has it now (null: not found). */
   invoice: (id: string) => Promise<Invoice | null>;
   /** Told every time a payment changes (the desk pushes it to the window that started it). */
   onChange: (view: CardPaymentView, callerId: string | null) => void;
+  /** Payments whose reader the Terminal JS SDK drives (card-present-js.ts): their Retry settles from the intent. */
+  terminalJs?: { isOwn(p: DeskPayment): boolean; retry(paymentId: string): Promise<CardPaymentView> };
+}
+
+/** What a card-present payment is checked against before anything is sent (both drivers). */
+export interface CardChargeInput {
+  invoiceId: string | null;
+  customerId: string;
+  amount: number;
+}
+
+/**
+ * The money rules of every card-present payment, server-driven or Terminal JS: the invoice is the
+ * customer's, still payable, and the amount is not more than what is left on it.
+ */
+export async function checkCardCharge(
+  invoice: CardPresentDeps['invoice'], input: CardChargeInput,
+): Promise<{ currency: string; invoiceNumber: string | null }> {
+  if (!input.invoiceId) return { currency: 'usd', invoiceNumber: null };
+  const inv = await invoice(input.invoiceId);
+  if (!inv || inv.customerId !== input.customerId) throw new AppError('not_found', 'That invoice was not found for this customer.');
+  if (!['open', 'overdue', 'partially_paid'].includes(inv.status) || inv.amountRemaining <= 0) {
+    throw new AppError('invalid_request', 'This invoice has nothing left to pay.', 'invoiceId');
+  }
+  if (input.amount > inv.amountRemaining) throw amountTooLarge(inv);
+  return { currency: inv.currency, invoiceNumber: inv.number };
+}
+
+/** The intent a desk payment asks for (amount, keys, metadata, description): the same for both drivers. */
+/** `staffName`: carried as metadata staff_name, so other stations' office reports can name who took it. */
+export function cardIntentInput(row: DeskPayment, staffName: string | null = null): TerminalIntentInput {
+  return {
+    amount: row.amount, currency: row.currency, customerId: row.customerId, invoiceId: row.invoiceId,
+    stationId: row.stationId, staffId: row.staffId, idempotencyKeyBase: row.keyBase,
+    metadata: {
+      channel: 'desk', desk_payment_id: row.id,
+      ...(row.invoiceNumber ? { invoice_number: row.invoiceNumber } : {}),
+      ...(staffName ? { staff_name: staffName.slice(0, 500) } : {}),
+    },
+    description: row.invoiceNumber ? `Invoice ${row.invoiceNumber}` : 'Front desk payment',
+  };
+}
+
+/** Writes how a card payment ended: its ledger row, the audit entry and (approved) the local copy of the payment. */
+export function recordCardOutcome(
+  deps: Pick<CardPresentDeps, 'ledger' | 'audit' | 'localStore' | 'clock' | 'log'>, row: DeskPayment, result: TerminalPaymentResult,
+): DeskPayment {
+  const { ledger, audit, localStore, clock } = deps;
+  if (result.status === 'succeeded') {
+    const next = ledger.update(row.id, {
+      status: 'succeeded', paymentIntentId: result.paymentIntentId, brand: result.brand, last4: result.last4,
+      receipt: result.receipt, attached: result.invoiceAttached, code: null,
+      message: result.invoiceAttached ? null : 'The payment was taken, but the invoice is not credited yet. Press Retry to credit it.',
+    });
+    audit.record({ action: 'card.succeeded', staffId: row.staffId, subjectId: result.paymentIntentId, amount: result.amount, currency: result.currency, detail: { paymentId: row.id, invoiceId: row.invoiceId } });
+    try {
+      localStore.upsertPayments([
+        {
+          id: result.paymentIntentId, customerId: row.customerId, invoiceId: row.invoiceId, amount: result.amount, currency: result.currency,
+          status: 'succeeded', method: { type: 'card_present', ...(result.brand ? { brand: result.brand } : {}), ...(result.last4 ? { last4: result.last4 } : {}) },
+          created: Math.floor(clock.now() / 1000), stationId: row.stationId, staffId: row.staffId,
+        },
+      ]);
+    } catch (err) {
+      deps.log.warn('local copy of a desk payment not written; the sync will bring it', { error: String(err) });
+    }
+    return next;
+  }
+  const canceled = CANCELED_CODES.has(result.code);
+  const next = ledger.update(row.id, {
+    status: canceled ? 'canceled' : 'failed', paymentIntentId: result.paymentIntentId, code: result.code, message: result.message || plainMessage(result.code),
+  });
+  audit.record({ action: canceled ? 'card.canceled' : 'card.failed', staffId: row.staffId, subjectId: result.paymentIntentId, amount: row.amount, currency: row.currency, detail: { paymentId: row.id, code: result.code } });
+  return next;
 }
 
 const CANCELED_CODES = new Set(['canceled', 'customer_canceled']);
@@ -66,18 +141,7 @@ export class CardPresentPayments {
     const { ledger, readers, audit } = this.deps;
     const readerId = readers.require();
     if (this.running.has(readerId)) throw new AppError('conflict', 'The reader is busy with another payment.');
-    let currency = 'usd';
-    let invoiceNumber: string | null = null;
-    if (input.invoiceId) {
-      const inv = await this.deps.invoice(input.invoiceId);
-      if (!inv || inv.customerId !== input.customerId) throw new AppError('not_found', 'That invoice was not found for this customer.');
-      if (!['open', 'overdue', 'partially_paid'].includes(inv.status) || inv.amountRemaining <= 0) {
-        throw new AppError('invalid_request', 'This invoice has nothing left to pay.', 'invoiceId');
-      }
-      if (input.amount > inv.amountRemaining) throw amountTooLarge(inv);
-      currency = inv.currency;
-      invoiceNumber = inv.number;
-    }
+    const { currency, invoiceNumber } = await checkCardCharge(this.deps.invoice, input);
     const row = ledger.create({
       kind: 'card_present', customerId: input.customerId, invoiceId: input.invoiceId, invoiceNumber, amount: input.amount, currency,
       staffId, stationId: this.deps.stationId(), readerId, status: 'starting',
@@ -91,6 +155,10 @@ export class CardPresentPayments {
     const row = this.get(paymentId);
     const retriable = row.status === 'unknown' || (row.status === 'succeeded' && row.invoiceId !== null && !row.attached);
     if (!retriable) throw new AppError('conflict', 'Only a payment whose answer was lost can be tried again. Start a new payment instead.');
+    if (this.deps.terminalJs?.isOwn(row)) {
+      this.deps.audit.record({ action: 'card.retried', staffId, subjectId: row.id, amount: row.amount, currency: row.currency, detail: { driver: 'js' } });
+      return this.deps.terminalJs.retry(row.id);
+    }
     if (!row.readerId || this.running.has(row.readerId)) throw new AppError('conflict', 'The reader is busy with another payment.');
     this.deps.audit.record({ action: 'card.retried', staffId, subjectId: row.id, amount: row.amount, currency: row.currency });
     return this.run(this.deps.ledger.update(row.id, { status: 'starting', message: null, code: null }), callerId);
@@ -146,12 +214,7 @@ export class CardPresentPayments {
     };
     const work = terminal
       .processPayment(
-        {
-          amount: row.amount, currency: row.currency, customerId: row.customerId, invoiceId: row.invoiceId, readerId,
-          stationId: row.stationId, staffId: row.staffId, idempotencyKeyBase: row.keyBase,
-          metadata: { channel: 'desk', desk_payment_id: row.id, ...(row.invoiceNumber ? { invoice_number: row.invoiceNumber } : {}) },
-          description: row.invoiceNumber ? `Invoice ${row.invoiceNumber}` : 'Front desk payment',
-        },
+        { ...cardIntentInput(row, this.deps.staffName?.(row.staffId) ?? null), readerId },
         (u) => {
           if (u.stage === 'waiting_for_card' || u.stage === 'capturing') change({ status: u.stage, paymentIntentId: u.paymentIntentId });
           if (u.stage === 'waiting_for_card') waiting();
@@ -181,34 +244,7 @@ export class CardPresentPayments {
   }
 
   private finish(row: DeskPayment, result: TerminalPaymentResult, callerId: string): void {
-    const { ledger, audit, localStore, clock } = this.deps;
-    let next: DeskPayment;
-    if (result.status === 'succeeded') {
-      next = ledger.update(row.id, {
-        status: 'succeeded', paymentIntentId: result.paymentIntentId, brand: result.brand, last4: result.last4,
-        receipt: result.receipt, attached: result.invoiceAttached, code: null,
-        message: result.invoiceAttached ? null : 'The payment was taken, but the invoice is not credited yet. Press Retry to credit it.',
-      });
-      audit.record({ action: 'card.succeeded', staffId: row.staffId, subjectId: result.paymentIntentId, amount: result.amount, currency: result.currency, detail: { paymentId: row.id, invoiceId: row.invoiceId } });
-      try {
-        localStore.upsertPayments([
-          {
-            id: result.paymentIntentId, customerId: row.customerId, invoiceId: row.invoiceId, amount: result.amount, currency: result.currency,
-            status: 'succeeded', method: { type: 'card_present', ...(result.brand ? { brand: result.brand } : {}), ...(result.last4 ? { last4: result.last4 } : {}) },
-            created: Math.floor(clock.now() / 1000), stationId: row.stationId, staffId: row.staffId,
-          },
-        ]);
-      } catch (err) {
-        this.deps.log.warn('local copy of a desk payment not written; the sync will bring it', { error: String(err) });
-      }
-    } else {
-      const canceled = CANCELED_CODES.has(result.code);
-      next = ledger.update(row.id, {
-        status: canceled ? 'canceled' : 'failed', paymentIntentId: result.paymentIntentId, code: result.code, message: result.message || plainMessage(result.code),
-      });
-      audit.record({ action: canceled ? 'card.canceled' : 'card.failed', staffId: row.staffId, subjectId: result.paymentIntentId, amount: row.amount, currency: row.currency, detail: { paymentId: row.id, code: result.code } });
-    }
-    this.deps.onChange(cardPaymentView(next), callerId);
+    this.deps.onChange(cardPaymentView(recordCardOutcome(this.deps, row, result)), callerId);
   }
 }
 

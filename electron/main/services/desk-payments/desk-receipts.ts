@@ -1,16 +1,23 @@
 /**
- * Receipts for payments taken at the desk, built from the desk's own record of the payment (so they
- * print offline too): card-present receipts carry the EMV fields, the staff member's name, the training
- * mark. Printing goes through ReceiptsService; when the printer is off or out of paper the job waits in
- * the outbox ('receipt_print') and prints when the printer is back.
+ * Receipts for every payment in a customer's payment history. This station's own records come first
+ * (so they print offline too): the desk's record of a payment it took (card-present receipts carry the
+ * EMV fields, the staff member's name, the training mark) and the kiosk attempts made here. Any other
+ * payment (made online, at another kiosk or desk, by ACH; a cash or check record another desk
+ * reported) is built from Stripe's data by StripeReceipts and marked as a reprint. Printing goes
+ * through ReceiptsService; when the printer is off or out of paper the job waits in the outbox
+ * ('receipt_print', with a Stripe-built receipt's input so it prints without Stripe) and prints when
+ * the printer is back.
  */
 import type { Customer } from '../../../shared/contract';
+import { emailSchema } from '../../../shared/contract-schemas';
 import type { AuditLog } from '../audit/audit-log';
 import { AppError } from '../errors';
 import type { Outbox, OutboxHandler, OutboxItem, SendResult } from '../outbox/outbox';
+import { maskEmail } from '../receipts/email-text';
 import type { Receipt, ReceiptMethod } from '../receipts/receipt-model';
-import type { ReceiptsService } from '../receipts/receipts-service';
+import type { ReceiptBuildInput, ReceiptsService } from '../receipts/receipts-service';
 import type { DeskLedger, DeskPayment } from './ledger';
+import type { StripeReceipt } from './stripe-receipts';
 
 export interface DeskReceiptsDeps {
   receipts: ReceiptsService;
@@ -26,6 +33,10 @@ export interface DeskReceiptsDeps {
   customer: (id: string) => Customer | null;
   /** The receipt of a kiosk payment attempt (kiosk-receipts.ts). */
   kioskReceipt: (attemptId: string) => Receipt;
+  /** The kiosk attempt on this station that made a PaymentIntent, if any. */
+  kioskAttemptFor: (paymentIntentId: string) => { id: string; customerId: string } | null;
+  /** A `pi_…` / `pr_…` payment this station has no record of, from Stripe (stripe-receipts.ts); null: not such an id. */
+  fromStripe: (paymentId: string) => Promise<StripeReceipt> | null;
 }
 
 export interface PrintAnswer {
@@ -40,9 +51,22 @@ export type ReceiptRef = { paymentId: string } | { attemptId: string };
 interface PrintJob {
   paymentId?: string;
   attemptId?: string;
+  /** A receipt built from Stripe's data: its input, so the queued print needs no connection. */
+  input?: ReceiptBuildInput;
   reprint: boolean;
   /** Unix ms when the reprint was asked for. */
   at: number;
+}
+
+/** A payment's receipt and what Email receipt and the audit log need to know about the payment. */
+interface Resolved {
+  receipt: Receipt;
+  subjectId: string;
+  customerId: string | null;
+  amount: number;
+  currency: string;
+  /** Set when built from Stripe's data. */
+  input: ReceiptBuildInput | null;
 }
 
 const MAX_PDF_BYTES = 1_400_000;
@@ -50,9 +74,31 @@ const MAX_PDF_BYTES = 1_400_000;
 export class DeskReceipts {
   constructor(private readonly deps: DeskReceiptsDeps) {}
 
-  build(paymentId: string): Receipt {
-    const p = this.deps.ledger.get(paymentId);
-    if (!p) throw new AppError('not_found', 'That payment was not found.');
+  /**
+   * The receipt of a payment as the customer's payment history names it: a desk payment by its own id
+   * or its PaymentIntent id, a kiosk attempt here by its PaymentIntent id, and otherwise (`pi_…`,
+   * `pr_…`) from Stripe.
+   */
+  private async resolve(paymentId: string): Promise<Resolved> {
+    const p = this.deps.ledger.get(paymentId) ?? (paymentId.startsWith('pi_') ? this.deps.ledger.byIntent(paymentId) : null);
+    if (p) return { receipt: this.build(p), subjectId: p.id, customerId: p.customerId, amount: p.amount, currency: p.currency, input: null };
+    const attempt = paymentId.startsWith('pi_') ? this.deps.kioskAttemptFor(paymentId) : null;
+    if (attempt) {
+      try {
+        const receipt = this.deps.kioskReceipt(attempt.id);
+        return { receipt, subjectId: paymentId, customerId: attempt.customerId, amount: receipt.amount.minor, currency: receipt.amount.currency, input: null };
+      } catch (err) {
+        // The attempt here never saw how it ended (e.g. answered later): Stripe knows.
+        if (!(err instanceof AppError && err.code === 'conflict')) throw err;
+      }
+    }
+    const remote = this.deps.fromStripe(paymentId);
+    if (!remote) throw new AppError('not_found', 'That payment was not found.');
+    const r = await remote;
+    return { receipt: this.deps.receipts.build(r.input), subjectId: paymentId, customerId: r.customerId, amount: r.amount, currency: r.currency, input: r.input };
+  }
+
+  private build(p: DeskPayment): Receipt {
     const status = p.status === 'succeeded' ? 'approved' : p.status === 'queued' ? 'queued' : null;
     if (!status) throw new AppError('conflict', 'A receipt is printed for a completed (or queued) payment only.');
     return this.deps.receipts.build({
@@ -70,13 +116,13 @@ export class DeskReceipts {
     });
   }
 
-  private buildRef(ref: ReceiptRef): Receipt {
-    return 'attemptId' in ref ? this.deps.kioskReceipt(ref.attemptId) : this.build(ref.paymentId);
+  private async resolveRef(ref: ReceiptRef): Promise<{ receipt: Receipt; input: ReceiptBuildInput | null }> {
+    return 'attemptId' in ref ? { receipt: this.deps.kioskReceipt(ref.attemptId), input: null } : this.resolve(ref.paymentId);
   }
 
   /** Prints now, or queues the job when the printer is off / out of paper. `staffId` null: the kiosk itself. */
   async print(ref: ReceiptRef, reprint: boolean, staffId: string | null, now: number): Promise<PrintAnswer> {
-    const receipt = this.buildRef(ref);
+    const { receipt, input } = await this.resolveRef(ref);
     const subjectId = 'attemptId' in ref ? ref.attemptId : ref.paymentId;
     const result = reprint ? await this.deps.receipts.reprint(receipt) : await this.deps.receipts.print(receipt);
     if (result.ok) {
@@ -85,28 +131,40 @@ export class DeskReceipts {
     }
     if (result.code === 'no_printer') return { printed: false, queued: false, message: `${result.message}. Offer the receipt by e-mail or as a PDF.` };
     // No customer on the item: a stuck print job must never hold up that customer's payments in the queue.
-    const job: PrintJob = { ...ref, reprint, at: now };
+    const job: PrintJob = { ...ref, ...(input ? { input } : {}), reprint, at: now };
     const item = this.deps.outbox.enqueue({ kind: 'receipt_print', customerId: null, payload: job, createdBy: staffId ?? 'kiosk', stationId: this.deps.stationId() });
     if (staffId) this.deps.audit.record({ action: 'receipt.queued', staffId, subjectId, detail: { queueId: item.id, problem: result.code } });
     return { printed: false, queued: true, message: `${result.message}. The receipt will print when the printer is ready.` };
   }
 
   async pdf(paymentId: string, staffId: string): Promise<string> {
-    const bytes = await this.deps.receipts.pdf(this.build(paymentId));
+    const bytes = await this.deps.receipts.pdf((await this.resolve(paymentId)).receipt);
     if (bytes.length > MAX_PDF_BYTES) throw new AppError('internal', 'The receipt PDF is too large.');
     this.deps.audit.record({ action: 'receipt.pdf', staffId, subjectId: paymentId });
     return bytes.toString('base64');
   }
 
+  /**
+   * E-mails the receipt PDF to the customer's address in the local copy (their Stripe customer
+   * e-mail). A failure is an answer, not an error: the payment and its receipt stay as they were and
+   * the clerk can send it again later from the customer's payments.
+   */
   async email(paymentId: string, staffId: string): Promise<{ sent: boolean; message: string | null }> {
-    const p = this.deps.ledger.get(paymentId);
-    if (!p) throw new AppError('not_found', 'That payment was not found.');
+    const p = await this.resolve(paymentId);
     if (!this.deps.emailConfigured) return { sent: false, message: 'Email is not set up on this station.' };
-    const to = this.deps.customer(p.customerId)?.email;
+    const to = p.customerId ? this.deps.customer(p.customerId)?.email?.trim() : undefined;
     if (!to) return { sent: false, message: 'This customer has no email address on file.' };
-    const result = await this.deps.receipts.email(this.build(paymentId), to);
-    if (result.ok) this.deps.audit.record({ action: 'receipt.emailed', staffId, subjectId: paymentId });
-    return result.ok ? { sent: true, message: null } : { sent: false, message: result.message };
+    if (!emailSchema.safeParse(to).success) {
+      return { sent: false, message: clip(`The email address on file (${to.slice(0, 120)}) is not valid. Correct it in the customer\u2019s record, then try again.`) };
+    }
+    const result = await this.deps.receipts.email(p.receipt, to);
+    const detail = { to: maskEmail(to), customerId: p.customerId };
+    if (result.ok) {
+      this.deps.audit.record({ action: 'receipt.emailed', staffId, subjectId: p.subjectId, amount: p.amount, currency: p.currency, detail });
+      return { sent: true, message: result.message ?? null };
+    }
+    this.deps.audit.record({ action: 'receipt.email_failed', staffId, subjectId: p.subjectId, detail: { ...detail, problem: result.message } });
+    return { sent: false, message: clip(`${result.message} The payment is not affected; you can email the receipt again later from the customer\u2019s payments.`) };
   }
 
   /** The outbox sender for 'receipt_print'. Printer trouble is "try later", never "the line is down". */
@@ -118,8 +176,12 @@ export class DeskReceipts {
     const job = item.payload as PrintJob;
     let receipt: Receipt;
     try {
-      receipt = this.buildRef(job.attemptId ? { attemptId: job.attemptId } : { paymentId: job.paymentId ?? '' });
+      receipt = job.input
+        ? this.deps.receipts.build(job.input)
+        : (await this.resolveRef(job.attemptId ? { attemptId: job.attemptId } : { paymentId: job.paymentId ?? '' })).receipt;
     } catch (err) {
+      // A receipt that must be read from Stripe waits for the line like any other item.
+      if (err instanceof AppError && err.code === 'stripe_unavailable') return { kind: 'retry', error: 'Stripe could not be reached (offline); the receipt will print when it answers.' };
       return { kind: 'review', reason: err instanceof Error ? err.message : 'This receipt can no longer be printed.' };
     }
     const result = job.reprint ? await this.deps.receipts.reprint(receipt) : await this.deps.receipts.print(receipt);
@@ -129,6 +191,9 @@ export class DeskReceipts {
     return { kind: 'retry', error: `Printer problem (${result.code.replace(/_/g, ' ').replace('offline', 'off')}); will print later.` };
   }
 }
+
+/** Answers fit the contract's 300 characters. */
+const clip = (text: string): string => (text.length <= 300 ? text : `${text.slice(0, 299)}\u2026`);
 
 function methodOf(p: DeskPayment): ReceiptMethod {
   if (p.kind === 'cash') return { type: 'cash' };

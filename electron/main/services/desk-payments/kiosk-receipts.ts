@@ -19,8 +19,16 @@ export class KioskReceipts {
       trainingMode: boolean;
       business: () => { name: string; addressLines: string[]; phone: string | null };
       customer: (id: string) => Customer | null;
+      /** A staff member of this station (an attempt made at the desk with a saved method names its clerk). */
+      staffName?: (id: string) => string | null;
     },
   ) {}
+
+  /** The attempt on this station that made this PaymentIntent (how the desk's payment history names it). */
+  byIntent(paymentIntentId: string): { id: string; customerId: string } | null {
+    const a = this.deps.attempts.byIntent(paymentIntentId);
+    return a ? { id: a.id, customerId: a.customerId } : null;
+  }
 
   /** Another session's attempt is "not found", never "forbidden" (it does not say the id exists). */
   checkOwner(attemptId: string, session: CallerSession): void {
@@ -42,7 +50,7 @@ export class KioskReceipts {
       business: this.deps.business(),
       station: { id: a.stationId },
       occurredAt: a.createdAt,
-      staffName: null,
+      staffName: a.staffId ? (this.deps.staffName?.(a.staffId) ?? null) : null,
       customerName: this.deps.customer(a.customerId)?.name ?? null,
       invoiceNumbers: o.invoiceNumber ? [o.invoiceNumber] : [],
       amount: { amount: o.amount, currency: o.currency },

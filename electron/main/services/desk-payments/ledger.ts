@@ -149,6 +149,14 @@ export class DeskLedger {
       .map(toPayment);
   }
 
+  /** An invoice's card-present payments, oldest first. */
+  cardForInvoice(invoiceId: string): DeskPayment[] {
+    return this.db
+      .prepare<[string], Row>("SELECT * FROM desk_payments WHERE kind = 'card_present' AND invoice_id = ? ORDER BY created_at")
+      .all(invoiceId)
+      .map(toPayment);
+  }
+
   /** Created in [fromMs, toMs). */
   createdBetween(fromMs: number, toMs: number): DeskPayment[] {
     return this.db.prepare<[number, number], Row>('SELECT * FROM desk_payments WHERE created_at >= ? AND created_at < ? ORDER BY created_at').all(fromMs, toMs).map(toPayment);

@@ -26,6 +26,8 @@ export interface OfflinePayload {
   currency: string;
   checkNumber: string | null;
   staffId: string;
+  /** Shown on other stations' office reports, which do not know this station's staff. */
+  staffName?: string | null;
   stationId: string;
   /** Unix seconds: when the money was handed over. */
   takenAt: number;
@@ -50,6 +52,7 @@ export interface OfflinePaymentsDeps {
   gateway: { retrieveInvoice(id: string): Promise<Invoice | null> };
   terminalGateway: Pick<TerminalGateway, 'reportOfflinePayment' | 'attachRecordToInvoice'>;
   stationId: () => string;
+  staffName?: (id: string) => string | null;
 }
 
 const PAYABLE = new Set(['open', 'overdue', 'partially_paid']);
@@ -73,7 +76,7 @@ export class OfflinePayments {
     const paymentId = newDeskPaymentId();
     const payload: OfflinePayload = {
       paymentId, invoiceId: invoice.id, invoiceNumber: invoice.number, customerId: invoice.customerId, amount: input.amount, currency: invoice.currency,
-      checkNumber: kind === 'check' ? input.checkNumber! : null, staffId, stationId: this.deps.stationId(), takenAt: Math.floor(clock.now() / 1000),
+      checkNumber: kind === 'check' ? input.checkNumber! : null, staffId, staffName: this.deps.staffName?.(staffId) ?? null, stationId: this.deps.stationId(), takenAt: Math.floor(clock.now() / 1000),
     };
     // One commit: the queue item (with its key) and the desk's record of the money in the drawer.
     const item = db.transaction(() => {
@@ -132,7 +135,8 @@ export class OfflinePayments {
             amount: p.amount, currency: p.currency, customerId: p.customerId, initiatedAt: p.takenAt,
             displayName: p.checkNumber ? `Check #${p.checkNumber}` : 'Cash',
             metadata: {
-              station_id: p.stationId, staff_id: p.staffId, invoice_id: p.invoiceId, desk_payment_id: p.paymentId, method: item.kind,
+              station_id: p.stationId, staff_id: p.staffId, invoice_id: p.invoiceId, desk_payment_id: p.paymentId, method: item.kind, taken_at: String(p.takenAt),
+              ...(p.staffName ? { staff_name: p.staffName.slice(0, 500) } : {}),
               ...(p.checkNumber ? { check_number: p.checkNumber } : {}),
             },
             ...(p.checkNumber ? { reference: p.checkNumber } : {}),

@@ -52,6 +52,21 @@ export class StationReaders {
       .run(this.key, readerId, this.deps.clock.now());
   }
 
+  /**
+   * The reader this station's Terminal JS SDK connects to (`terminalDriver: 'js'`), kept apart from
+   * the server-driven choice: the SDK's reader ids (a simulated reader's, for one) need not be
+   * readers Stripe lists.
+   */
+  chosenJs(): string | null {
+    return this.deps.db.prepare<[string], { value: string }>('SELECT value FROM kv WHERE key = ?').get(`desk:js-reader:${this.deps.stationId()}`)?.value ?? null;
+  }
+
+  chooseJs(readerId: string): void {
+    this.deps.db
+      .prepare('INSERT INTO kv (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at')
+      .run(`desk:js-reader:${this.deps.stationId()}`, readerId, this.deps.clock.now());
+  }
+
   /** The chosen reader, or a clear message when there is none. */
   require(): string {
     const id = this.chosen();

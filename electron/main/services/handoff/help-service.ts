@@ -24,6 +24,8 @@ export interface HelpMark {
 export interface HelpBoard {
   raise(mark: HelpMark): Promise<void>;
   open(): Promise<HelpMark[]>;
+  /** Whether the invoice still carries this request (read directly, not through the search index). */
+  stillOpen(invoiceId: string, id: string): Promise<boolean>;
   clear(invoiceId: string): Promise<void>;
 }
 
@@ -97,6 +99,17 @@ export class HelpService {
     );
     for (const m of shared) {
       if (!resolved.has(m.id)) byId.set(m.id, this.view({ id: m.id, station_id: m.stationId, customer_id: m.customerId, invoice_id: m.invoiceId, note: m.note, requested_at: m.requestedAt }));
+    }
+    // This station's own shared requests missing from the search: resolved at another desk, or not
+    // yet indexed. The invoice itself says which.
+    const onBoard = new Set(shared.map((m) => m.id));
+    for (const r of this.localOpen()) {
+      if (!r.invoice_id || onBoard.has(r.id)) continue;
+      const open = await this.deps.board.stillOpen(r.invoice_id, r.id).catch(() => true);
+      if (!open) {
+        this.deps.db.prepare('UPDATE desk_help SET resolved_at = ?, resolved_by = ? WHERE id = ? AND resolved_at IS NULL').run(this.deps.clock.now(), 'another station', r.id);
+        byId.delete(r.id);
+      }
     }
     return [...byId.values()].sort((a, b) => a.requestedAt - b.requestedAt);
   }

@@ -98,6 +98,12 @@ export class AttemptsRepo {
     return row ? toAttempt(row) : null;
   }
 
+  /** The attempt on this station that made this PaymentIntent, if any. */
+  byIntent(paymentIntentId: string): Attempt | null {
+    const row = this.db.prepare<[string], AttemptRow>('SELECT * FROM payment_attempts WHERE payment_intent_id = ?').get(paymentIntentId);
+    return row ? toAttempt(row) : null;
+  }
+
   /**
    * Starts the next money-moving step: marks the attempt as sending and stores the step's key, in one
    * commit, before the request. Returns null when another step of this attempt is still in flight.

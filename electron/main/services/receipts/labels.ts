@@ -51,6 +51,8 @@ export interface ReceiptLabels {
   thanks: string;
   keep: string;
   title: string;
+  /** The e-mail's body: the receipt is the attachment. */
+  emailAttached: string;
 }
 
 const en: ReceiptLabels = {
@@ -106,6 +108,7 @@ const en: ReceiptLabels = {
   thanks: 'Thank you!',
   keep: 'Please keep this receipt for your records.',
   title: 'Payment receipt',
+  emailAttached: 'Your receipt is attached as a PDF.',
 };
 
 const es: ReceiptLabels = {
@@ -161,6 +164,7 @@ const es: ReceiptLabels = {
   thanks: '¡Gracias!',
   keep: 'Conserve este recibo para sus registros.',
   title: 'Recibo de pago',
+  emailAttached: 'Adjuntamos su recibo en PDF.',
 };
 
 export const RECEIPT_LABELS: Record<ReceiptLocale, ReceiptLabels> = { en, es };

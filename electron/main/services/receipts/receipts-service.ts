@@ -5,11 +5,12 @@
  * about the payment depends on printing.
  */
 import type { Clock } from '../clock';
+import { receiptEmailText } from './email-text';
 import { renderEscPos, renderSvg } from './escpos';
 import { renderHtml } from './html';
 import { renderPdf } from './pdf';
 import { printFailure, type PrintResult } from './print-result';
-import { asReprint, buildReceipt, receiptMarks, type Receipt, type ReceiptInput } from './receipt-model';
+import { asReprint, buildReceipt, type Receipt, type ReceiptInput } from './receipt-model';
 
 export type PrinterSetting =
   | { kind: 'network'; host: string; port: number }
@@ -24,13 +25,23 @@ export interface ReceiptSettings {
   timeZone: string;
 }
 
+/** One receipt e-mail: the body is plain text, the receipt is the PDF attachment. */
+export interface ReceiptEmail {
+  to: string;
+  subject: string;
+  text: string;
+  pdf: Buffer;
+  /** The attachment's file name, e.g. "receipt-pi_123.pdf". */
+  filename: string;
+}
+
 export interface ReceiptsPorts {
   /** Sends ESC/POS bytes to the network printer at `target` (see `networkPrinterPort`). */
   escpos: (bytes: Uint8Array, target: { host: string; port: number }) => Promise<PrintResult>;
   /** Prints an HTML document on an OS printer (electron/main/app/os-printer.ts). */
   os?: (html: string, deviceName?: string) => Promise<PrintResult>;
-  /** Sends the receipt PDF by e-mail. */
-  email?: (to: string, subject: string, pdf: Buffer) => Promise<PrintResult>;
+  /** Sends the receipt PDF by e-mail (services/receipts/smtp-mailer.ts). Answers failures, never throws. */
+  email?: (message: ReceiptEmail) => Promise<PrintResult>;
   clock: Clock;
   settings: () => ReceiptSettings;
 }
@@ -89,8 +100,7 @@ export class ReceiptsService {
   async email(receipt: Receipt, to: string): Promise<PrintResult> {
     if (!this.ports.email) return printFailure('email_failed', 'Receipts cannot be e-mailed from this station');
     try {
-      const subject = `${receiptMarks(receipt).title} — ${receipt.business.name}`;
-      return await this.ports.email(to, subject, await renderPdf(receipt));
+      return await this.ports.email({ to, ...receiptEmailText(receipt), pdf: await renderPdf(receipt) });
     } catch {
       return printFailure('email_failed');
     }

@@ -1,8 +1,10 @@
 /**
  * The end-of-day report: totals and counts by method, by staff member and by status for one day in
- * the station's time zone. Card, card-present and ACH come from Stripe's PaymentIntents (metadata
- * station_id / staff_id), refunds from Stripe; cash and check from the desk's record of what went to
- * Stripe as payment records; items still waiting in the local queue count as `queued`.
+ * the station's time zone, for this station or the whole office. Everything that reached Stripe is
+ * read from Stripe, so every station's report agrees: card, card-present and ACH from PaymentIntents,
+ * refunds from Stripe, cash and check from the payment records the desks reported (metadata
+ * station_id / staff_id / method / taken_at). What this station has not sent yet (its local queue)
+ * counts as `queued`; another station's unsent items are not visible until it sends them.
  */
 import type { DeskReport } from '../../../shared/contract-desk';
 import type { DeskLedger } from '../desk-payments/ledger';
@@ -28,6 +30,18 @@ export interface ReportSource {
   intentsCreated(fromSec: number, toSec: number): Promise<ReportIntent[]>;
   /** Total refunded so far on one PaymentIntent. */
   refundedOn(paymentIntentId: string): Promise<number>;
+  /** Cash and checks reported to Stripe as payment records, taken in [fromSec, toSec). */
+  recordsTaken(fromSec: number, toSec: number): Promise<ReportRecord[]>;
+}
+
+/** One cash or check payment record as the report needs it. */
+export interface ReportRecord {
+  id: string;
+  method: 'cash' | 'check';
+  status: 'succeeded' | 'failed';
+  amount: number;
+  currency: string;
+  metadata: Record<string, string>;
 }
 
 export interface ReportDeps {
@@ -48,6 +62,8 @@ interface Line {
   amount: number;
   refunded: number;
   staffId: string | null;
+  /** The name another station recorded with the payment (metadata staff_name). */
+  staffLabel?: string | undefined;
   currency: string;
 }
 
@@ -74,11 +90,19 @@ export class ReportService {
       if (line) lines.push(line);
     });
 
+    const records = await deps.source.recordsTaken(fromSec, toSec);
+    const reported = new Set<string>();
+    for (const r of records) {
+      if (r.metadata['desk_payment_id']) reported.add(r.metadata['desk_payment_id']);
+      if (!mine(r.metadata['station_id'])) continue;
+      lines.push({ method: r.method, status: r.status, amount: r.amount, refunded: 0, staffId: r.metadata['staff_id'] ?? null, staffLabel: r.metadata['staff_name'], currency: r.currency });
+    }
+    // This station's cash and checks that Stripe does not have yet: waiting in the queue, or stopped for review.
     for (const p of deps.ledger.createdBetween(fromMs, toMs)) {
-      if (p.kind === 'card_present' || !mine(p.stationId)) continue; // card-present is counted from Stripe
+      if (p.kind === 'card_present' || reported.has(p.id) || !mine(p.stationId)) continue; // card-present is counted from Stripe
       const state = p.outboxId ? deps.outbox.get(p.outboxId)?.state : undefined;
-      if (!state || state === 'canceled') continue;
-      const status: Status = state === 'succeeded' ? 'succeeded' : state === 'needs_review' ? 'failed' : 'queued';
+      if (!state || state === 'canceled' || state === 'succeeded') continue;
+      const status: Status = state === 'needs_review' ? 'failed' : 'queued';
       lines.push({ method: p.kind, status, amount: p.amount, refunded: 0, staffId: p.staffId, currency: p.currency });
     }
     for (const item of deps.outbox.list(['queued', 'sending', 'failed'])) {
@@ -90,7 +114,7 @@ export class ReportService {
 
   private async intentLine(pi: ReportIntent): Promise<Line | null> {
     const method = toMethod(pi);
-    const base = { method, staffId: pi.metadata['staff_id'] ?? null, currency: pi.currency, refunded: 0 };
+    const base = { method, staffId: pi.metadata['staff_id'] ?? null, staffLabel: pi.metadata['staff_name'], currency: pi.currency, refunded: 0 };
     switch (pi.status) {
       case 'succeeded': {
         const refunded = await this.deps.source.refundedOn(pi.id);
@@ -132,12 +156,12 @@ export class ReportService {
       net: total.amount - refunds.amount,
       byMethod: METHODS.map((method) => ({ method, ...sum(taken.filter((l) => l.method === method)) })),
       byStaff: [...staff.entries()]
-        .map(([id, ls]) => ({ staffId: id || null, name: id ? (this.deps.staffName(id) ?? id) : KIOSK_NAME, ...sum(ls) }))
+        .map(([id, ls]) => ({ staffId: id || null, name: id ? (this.deps.staffName(id) ?? ls.find((l) => l.staffLabel)?.staffLabel ?? id) : KIOSK_NAME, ...sum(ls) }))
         .sort((a, b) => b.amount - a.amount),
       byStatus: STATUSES.map((status) => ({ status, ...sum(lines.filter((l) => l.status === status)) })),
       notes: [
         ...(currencies.length > 1 ? [`More than one currency (${currencies.join(', ')}): totals add them as they are.`] : []),
-        ...(head.scope === 'office' ? ['Cash and check come from this station\u2019s records; card and bank payments from every station.'] : []),
+        ...(head.scope === 'office' ? ['Payments another station has not sent to Stripe yet (taken while it was offline) appear once it sends them.'] : []),
       ],
     };
   }

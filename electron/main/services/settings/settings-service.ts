@@ -22,6 +22,11 @@ export const settingsSchema = z.object({
   /** Offline limits for payments that may wait in the queue (cents). */
   offlineMaxPayment: z.number().int().min(0).max(10_000_000).default(50_000),
   offlineMaxTotal: z.number().int().min(0).max(100_000_000).default(200_000),
+  /**
+   * Who drives the front desk's card reader: 'server' (main, the server-driven integration) or 'js'
+   * (`@stripe/terminal-js` in the window; main still creates, captures and cancels the payment).
+   */
+  terminalDriver: z.enum(['server', 'js']).default('server'),
   /** Front desk (all optional, defaults applied by the desk): the receipt printer (a network thermal printer on port 9100, the OS printer, or none). */
   receiptPrinter: z
     .object({
@@ -37,8 +42,27 @@ export const settingsSchema = z.object({
   /** The station's BCP 47 locale and IANA time zone (receipts; the end-of-day report's day). Desk defaults: en-US, America/Chicago. */
   locale: z.string().min(2).max(35).optional(),
   timeZone: z.string().min(1).max(64).optional(),
+  /**
+   * Outgoing mail for e-mailed receipts (optional; training mode without it saves them as .eml files).
+   * `password` is a secret like stripeSecretKey: main process only, never sent to the renderer or
+   * logged; the environment variable SMTP_PASSWORD wins over the file.
+   */
+  smtp: z
+    .object({
+      host: z.string().trim().min(1).max(255),
+      port: z.number().int().min(1).max(65_535).default(587),
+      /** true: TLS from the first byte (usually port 465); false: STARTTLS when the server offers it. */
+      secure: z.boolean().default(false),
+      user: z.string().min(1).max(254).optional(),
+      password: z.string().min(1).max(1024).optional(),
+      /** The sender address, e.g. receipts@example.com (the business name is the display name). */
+      from: z.email('not an email address').max(254),
+    })
+    .optional(),
 });
 export type Settings = z.infer<typeof settingsSchema>;
+export type SmtpSettings = NonNullable<Settings['smtp']>;
+type RedactedSmtp = Omit<SmtpSettings, 'password'> & { password: 'set' | 'not set' };
 
 /**
  * The port every settings backend implements: electron-store inside Electron, `conf` under Node
@@ -82,18 +106,23 @@ export class SettingsService {
   }
 
   private withEnv(settings: Settings): Settings {
+    let out = settings;
     const envKey = this.env['STRIPE_SECRET_KEY']?.trim();
     if (envKey) {
       const checked = settingsSchema.shape.stripeSecretKey.safeParse(envKey);
       if (!checked.success) throw new Error('STRIPE_SECRET_KEY is set but is not a Stripe secret key (sk_test_… or sk_live_…).');
-      return { ...settings, stripeSecretKey: envKey };
+      out = { ...out, stripeSecretKey: envKey };
     }
-    return settings;
+    // The mail password from the environment, for a station whose mail server is set up in the file.
+    const envPassword = this.env['SMTP_PASSWORD'];
+    if (envPassword && out.smtp) out = { ...out, smtp: { ...out.smtp, password: envPassword } };
+    return out;
   }
 
-  /** Settings without the secret, for logs and diagnostics. */
-  redacted(): Omit<Settings, 'stripeSecretKey'> & { stripeSecretKey: 'set' | 'not set' } {
-    const { stripeSecretKey, ...rest } = this.get();
-    return { ...rest, stripeSecretKey: stripeSecretKey ? 'set' : 'not set' };
+  /** Settings without the secrets (Stripe key, mail password), for logs and diagnostics. */
+  redacted(): Omit<Settings, 'stripeSecretKey' | 'smtp'> & { stripeSecretKey: 'set' | 'not set'; smtp?: RedactedSmtp } {
+    const { stripeSecretKey, smtp, ...rest } = this.get();
+    const mail = smtp ? { smtp: { ...smtp, password: smtp.password ? ('set' as const) : ('not set' as const) } } : {};
+    return { ...rest, stripeSecretKey: stripeSecretKey ? 'set' : 'not set', ...mail };
   }
 }

@@ -18,6 +18,8 @@ const MESSAGES: Record<string, string> = {
   canceled: 'The payment was canceled.',
   timeout: 'No card was presented in time, so the payment was canceled.',
   intent_invalid_state: 'This payment is no longer waiting for a card.',
+  amount_mismatch: 'The amount on the reader did not match the payment, so nothing was charged. Start the payment again.',
+  not_completed: 'The payment was not completed on the reader, so nothing was charged.',
 };
 
 export function plainMessage(code: string | null | undefined): string {

@@ -12,14 +12,14 @@ import { GatewayError } from '../../stripe/errors';
 import type { CardPresentReceipt, CallOptions, ReaderActionView, ReaderView, TerminalGateway, TerminalIntentView } from '../../stripe/terminal-gateway';
 import { plainMessage } from './messages';
 
-export type { ReaderActionView, ReaderView } from '../../stripe/terminal-gateway';
+export type { ReaderActionView, ReaderView, TerminalIntentView } from '../../stripe/terminal-gateway';
 
 /** What the service needs from the gateway (a TerminalGateway satisfies it). */
 export type TerminalGatewayPort = Pick<
   TerminalGateway,
   | 'listLocations' | 'createLocation' | 'registerReader' | 'listReaders' | 'retrieveReader' | 'createConnectionToken'
   | 'createTerminalIntent' | 'retrieveIntent' | 'processPaymentIntent' | 'cancelAction' | 'presentPaymentMethod'
-  | 'captureIntent' | 'attachIntentToInvoice'
+  | 'captureIntent' | 'attachIntentToInvoice' | 'cancelIntent'
 >;
 
 export interface TerminalServiceOptions {
@@ -48,6 +48,9 @@ export interface TerminalPaymentInput {
   /** Stored by the caller before the first attempt; `:create`, `:process`, `:capture`, `:attach` are derived from it. */
   idempotencyKeyBase: string;
 }
+
+/** A payment whose reader is driven elsewhere (the Terminal JS SDK in the renderer): no reader here. */
+export type TerminalIntentInput = Omit<TerminalPaymentInput, 'readerId'>;
 
 /** The EMV fields a card-present receipt must carry (from the charge's card_present.receipt). */
 export type TerminalReceipt = Omit<CardPresentReceipt, 'cardholderVerificationMethod'>;
@@ -174,21 +177,8 @@ export class TerminalService {
   // ---- payments -----------------------------------------------------------------------------------
 
   async processPayment(input: TerminalPaymentInput, onUpdate?: (u: TerminalUpdate) => void): Promise<TerminalPaymentResult> {
-    if (!Number.isSafeInteger(input.amount) || input.amount <= 0) throw new AppError('invalid_request', 'The amount must be a positive whole number of cents.', 'amount');
-    if (!input.idempotencyKeyBase) throw new AppError('invalid_request', 'A payment needs an idempotency key.', 'idempotencyKeyBase');
-    const key = (step: string): CallOptions => ({ idempotencyKey: `${input.idempotencyKeyBase}:${step}` });
-    const metadata: Record<string, string> = {
-      ...(input.metadata ?? {}),
-      station_id: input.stationId,
-      ...(input.staffId ? { staff_id: input.staffId } : {}),
-      ...(input.invoiceId ? { invoice_id: input.invoiceId } : {}),
-    };
-    const created = await guard(() =>
-      this.gateway.createTerminalIntent(
-        { amount: input.amount, currency: input.currency, customerId: input.customerId, metadata, ...(input.description ? { description: input.description } : {}) },
-        key('create'),
-      ),
-    );
+    const key = keysOf(input);
+    const created = await this.create(input);
     // A replayed create shows the intent as it was first made; what counts is its state now.
     let pi: TerminalIntentView | Failed = await guard(() => this.gateway.retrieveIntent(created.id));
     if (pi.status === 'requires_payment_method') {
@@ -197,6 +187,53 @@ export class TerminalService {
     }
     if ('code' in pi) return pi;
     return this.finish(input, pi, key, onUpdate);
+  }
+
+  // ---- payments whose reader is driven by the Terminal JS SDK in the renderer ---------------------
+
+  /**
+   * Creates the manual-capture card_present intent exactly as processPayment does (same `:create`
+   * key, same metadata); the renderer's reader collects and processes it with the client secret.
+   */
+  async createIntent(input: TerminalIntentInput): Promise<{ paymentIntentId: string; clientSecret: string }> {
+    const created = await this.create(input);
+    if (!created.clientSecret) throw new AppError('stripe_error', 'Stripe did not answer the payment\'s client secret.');
+    return { paymentIntentId: created.id, clientSecret: created.clientSecret };
+  }
+
+  /** The intent as Stripe has it now. */
+  async intent(paymentIntentId: string): Promise<TerminalIntentView> {
+    return guard(() => this.gateway.retrieveIntent(paymentIntentId));
+  }
+
+  /**
+   * Finishes an intent the reader approved: the same capture (`:capture` key), invoice credit
+   * (`:attach` key) and receipt as processPayment. A captured intent is only credited and read back.
+   */
+  async complete(input: TerminalIntentInput, intent: TerminalIntentView): Promise<TerminalPaymentResult> {
+    return this.finish(input, intent, keysOf(input));
+  }
+
+  /** Cancels an intent that was not captured (`:cancel` key); an authorization is released. */
+  async cancelIntent(input: Pick<TerminalIntentInput, 'idempotencyKeyBase'>, paymentIntentId: string): Promise<TerminalIntentView> {
+    return guard(() => this.gateway.cancelIntent(paymentIntentId, keysOf(input)('cancel')));
+  }
+
+  private async create(input: TerminalIntentInput): Promise<TerminalIntentView & { clientSecret: string | null }> {
+    if (!Number.isSafeInteger(input.amount) || input.amount <= 0) throw new AppError('invalid_request', 'The amount must be a positive whole number of cents.', 'amount');
+    if (!input.idempotencyKeyBase) throw new AppError('invalid_request', 'A payment needs an idempotency key.', 'idempotencyKeyBase');
+    const metadata: Record<string, string> = {
+      ...(input.metadata ?? {}),
+      station_id: input.stationId,
+      ...(input.staffId ? { staff_id: input.staffId } : {}),
+      ...(input.invoiceId ? { invoice_id: input.invoiceId } : {}),
+    };
+    return guard(() =>
+      this.gateway.createTerminalIntent(
+        { amount: input.amount, currency: input.currency, customerId: input.customerId, metadata, ...(input.description ? { description: input.description } : {}) },
+        keysOf(input)('create'),
+      ),
+    );
   }
 
   /** Hands the intent to the reader, unless this attempt already did; returns an earlier attempt's failure. */
@@ -260,11 +297,11 @@ export class TerminalService {
   }
 
   private async finish(
-    input: TerminalPaymentInput, intent: TerminalIntentView, key: (s: string) => CallOptions, onUpdate?: (u: TerminalUpdate) => void,
+    input: TerminalIntentInput & { readerId?: string }, intent: TerminalIntentView, key: (s: string) => CallOptions, onUpdate?: (u: TerminalUpdate) => void,
   ): Promise<TerminalPaymentResult> {
     let pi = intent;
     if (pi.status === 'requires_capture') {
-      onUpdate?.({ stage: 'capturing', paymentIntentId: pi.id, readerId: input.readerId });
+      if (input.readerId) onUpdate?.({ stage: 'capturing', paymentIntentId: pi.id, readerId: input.readerId });
       pi = await guard(() => this.gateway.captureIntent(pi.id, key('capture')));
     }
     if (pi.status !== 'succeeded') {
@@ -311,6 +348,9 @@ export class TerminalService {
     return r;
   }
 }
+
+/** Every write of one payment derives its idempotency key from the caller's stored key base. */
+const keysOf = (input: Pick<TerminalIntentInput, 'idempotencyKeyBase'>) => (step: string): CallOptions => ({ idempotencyKey: `${input.idempotencyKeyBase}:${step}` });
 
 function failed(paymentIntentId: string, code: string): Failed {
   return { status: 'failed', paymentIntentId, code, message: plainMessage(code) };
