@@ -52,6 +52,22 @@ describe('readers', () => {
 });
 
 describe('card-present payments', () => {
+  it('another payment pays the invoice while the card is read: the authorization is released, nothing is captured, the invoice is not overpaid', async () => {
+    const inv = await openInvoice();
+    const started = await k.ok('mgr', 'deskTakeCardPayment', { invoiceId: inv.id, customerId: inv.customer as string, amount: inv.amount_remaining });
+    expect(started.status).toBe('waiting_for_card');
+    // Meanwhile a clerk at another counter takes cash for part of it (sent to Stripe at once).
+    expect((await k.ok('mgr', 'deskRecordCash', { invoiceId: inv.id, amount: 1000 })).status).toBe('sent');
+    await k.ok('mgr', 'deskPresentTestCard', { readerId, card: 'visa' });
+    const done = await settled(started.paymentId);
+    expect(done).toMatchObject({ status: 'failed' });
+    expect(done.message).toContain('nothing was charged');
+    const pi = await k.stripe.paymentIntents.retrieve(done.paymentIntentId ?? (await k.stripe.paymentIntents.list({ limit: 1 })).data[0]!.id);
+    expect(pi.status).toBe('canceled');
+    expect(pi.amount_received).toBe(0);
+    expect((await k.stripe.invoices.retrieve(inv.id)).amount_remaining).toBe(inv.amount_remaining - 1000);
+  });
+
   it('takes a payment for an invoice: reader waits, card tapped, captured, invoice credited, receipt fields kept', async () => {
     const inv = await openInvoice();
     const started = await k.ok('mgr', 'deskTakeCardPayment', { invoiceId: inv.id, customerId: inv.customer as string, amount: 1500 });

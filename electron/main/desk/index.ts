@@ -95,7 +95,10 @@ export function createDesk(deps: DeskDeps, ports: DeskPorts = {}): Desk {
   const staffName = (id: string) => staff.get(id)?.name ?? null;
   const audit = new AuditLog({ db, clock, stationId, staffName });
   const ledger = new DeskLedger(db, clock);
-  const terminal = new TerminalService({ gateway: terminalGateway, clock, trainingMode: deps.trainingMode, pollIntervalMs: ports.readerPollMs ?? 250 });
+  const terminal = new TerminalService({
+    gateway: terminalGateway, clock, trainingMode: deps.trainingMode, pollIntervalMs: ports.readerPollMs ?? 250,
+    invoiceRemaining: async (id) => (await gateway.retrieveInvoice(id))?.amountRemaining ?? null,
+  });
   const readers = new StationReaders({ db, clock, terminal, locations: terminalGateway, stationId, trainingMode: deps.trainingMode });
   // terminalDriver 'js': the reader is driven by @stripe/terminal-js in the window; the money side is here.
   const cardJs = new CardPresentJsPayments({ terminal, ledger, audit, localStore, clock, log, stationId, staffName, invoice: (id) => gateway.retrieveInvoice(id) });

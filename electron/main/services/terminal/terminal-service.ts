@@ -33,6 +33,11 @@ export interface TerminalServiceOptions {
   timeoutMs?: number;
   /** presentTestCard works only in training mode (the sandbox's simulated readers). */
   trainingMode?: boolean | (() => boolean);
+  /**
+   * What is still due on an invoice now (null: not found). Read just before capture: if another
+   * payment came in while the card was read, the authorization is released instead of overpaying.
+   */
+  invoiceRemaining?: (invoiceId: string) => Promise<number | null>;
 }
 
 export interface TerminalPaymentInput {
@@ -101,6 +106,7 @@ export class TerminalService {
   private readonly pollMs: number;
   private readonly timeoutMs: number;
   private readonly training: () => boolean;
+  private readonly invoiceRemaining: ((invoiceId: string) => Promise<number | null>) | null;
 
   constructor(opts: TerminalServiceOptions) {
     this.gateway = opts.gateway;
@@ -110,6 +116,7 @@ export class TerminalService {
     this.timeoutMs = opts.timeoutMs ?? 120_000;
     const t = opts.trainingMode ?? false;
     this.training = typeof t === 'function' ? t : () => t;
+    this.invoiceRemaining = opts.invoiceRemaining ?? null;
   }
 
   // ---- readers ------------------------------------------------------------------------------------
@@ -300,6 +307,13 @@ export class TerminalService {
     input: TerminalIntentInput & { readerId?: string }, intent: TerminalIntentView, key: (s: string) => CallOptions, onUpdate?: (u: TerminalUpdate) => void,
   ): Promise<TerminalPaymentResult> {
     let pi = intent;
+    if (pi.status === 'requires_capture' && input.invoiceId && this.invoiceRemaining) {
+      const remaining = await guard(() => this.invoiceRemaining!(input.invoiceId!));
+      if (remaining === null || pi.amountCapturable > remaining) {
+        await guard(() => this.gateway.cancelIntent(pi.id, key('cancel')));
+        return failed(pi.id, 'invoice_changed');
+      }
+    }
     if (pi.status === 'requires_capture') {
       if (input.readerId) onUpdate?.({ stage: 'capturing', paymentIntentId: pi.id, readerId: input.readerId });
       pi = await guard(() => this.gateway.captureIntent(pi.id, key('capture')));
