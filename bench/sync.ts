@@ -109,6 +109,7 @@ export async function benchSync(opts: SyncBenchOptions = {}): Promise<SyncBenchR
       latestEvent: () => feed.latestEvent(),
       eachEventAfter: (cursor: string, onPage: Parameters<typeof feed.eachEventAfter>[1]) => feed.eachEventAfter(cursor, onPage),
       eachPayment: (onPage: Parameters<typeof feed.eachPayment>[0]) => feed.eachPayment(onPage),
+      eachPaymentRecord: (onPage: Parameters<typeof feed.eachPaymentRecord>[0]) => feed.eachPaymentRecord(onPage),
       eachCustomer: async (onPage: Parameters<typeof feed.eachCustomer>[0]) => {
         const s = performance.now();
         await feed.eachCustomer(onPage);

@@ -27,6 +27,7 @@ import { receiptMailPort } from './services/receipts/smtp-mailer';
 import { AttemptsRepo } from './services/payments/attempts-repo';
 import { GuestAccess } from './services/payments/guest-access';
 import { HistoryService } from './services/payments/history-service';
+import { localPaymentSummaries, OFFLINE_METHODS } from './services/local-store/summaries';
 import { MethodsService } from './services/payments/methods-service';
 import { PaymentsService } from './services/payments/payments-service';
 import type { Logger } from './services/logger';
@@ -135,7 +136,7 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
   });
   senders.saved_method_charge = payments.queuedChargeSender();
   const methods = new MethodsService(gateway, localStore);
-  const history = new HistoryService(gateway, clock);
+  const history = new HistoryService(gateway, clock, (customerId) => localPaymentSummaries(localStore, customerId, OFFLINE_METHODS));
 
   const terminalGateway = new TerminalGateway({ secretKey: secretKey ?? TRAINING_KEY, endpoint, clock, onReachability: (ok) => connectivity.report(ok) });
   const lookup = new LookupService(db);

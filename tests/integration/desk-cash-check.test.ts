@@ -43,6 +43,20 @@ describe('cash and check', () => {
     expect(records).toHaveLength(1);
     expect(records[0]!.metadata).toMatchObject({ station_id: 'station-1', invoice_id: inv.id, method: 'cash' });
     expect(records[0]!.metadata['staff_id']).toMatch(/^staff_/);
+    // In the customer's history at the desk (from the local copy, under the record's id), and at the kiosk.
+    const file = await k.ok('mgr', 'deskCustomer', { customerId: inv.customer as string });
+    expect(file.payments.filter((p) => p.id === records[0]!.id)).toEqual([
+      expect.objectContaining({ amount: 1000, status: 'succeeded', method: expect.objectContaining({ type: 'cash' }), invoiceId: inv.id, invoiceNumber: inv.number }),
+    ]);
+  });
+
+  it('the customer sees cash taken at the desk in the kiosk Payments tab', async () => {
+    await k.signIn('maria', 0);
+    const mine = (await k.ok('maria', 'listInvoices', {})).invoices.find((i) => i.amountRemaining > 300 && ['open', 'overdue', 'partially_paid'].includes(i.status))!;
+    const r = await k.ok('mgr', 'deskRecordCash', { invoiceId: mine.id, amount: 275 });
+    const [record] = await recordsFor(r.paymentId);
+    const { payments } = await k.ok('maria', 'listPayments', {});
+    expect(payments.find((p) => p.id === record!.id)).toMatchObject({ amount: 275, status: 'succeeded', method: { type: 'cash' }, invoiceId: mine.id, invoiceNumber: mine.number });
   });
 
   it('a check needs its number; more than the invoice has left is refused; nothing is written', async () => {
@@ -67,13 +81,21 @@ describe('cash and check', () => {
     expect(r.status).toBe('queued');
     expect(r.message).toMatch(/connection/);
     expect((await queueItem(r.queueId)).state).toBe('queued');
+    // History shows it as queued (under the desk's own id: Stripe has no record of it yet).
+    const history = async () => (await k.ok('mgr', 'deskCustomer', { customerId: inv.customer as string })).payments.filter((p) => p.amount === 700 && p.method.type === 'check');
+    expect(await history()).toEqual([expect.objectContaining({ id: r.paymentId, status: 'queued' })]);
     await k.admin('/__sandbox/outage', { mode: 'off' });
     await until(async () => {
       await k.kiosk.outbox.drain();
       return (await queueItem(r.queueId)).state === 'succeeded';
     });
     await k.kiosk.outbox.drain();
-    expect(await recordsFor(r.paymentId)).toHaveLength(1);
+    const sent = await recordsFor(r.paymentId);
+    expect(sent).toHaveLength(1);
+    // Once sent: one row, the record's, succeeded; and the sync bringing the same record changes nothing.
+    expect(await history()).toEqual([expect.objectContaining({ id: sent[0]!.id, status: 'succeeded' })]);
+    await k.kiosk.sync.runOnce();
+    expect(await history()).toEqual([expect.objectContaining({ id: sent[0]!.id, status: 'succeeded' })]);
     expect((await k.stripe.invoices.retrieve(inv.id)).amount_remaining).toBe(inv.amount_remaining - 700);
   });
 

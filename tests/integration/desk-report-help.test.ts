@@ -98,6 +98,24 @@ describe('end-of-day report', () => {
       // Station 2 sees the same office totals from its own machine.
       const seenThere = await other.ok('mgr2', 'deskReport', { date: today(), scope: 'office' });
       expect(seenThere.byMethod).toEqual(office.byMethod);
+      // Station 2's cash and check are in the customer's history at station 1 after its sync (invoice_payment.paid
+      // events name the records), and in the kiosk customer's Payments tab there.
+      await k.kiosk.sync.runOnce();
+      const history = (await k.ok('mgr', 'deskCustomer', { customerId: inv.customer as string })).payments;
+      expect(history.filter((p) => p.amount === 333 || p.amount === 444).map((p) => [p.method.type, p.status, p.invoiceId])).toEqual(
+        expect.arrayContaining([['cash', 'succeeded', inv.id], ['check', 'succeeded', inv.id]]),
+      );
+      // A third station's first full load lists them too (payment records are paged like everything else).
+      const third = await startTestKiosk({ stripe: k.kiosk.sandboxUrl!, settings: { stationId: 'station-3' } });
+      try {
+        await third.ok('m3', 'deskCreateFirstManager', { name: 'Tia Third', pin: '8642' });
+        await third.kiosk.sync.runOnce();
+        const there = (await third.ok('m3', 'deskCustomer', { customerId: inv.customer as string })).payments;
+        expect(there.filter((p) => p.method.type === 'cash' || p.method.type === 'check').length).toBeGreaterThanOrEqual(2);
+        expect(there.some((p) => p.amount === 444 && p.method.type === 'check')).toBe(true);
+      } finally {
+        await third.stop();
+      }
       const own = await other.ok('mgr2', 'deskReport', { date: today(), scope: 'station' });
       expect(own.total).toEqual({ count: 3, amount: 999 });
     } finally {

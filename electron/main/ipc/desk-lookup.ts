@@ -2,6 +2,7 @@
 import type { PaymentSummary } from '../../shared/contract';
 import type { DeskServices } from '../desk/services';
 import { AppError } from '../services/errors';
+import { localPaymentSummaries } from '../services/local-store/summaries';
 import type { Handlers } from './dispatcher';
 
 export function deskLookupHandlers(s: DeskServices): Pick<Handlers, 'deskSearch' | 'deskCustomer'> {
@@ -20,16 +21,18 @@ export function deskLookupHandlers(s: DeskServices): Pick<Handlers, 'deskSearch'
       if (!customer) throw new AppError('not_found', 'That customer is not in this station\u2019s copy yet.');
       const invoices = localStore.invoicesForCustomer(customer.id);
       const numbers = new Map(invoices.map((i) => [i.id, i.number]));
-      const payments: PaymentSummary[] = localStore.paymentsForCustomer(customer.id).map((p) => ({
-        id: p.id,
-        created: p.created,
-        amount: p.amount,
-        currency: p.currency,
-        status: p.status,
-        method: { type: p.method.type, brand: p.method.brand ?? null, last4: p.method.last4 ?? null, bankName: p.method.bankName ?? null, expMonth: null, expYear: null },
-        invoiceId: p.invoiceId,
-        invoiceNumber: p.invoiceId ? (numbers.get(p.invoiceId) ?? null) : null,
-      }));
+      const payments: PaymentSummary[] = localPaymentSummaries(localStore, customer.id);
+      // Cash and checks this station has not sent yet (queued, or stopped for review): not in Stripe, so not in the copy.
+      const shown = new Set(payments.map((p) => p.id));
+      for (const p of s.ledger.unsentOffline(customer.id)) {
+        if (p.paymentRecordId && shown.has(p.paymentRecordId)) continue;
+        payments.push({
+          id: p.id, created: Math.floor(p.createdAt / 1000), amount: p.amount, currency: p.currency, status: p.status === 'needs_review' ? 'failed' : 'queued',
+          method: { type: p.kind, brand: null, last4: null, bankName: null, expMonth: null, expYear: null },
+          invoiceId: p.invoiceId, invoiceNumber: p.invoiceId ? (numbers.get(p.invoiceId) ?? p.invoiceNumber) : null,
+        });
+      }
+      payments.sort((a, b) => b.created - a.created);
       const methods = localStore.paymentMethodsForCustomer(customer.id).map((m) => ({
         id: m.id, type: m.type, brand: m.brand, last4: m.last4, bankName: m.bankName, expMonth: m.expMonth, expYear: m.expYear, isDefault: m.isDefault,
       }));

@@ -15,12 +15,15 @@ export type FeedEvent = {
   | { kind: 'invoice'; invoice: Invoice }
   | { kind: 'payment'; payment: IntentView }
   | { kind: 'payment_method'; customerId: string | null; previousCustomerId: string | null }
+  /** An invoice was paid by a payment record (cash or check from a desk); `record` is read after the page. */
+  | { kind: 'payment_record'; recordId: string; record: PaymentRecordView | null }
   | { kind: 'other' }
 );
 
 /** A payment record as the end-of-day report needs it. */
 export interface PaymentRecordView {
   id: string;
+  customerId: string | null;
   amount: number;
   currency: string;
   /** Unix seconds. */
@@ -31,7 +34,7 @@ export interface PaymentRecordView {
 
 function toPaymentRecordView(r: Stripe.PaymentRecord): PaymentRecordView {
   const outcome = r.amount_guaranteed.value > 0 ? 'guaranteed' : r.amount_failed.value > 0 ? 'failed' : r.amount_canceled.value > 0 ? 'canceled' : 'other';
-  return { id: r.id, amount: r.amount_requested.value, currency: r.amount_requested.currency, created: r.created, outcome, metadata: { ...(r.metadata ?? {}) } };
+  return { id: r.id, customerId: r.customer_details?.customer ?? null, amount: r.amount_requested.value, currency: r.amount_requested.currency, created: r.created, outcome, metadata: { ...(r.metadata ?? {}) } };
 }
 
 const idOf = (v: string | { id: string } | null | undefined): string | null =>
@@ -67,9 +70,10 @@ export class SyncFeed {
    * Payments reported to Stripe as payment records (cash and checks taken at a desk) created after
    * `afterSec` and before `beforeSec`, with their outcome.
    */
-  async eachPaymentRecord(onPage: (page: PaymentRecordView[]) => void, created: { afterSec: number; beforeSec: number }): Promise<void> {
+  async eachPaymentRecord(onPage: (page: PaymentRecordView[]) => void, created?: { afterSec: number; beforeSec: number }): Promise<void> {
+    const range = created ? { created_after: created.afterSec, created_before: created.beforeSec } : {};
     await this.pages(
-      (p) => this.stripe.paymentRecords.list({ ...p, created_after: created.afterSec, created_before: created.beforeSec }),
+      (p) => this.stripe.paymentRecords.list({ ...p, ...range }),
       toPaymentRecordView,
       onPage,
     );
@@ -100,6 +104,7 @@ export class SyncFeed {
       if (page.data.length === 0) return;
       const events = [...page.data].reverse().map((e) => this.toFeedEvent(e));
       await this.fillMethods(events);
+      await this.fillRecords(events);
       onPage(events);
       before = page.data[0]!.id;
       if (!page.has_more) return;
@@ -117,6 +122,19 @@ export class SyncFeed {
       const id = e.payment.paymentMethodId;
       if (!read.has(id)) read.set(id, this.methodSummary(id));
       e.payment.method = await read.get(id)!;
+    }
+  }
+
+  /** An invoice payment names its payment record by id: read each one (cash and checks are few). */
+  private async fillRecords(events: FeedEvent[]): Promise<void> {
+    for (const e of events) {
+      if (e.kind !== 'payment_record') continue;
+      try {
+        e.record = toPaymentRecordView(await this.stripe.paymentRecords.retrieve(e.recordId));
+      } catch (err) {
+        const g = this.client.error(err);
+        if (g.kind !== 'not_found') throw g;
+      }
     }
   }
 
@@ -143,6 +161,12 @@ export class SyncFeed {
       }
       case 'payment_intent':
         return { ...base, kind: 'payment', payment: toIntentView(obj as unknown as Stripe.PaymentIntent) };
+      case 'invoice_payment': {
+        const payment = (obj as unknown as Stripe.InvoicePayment).payment;
+        return payment.type === 'payment_record' && payment.payment_record
+          ? { ...base, kind: 'payment_record', recordId: idOf(payment.payment_record)!, record: null }
+          : { ...base, kind: 'other' };
+      }
       case 'payment_method': {
         const prev = (e.data.previous_attributes ?? {}) as { customer?: string | null };
         return { ...base, kind: 'payment_method', customerId: idOf((obj as unknown as Stripe.PaymentMethod).customer), previousCustomerId: prev.customer ?? null };

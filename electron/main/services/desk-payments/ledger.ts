@@ -158,6 +158,14 @@ export class DeskLedger {
   }
 
   /** Created in [fromMs, toMs). */
+  /** A customer's cash and checks not yet at Stripe (waiting in the queue, or stopped for review), newest first. */
+  unsentOffline(customerId: string): DeskPayment[] {
+    return this.db
+      .prepare<[string], Row>("SELECT * FROM desk_payments WHERE customer_id = ? AND kind IN ('cash', 'check') AND status IN ('queued', 'needs_review') ORDER BY created_at DESC")
+      .all(customerId)
+      .map(toPayment);
+  }
+
   createdBetween(fromMs: number, toMs: number): DeskPayment[] {
     return this.db.prepare<[number, number], Row>('SELECT * FROM desk_payments WHERE created_at >= ? AND created_at < ? ORDER BY created_at').all(fromMs, toMs).map(toPayment);
   }

@@ -154,6 +154,13 @@ export class OfflinePayments {
         throw err;
       }
       ledger.update(p.paymentId, { status: 'succeeded', attached: true, message: null });
+      // Into this station's local copy now (the sync brings the same record, by the same id, to every station).
+      this.deps.localStore.upsertPayments([
+        {
+          id: recordId, customerId: p.customerId, invoiceId: p.invoiceId, amount: p.amount, currency: p.currency, status: 'succeeded',
+          method: { type: item.kind === 'check' ? 'check' : 'cash' }, created: p.takenAt, stationId: p.stationId, staffId: p.staffId,
+        },
+      ]);
       audit.record({ action: 'offline.sent', staffId: p.staffId, subjectId: recordId, amount: p.amount, currency: p.currency, detail: { paymentId: p.paymentId, queueId: item.id } });
       return { kind: 'sent', result: { paymentRecordId: recordId } };
     } catch (err) {

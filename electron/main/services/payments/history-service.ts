@@ -7,15 +7,18 @@ export class HistoryService {
   constructor(
     private readonly gateway: StripeGateway,
     private readonly clock: Clock,
+    /** Cash and checks taken at a desk (payment records, not PaymentIntents), from the local copy the sync keeps. */
+    private readonly offlinePayments: (customerId: string) => PaymentSummary[] = () => [],
   ) {}
 
   async list(customerId: string): Promise<{ payments: PaymentSummary[]; asOf: number }> {
     const intents = await this.gateway.listIntentsForCustomer(customerId);
-    const payments = intents.flatMap((pi) => {
+    const payments: PaymentSummary[] = intents.flatMap((pi) => {
       const status = statusOf(pi);
       if (!status || !pi.method) return [];
       return [{ id: pi.id, created: pi.created, amount: pi.amount, currency: pi.currency, status, method: pi.method, invoiceId: pi.invoiceId, invoiceNumber: pi.invoiceNumber || null }];
     });
+    payments.push(...this.offlinePayments(customerId));
     payments.sort((a, b) => b.created - a.created);
     return { payments, asOf: Math.floor(this.clock.now() / 1000) };
   }

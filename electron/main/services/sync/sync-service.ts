@@ -1,4 +1,4 @@
-import type { FeedEvent, IntentView, SyncFeed } from '../../stripe/gateway';
+import type { FeedEvent, IntentView, PaymentRecordView, SyncFeed } from '../../stripe/gateway';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import type { LocalStore } from '../local-store/local-store';
@@ -18,7 +18,7 @@ export interface SyncReport {
   ms: number;
 }
 
-type Feed = Pick<SyncFeed, 'eachCustomer' | 'eachInvoice' | 'eachPayment' | 'latestEvent' | 'eachEventAfter'>;
+type Feed = Pick<SyncFeed, 'eachCustomer' | 'eachInvoice' | 'eachPayment' | 'eachPaymentRecord' | 'latestEvent' | 'eachEventAfter'>;
 
 /**
  * Keeps the local copy fresh: a first full load through list pagination, then incremental sync
@@ -92,6 +92,12 @@ export class SyncService {
       store.upsertPayments(records, { version });
       report.payments += records.length;
     });
+    // Cash and checks every desk reported (payment records), so they show in history everywhere.
+    await feed.eachPaymentRecord((page) => {
+      const records = page.flatMap((r) => toOfflineRecord(r) ?? []);
+      store.upsertPayments(records, { version });
+      report.payments += records.length;
+    });
     // Saved-method summaries, so a customer can pay with one while offline (one call per customer).
     for (const id of customerIds) store.upsertPaymentMethods(id, await this.deps.methodsFor(id), { version });
     store.setSyncState({ cursor: latest?.id ?? null, lastFullLoadAt: clock.now(), lastSyncAt: clock.now() });
@@ -145,6 +151,14 @@ export class SyncService {
         }
         return;
       }
+      case 'payment_record': {
+        const record = e.record ? toOfflineRecord(e.record) : null;
+        if (record) {
+          store.upsertPayments([record], { version });
+          report.payments++;
+        } else report.skipped++;
+        return;
+      }
       case 'payment_method':
         for (const id of [e.customerId, e.previousCustomerId]) if (id) methodsToRefresh.add(id);
         return;
@@ -174,5 +188,27 @@ export function toRecord(pi: IntentView): PaymentRecord | null {
     created: pi.created,
     stationId: pi.metadata['station_id'] || null,
     staffId: pi.metadata['staff_id'] || null,
+  };
+}
+
+/**
+ * A cash or check payment record (reported by a desk, metadata method / invoice_id / taken_at /
+ * station_id / staff_id) as the local copy keeps it; null for records that are not a desk's.
+ */
+export function toOfflineRecord(r: PaymentRecordView): PaymentRecord | null {
+  const method = r.metadata['method'];
+  if ((method !== 'cash' && method !== 'check') || !r.customerId) return null;
+  if (r.outcome !== 'guaranteed' && r.outcome !== 'failed') return null;
+  return {
+    id: r.id,
+    customerId: r.customerId,
+    invoiceId: r.metadata['invoice_id'] || null,
+    amount: r.amount,
+    currency: r.currency,
+    status: r.outcome === 'guaranteed' ? 'succeeded' : 'failed',
+    method: { type: method },
+    created: Number(r.metadata['taken_at']) || r.created,
+    stationId: r.metadata['station_id'] || null,
+    staffId: r.metadata['staff_id'] || null,
   };
 }
