@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CardPaymentView } from '../../electron/shared/contract-desk';
 import { startTestKiosk, type TestKiosk } from '../helpers/kiosk';
+import { until } from '../helpers/until';
 
 let k: TestKiosk;
 let readerId: string;
@@ -18,15 +19,6 @@ beforeAll(async () => {
 });
 afterAll(async () => k.stop());
 
-const until = async <T>(fn: () => Promise<T | null | undefined | false>, ms = 15_000): Promise<T> => {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
 const settled = (paymentId: string) =>
   until(async () => {
     const p = await k.ok('mgr', 'deskCardPayment', { paymentId });

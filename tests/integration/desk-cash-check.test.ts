@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConfStore } from '../../electron/main/services/settings/conf-store';
 import { SettingsService } from '../../electron/main/services/settings/settings-service';
 import { startTestKiosk, type TestKiosk } from '../helpers/kiosk';
+import { until } from '../helpers/until';
 
 let k: TestKiosk;
 beforeAll(async () => {
@@ -18,15 +19,6 @@ afterAll(async () => {
   await k.stop();
 });
 
-const until = async <T>(fn: () => Promise<T | null | undefined | false>, ms = 20_000): Promise<T> => {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-};
 const openInvoices = async () =>
   (await k.stripe.invoices.list({ limit: 100, status: 'open' })).data.filter((i) => i.amount_remaining > 0).sort((a, b) => b.amount_remaining - a.amount_remaining);
 const recordsFor = async (paymentId: string) =>

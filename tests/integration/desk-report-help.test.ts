@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestKiosk, type TestKiosk } from '../helpers/kiosk';
+import { until } from '../helpers/until';
 
 let k: TestKiosk;
 let readerId: string;
@@ -13,15 +14,6 @@ beforeAll(async () => {
 });
 afterAll(async () => k.stop());
 
-const until = async <T>(fn: () => Promise<T | null | undefined | false>, ms = 15_000): Promise<T> => {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
 const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Chicago', year: 'numeric', month: '2-digit', day: '2-digit' }).format(Date.now());
 const openInvoice = async () => (await k.stripe.invoices.list({ limit: 100, status: 'open' })).data.sort((a, b) => b.amount_remaining - a.amount_remaining)[0]!;
 const card = async (caller: string, amount: number, test: 'visa' | 'declined') => {

@@ -14,6 +14,7 @@ import { NEEDS_STRIPE } from '../../electron/main/services/desk-payments/stripe-
 import { formatDateTime } from '../../electron/main/services/receipts/receipt-model';
 import { startTestKiosk, type TestKiosk } from '../helpers/kiosk';
 import { printedLines, printedRows, startTestPrinter, type TestPrinter } from '../helpers/receipt-printer';
+import { until } from '../helpers/until';
 
 let a: TestKiosk;
 let b: TestKiosk;
@@ -35,15 +36,6 @@ afterAll(async () => {
   await printer?.off();
 });
 
-const until = async <T>(fn: () => Promise<T | null | undefined | false>, ms = 20_000): Promise<T> => {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
 const customerNamed = async (name: string) => (await a.stripe.customers.list({ limit: 100 })).data.find((c) => c.name === name)!;
 const openInvoiceOf = async (customerId: string, atLeast = 2000) =>
   (await a.stripe.invoices.list({ limit: 100, customer: customerId, status: 'open' })).data.find((i) => i.amount_remaining >= atLeast)!;
