@@ -9,14 +9,10 @@
  * test card this file chooses, so the intent becomes requires_capture, or declines as Stripe's would.
  */
 import { test as base, expect, type Page, type Route } from '@playwright/test';
-import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type Stripe from 'stripe';
-import { startTestSandbox, type TestSandbox } from '../helpers/sandbox';
+import type { TestSandbox } from '../helpers/sandbox';
 import { createManager, expectNoAxeViolations, payAtDesk, refreshUntil } from './desk-helpers';
-import { LIVE_SECRET_KEY, startLivePreview, stopPreviewProcess } from './fixtures';
+import { LIVE_SECRET_KEY, withLivePreview } from './fixtures';
 
 interface Seeded {
   customerId: string;
@@ -48,21 +44,10 @@ async function seed(sb: TestSandbox): Promise<Seeded> {
 
 const test = base.extend<{ live: Live }>({
   live: async ({}, use) => {
-    const sb = await startTestSandbox();
-    const dataDir = mkdtempSync(join(tmpdir(), 'kiosk-e2e-terminal-js-'));
-    let child: ChildProcess | null = null;
-    try {
-      const seeded = await seed(sb);
-      // The station's settings file: the reader is driven from the window.
-      writeFileSync(join(dataDir, 'settings.json'), JSON.stringify({ terminalDriver: 'js' }));
-      const started = await startLivePreview(dataDir, sb.port);
-      child = started.child;
-      await use({ url: started.url, sb, seeded, card: { number: '4242424242424242' } });
-    } finally {
-      if (child) await stopPreviewProcess(child);
-      await sb.stop();
-      rmSync(dataDir, { recursive: true, force: true });
-    }
+    // The station's settings file: the reader is driven from the window.
+    await withLivePreview({ prefix: 'kiosk-e2e-terminal-js-', settings: { terminalDriver: 'js' }, seed }, ({ url, sb, seeded }) =>
+      use({ url, sb, seeded, card: { number: '4242424242424242' } }),
+    );
   },
   baseURL: async ({ live }, use) => {
     await use(live.url);

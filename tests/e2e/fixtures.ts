@@ -4,10 +4,11 @@
  */
 import { test as base, expect } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startTestSandbox, type TestSandbox } from '../helpers/sandbox';
 
 export interface Preview {
   url: string;
@@ -36,6 +37,30 @@ export const LIVE_PUBLISHABLE_KEY = 'pk_test_livePreviewViaSandbox0000';
 export async function startLivePreview(dataDir: string, sandboxPort: number): Promise<{ url: string; child: ChildProcess }> {
   const { url, child } = await spawnPreview(dataDir, ['--stripe-endpoint', `http://127.0.0.1:${sandboxPort}`], { STRIPE_SECRET_KEY: LIVE_SECRET_KEY, STRIPE_PUBLISHABLE_KEY: LIVE_PUBLISHABLE_KEY }, false);
   return { url, child };
+}
+
+/**
+ * For a live-mode fixture: a fresh sandbox (seeded by `seed`, before the preview's first sync), a
+ * data folder with the station's `settings`, a live preview on them; all torn down after `use`.
+ */
+export async function withLivePreview<T>(
+  opts: { prefix: string; settings?: Record<string, unknown>; seed?: (sb: TestSandbox) => Promise<T> },
+  use: (live: { url: string; sb: TestSandbox; seeded: T }) => Promise<void>,
+): Promise<void> {
+  const sb = await startTestSandbox();
+  const dataDir = mkdtempSync(join(tmpdir(), opts.prefix));
+  let child: ChildProcess | null = null;
+  try {
+    const seeded = (opts.seed ? await opts.seed(sb) : undefined) as T;
+    if (opts.settings) writeFileSync(join(dataDir, 'settings.json'), JSON.stringify(opts.settings));
+    const started = await startLivePreview(dataDir, sb.port);
+    child = started.child;
+    await use({ url: started.url, sb, seeded });
+  } finally {
+    if (child) await stopPreviewProcess(child);
+    await sb.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 }
 
 /** Stops a preview child and waits for it to exit. */

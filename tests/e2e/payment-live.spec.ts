@@ -6,12 +6,8 @@
  * forwarded (Node side) to the sandbox with the SDK, as the real Stripe.js would confirm the intent.
  */
 import { test as base, expect, type Page, type Route } from '@playwright/test';
-import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startTestSandbox, type TestSandbox } from '../helpers/sandbox';
-import { LIVE_PUBLISHABLE_KEY, LIVE_SECRET_KEY, startLivePreview, stopPreviewProcess } from './fixtures';
+import type { TestSandbox } from '../helpers/sandbox';
+import { LIVE_PUBLISHABLE_KEY, LIVE_SECRET_KEY, withLivePreview } from './fixtures';
 
 interface Live {
   url: string;
@@ -20,18 +16,7 @@ interface Live {
 
 const test = base.extend<{ live: Live }>({
   live: async ({}, use) => {
-    const sb = await startTestSandbox();
-    const dataDir = mkdtempSync(join(tmpdir(), 'kiosk-e2e-live-'));
-    let child: ChildProcess | null = null;
-    try {
-      const started = await startLivePreview(dataDir, sb.port);
-      child = started.child;
-      await use({ url: started.url, sb });
-    } finally {
-      if (child) await stopPreviewProcess(child);
-      await sb.stop();
-      rmSync(dataDir, { recursive: true, force: true });
-    }
+    await withLivePreview({ prefix: 'kiosk-e2e-live-' }, ({ url, sb }) => use({ url, sb }));
   },
   baseURL: async ({ live }, use) => {
     await use(live.url);
