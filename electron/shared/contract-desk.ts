@@ -121,12 +121,17 @@ export const cardPaymentSchema = z.object({
 });
 export type CardPaymentView = z.infer<typeof cardPaymentSchema>;
 
+export const checkNumberSchema = z.string().trim().regex(/^[0-9A-Za-z-]{1,20}$/, 'enter the check number');
+
 export const TEST_CARD_CHOICES = ['visa', 'mastercard', 'amex', 'declined', 'insufficient_funds', 'lost_card', 'stolen_card', 'expired', 'processing_error'] as const;
 
 export const offlinePaymentResultSchema = z.object({
   paymentId: idSchema,
   queueId: idSchema,
-  /** sent: recorded at Stripe and credited to the invoice; queued: waits for the connection; review: nothing recorded, see message. */
+  /**
+   * sent: recorded at Stripe and credited to the invoice (on account: to the customer's balance);
+   * queued: waits for the connection; review: stopped for a manager, see message.
+   */
   status: z.enum(['sent', 'queued', 'review']),
   amount: minorAmountSchema,
   currency: currencySchema,
@@ -166,6 +171,16 @@ export type DeskReport = z.infer<typeof reportSchema>;
 const reportRequest = z
   .object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'use YYYY-MM-DD'), scope: z.enum(['station', 'office']) })
   .strict();
+/** Why the report did not print (the receipt printer's answers); the report is never queued. */
+export const REPORT_PRINT_PROBLEMS = ['no_printer', 'printer_offline', 'printer_timeout', 'out_of_paper', 'print_failed'] as const;
+export type ReportPrintProblem = (typeof REPORT_PRINT_PROBLEMS)[number];
+export const reportPrintAnswerSchema = z.object({
+  printed: z.boolean(),
+  problem: z.enum(REPORT_PRINT_PROBLEMS).nullable(),
+  /** main's words for the problem (English). */
+  message: text(300).nullable(),
+});
+export type ReportPrintAnswer = z.infer<typeof reportPrintAnswerSchema>;
 
 export const helpRequestSchema = z.object({
   id: idSchema,
@@ -236,6 +251,11 @@ export const deskEntries = {
       invoices: z.array(invoiceSchema),
       payments: z.array(paymentSummarySchema),
       methods: z.array(methodSummarySchema.extend({ id: idSchema, isDefault: z.boolean() })),
+      /**
+       * Stripe's customer balance as of the local copy (negative: account credit Stripe applies to the
+       * next invoice; positive: owed and added to it). null: not known yet.
+       */
+      balance: z.object({ amount: z.number().int(), currency: currencySchema }).nullable(),
       asOf: z.number().int().nullable(),
     }),
   ),
@@ -272,9 +292,24 @@ export const deskEntries = {
       .object({
         invoiceId: idSchema,
         amount: paymentAmountSchema,
-        checkNumber: z.string().trim().regex(/^[0-9A-Za-z-]{1,20}$/, 'enter the check number'),
+        checkNumber: checkNumberSchema,
       })
       .strict(),
+    offlinePaymentResultSchema,
+  ),
+  /**
+   * Cash or a check on account (no invoice): reported to Stripe as a payment record for the customer,
+   * then credited to the customer's balance, which Stripe applies to their next invoice. Through the
+   * durable queue like any cash: works offline, sent once. (A card on account: `desk:takeCardPayment`
+   * with `invoiceId: null`.)
+   */
+  deskRecordOnAccount: entry(
+    'desk:recordOnAccount',
+    STAFF,
+    z.discriminatedUnion('method', [
+      z.object({ method: z.literal('cash'), customerId: idSchema, amount: paymentAmountSchema }).strict(),
+      z.object({ method: z.literal('check'), customerId: idSchema, amount: paymentAmountSchema, checkNumber: checkNumberSchema }).strict(),
+    ]),
     offlinePaymentResultSchema,
   ),
   /** What is still refundable of a payment (the refund dialog's default and limit). */
@@ -311,6 +346,8 @@ export const deskEntries = {
   deskReport: entry('desk:report', MANAGER, reportRequest, reportSchema),
   deskReportPdf: entry('desk:reportPdf', MANAGER, reportRequest, z.object({ base64: z.string().max(4_000_000) })),
   deskReportCsv: entry('desk:reportCsv', MANAGER, reportRequest, z.object({ csv: z.string().max(1_000_000) })),
+  /** Prints the report on this station's receipt printer (network or OS); never queued. */
+  deskPrintReport: entry('desk:printReport', MANAGER, reportRequest, reportPrintAnswerSchema),
 
   /** Kiosk: "Get help". Carried through Stripe (invoice metadata) so any desk sees it. */
   helpRequest: entry(

@@ -212,4 +212,23 @@ describe('LocalStore', () => {
     store.upsertCustomers([customer('cus_1', 'Second Name')]);
     expect(store.getCustomer('cus_1')?.name).toBe('Second Name');
   });
+
+  it("keeps the customer's balance: from the sync's snapshots and the desk's credits, the newer one wins", () => {
+    const { store } = setup();
+    store.upsertCustomers([customer('cus_1', 'Ana')], { version: 1000 });
+    expect(store.customerBalance('cus_1')).toBeNull();
+    store.upsertCustomers([{ ...customer('cus_1', 'Ana'), balance: { amount: 0, currency: null } }], { version: 2000 });
+    expect(store.customerBalance('cus_1')).toEqual({ amount: 0, currency: null });
+    // A credit on account at the desk, as of its time at Stripe.
+    store.setCustomerBalance('cus_1', { amount: -2500, currency: 'USD' }, 3000);
+    expect(store.customerBalance('cus_1')).toEqual({ amount: -2500, currency: 'usd' });
+    // An older snapshot (an event from before the credit, replayed) changes nothing; a customer upsert without a balance neither.
+    store.upsertCustomers([{ ...customer('cus_1', 'Ana'), balance: { amount: 0, currency: 'usd' } }], { version: 2500 });
+    store.upsertCustomers([customer('cus_1', 'Ana B')], { version: 4000 });
+    expect(store.customerBalance('cus_1')).toEqual({ amount: -2500, currency: 'usd' });
+    // The next invoice used the credit: the newer snapshot wins; a late, older credit answer does not undo it.
+    store.upsertCustomers([{ ...customer('cus_1', 'Ana B'), balance: { amount: 0, currency: 'usd' } }], { version: 5000 });
+    store.setCustomerBalance('cus_1', { amount: -2500, currency: 'usd' }, 3000);
+    expect(store.customerBalance('cus_1')).toEqual({ amount: 0, currency: 'usd' });
+  });
 });

@@ -17,7 +17,7 @@ const TYPES_FILES: Record<string, string[]> = {
   charge: ['Charges'], invoiceitem: ['InvoiceItems'], invoice: ['Invoices', 'InvoiceLineItems', 'InvoicePayments'], event: ['Events'],
   mandate: ['Mandates'], line_item: ['InvoiceLineItems'], invoice_payment: ['InvoicePayments'],
   'terminal.reader': ['Terminal/Readers'], 'terminal.location': ['Terminal/Locations'], 'terminal.connection_token': ['Terminal/ConnectionTokens'],
-  refund: ['Refunds'], payment_record: ['PaymentRecords'],
+  refund: ['Refunds'], payment_record: ['PaymentRecords'], customer_balance_transaction: ['CustomerBalanceTransactions'],
 };
 
 /** Field names declared `| null` anywhere in the resource's SDK type file (or the shared types, e.g. Address). */
@@ -178,5 +178,19 @@ describe('conformance with Stripe fixtures', () => {
       const o = e.data.object as unknown as { object: string };
       if (fixtures.resources[o.object]) check(o.object, o);
     }
+  });
+
+  it('customer balance transactions, and an invoice finalized with the credit', async () => {
+    const cus = await stripe.customers.create({ name: 'Credit' });
+    const credit = await stripe.customers.createBalanceTransaction(cus.id, { amount: -700, currency: 'usd', description: 'On account', metadata: { desk_payment_id: 'dp_1' } });
+    check('customer_balance_transaction', credit);
+    check('customer_balance_transaction', await stripe.customers.retrieveBalanceTransaction(cus.id, credit.id));
+    check('customer', await stripe.customers.retrieve(cus.id));
+    const inv = await stripe.invoices.create({ customer: cus.id });
+    await stripe.invoiceItems.create({ customer: cus.id, amount: 500, currency: 'usd', invoice: inv.id, description: 'Item' });
+    check('invoice', await stripe.invoices.finalizeInvoice(inv.id));
+    const listed = await stripe.customers.listBalanceTransactions(cus.id);
+    expect(listed.data.map((t) => t.type)).toEqual(['applied_to_invoice', 'adjustment']);
+    for (const t of listed.data) check('customer_balance_transaction', t);
   });
 });

@@ -182,6 +182,8 @@ describe('RefundsService', () => {
     const lossy: RefundsGatewayPort = {
       retrieveIntent: (id) => gateway.retrieveIntent(id),
       listRefunds: (id) => gateway.listRefunds(id),
+      adjustCustomerBalance: (...a) => gateway.adjustCustomerBalance(...a),
+      findBalanceTransaction: (...a) => gateway.findBalanceTransaction(...a),
       createRefund: async (input, opts) => {
         const r = await gateway.createRefund(input, opts);
         if (lose) {
@@ -210,6 +212,8 @@ describe('RefundsService', () => {
     const crashAfter: RefundsGatewayPort = {
       retrieveIntent: (id) => gateway.retrieveIntent(id),
       listRefunds: (id) => gateway.listRefunds(id),
+      adjustCustomerBalance: (...a) => gateway.adjustCustomerBalance(...a),
+      findBalanceTransaction: (...a) => gateway.findBalanceTransaction(...a),
       createRefund: async (input, opts) => {
         await gateway.createRefund(input, opts);
         throw new Error('process died');

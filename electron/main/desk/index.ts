@@ -36,8 +36,10 @@ import { AttemptsRepo } from '../services/payments/attempts-repo';
 import type { PaymentsService } from '../services/payments/payments-service';
 import { networkPrinterPort } from '../services/receipts/network-printer';
 import type { PrintResult } from '../services/receipts/print-result';
+import { intlLocaleFor } from '../services/receipts/receipt-model';
 import { ReceiptsService, type ReceiptEmail } from '../services/receipts/receipts-service';
 import { RefundsService } from '../services/refunds/refunds-service';
+import { ReportPrinter } from '../services/reports/report-printer';
 import { ReportService } from '../services/reports/report-service';
 import type { SessionRegistry } from '../services/session/session-registry';
 import type { SettingsService } from '../services/settings/settings-service';
@@ -144,17 +146,35 @@ export function createDesk(deps: DeskDeps, ports: DeskPorts = {}): Desk {
   const reports = new ReportService({
     source: stripeReportSource(gateway, terminalGateway), ledger, outbox: deps.outbox, stationId, timeZone: () => settings.get().timeZone ?? DEFAULT_TIME_ZONE, staffName,
   });
+  const reportPrinter = new ReportPrinter({
+    build: (date, scope) => reports.build(date, scope), print: (doc) => receiptsService.printDocument(doc), audit, clock, trainingMode: deps.trainingMode,
+    businessName: () => settings.get().businessName,
+    intlLocale: () => {
+      try {
+        return intlLocaleFor('en', settings.get().locale ?? DEFAULT_LOCALE);
+      } catch {
+        return DEFAULT_LOCALE; // a locale setting Intl does not know
+      }
+    },
+  });
   const help = new HelpService({ db, clock, log, board: invoiceMetadataHelpBoard({ gateway }), localStore, stationId });
 
   deps.senders.cash = offline.sender();
   deps.senders.check = offline.sender();
   deps.senders.receipt_print = receipts.sender();
 
-  const refunds = new RefundsService({ gateway: terminalGateway, db, clock });
+  const refunds = new RefundsService({
+    gateway: terminalGateway, db, clock,
+    // A card payment on account this station took but has not credited yet: Retry first, then refund.
+    creditPending: (paymentIntentId) => {
+      const p = ledger.byIntent(paymentIntentId);
+      return p !== null && p.invoiceId === null && p.status === 'succeeded' && !p.attached;
+    },
+  });
 
   const services: DeskServices = {
     staff, audit, sessions: deps.sessions, events: deps.events, clock, lookup: deps.lookup, localStore, readers, card, offline,
-    refunds, ledger, receipts, kioskReceipts, reports, help, outbox: deps.outbox, stationId,
+    refunds, ledger, receipts, kioskReceipts, reports, reportPrinter, help, outbox: deps.outbox, stationId,
     businessName: () => settings.get().businessName,
     noStaff: () => new AppError('unauthenticated', 'Please sign in at the desk first.'),
   };

@@ -14,6 +14,7 @@ import type { LocalStore } from '../services/local-store/local-store';
 import type { LookupService } from '../services/lookup/lookup-service';
 import type { Outbox } from '../services/outbox/outbox';
 import type { RefundsService } from '../services/refunds/refunds-service';
+import type { ReportPrinter } from '../services/reports/report-printer';
 import type { ReportService } from '../services/reports/report-service';
 import type { SessionRegistry } from '../services/session/session-registry';
 import type { StaffService } from '../services/staff/staff-service';
@@ -34,6 +35,7 @@ export interface DeskServices {
   receipts: DeskReceipts;
   kioskReceipts: KioskReceipts;
   reports: ReportService;
+  reportPrinter: ReportPrinter;
   help: HelpService;
   outbox: Outbox;
   stationId: () => string;

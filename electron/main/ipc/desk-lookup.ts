@@ -36,7 +36,9 @@ export function deskLookupHandlers(s: DeskServices): Pick<Handlers, 'deskSearch'
       const methods = localStore.paymentMethodsForCustomer(customer.id).map((m) => ({
         id: m.id, type: m.type, brand: m.brand, last4: m.last4, bankName: m.bankName, expMonth: m.expMonth, expYear: m.expYear, isDefault: m.isDefault,
       }));
-      return { customer, invoices, payments, methods, asOf: localStore.asOf() };
+      const b = localStore.customerBalance(customer.id);
+      const balance = b ? { amount: b.amount, currency: b.currency ?? 'usd' } : null;
+      return { customer, invoices, payments, methods, balance, asOf: localStore.asOf() };
     },
   };
 }

@@ -1,13 +1,14 @@
-/** Desk IPC: readers, card-present payments, cash and check, refunds. */
+/** Desk IPC: readers, card-present payments, cash and check (for an invoice, or on account), refunds. */
 import type { DeskServices } from '../desk/services';
 import { AppError } from '../services/errors';
+import { DEBIT_NOT_DONE } from '../services/refunds/refunds-service';
 import type { Handlers } from './dispatcher';
 import { staffIdOf } from './desk-staff';
 
 type PaymentHandlers = Pick<
   Handlers,
   | 'deskReaders' | 'deskRegisterReader' | 'deskChooseReader' | 'deskTakeCardPayment' | 'deskCardPayment' | 'deskRetryCardPayment'
-  | 'deskCancelCardPayment' | 'deskPresentTestCard' | 'deskRecordCash' | 'deskRecordCheck' | 'deskRefundable' | 'deskRefund'
+  | 'deskCancelCardPayment' | 'deskPresentTestCard' | 'deskRecordCash' | 'deskRecordCheck' | 'deskRecordOnAccount' | 'deskRefundable' | 'deskRefund'
 >;
 
 export function deskPaymentHandlers(s: DeskServices): PaymentHandlers {
@@ -36,11 +37,14 @@ export function deskPaymentHandlers(s: DeskServices): PaymentHandlers {
     },
     deskRecordCash: async (req, ctx) => s.offline.record('cash', req, staffIdOf(s, ctx)),
     deskRecordCheck: async (req, ctx) => s.offline.record('check', req, staffIdOf(s, ctx)),
+    deskRecordOnAccount: async (req, ctx) =>
+      s.offline.recordOnAccount(req.method, { customerId: req.customerId, amount: req.amount, ...(req.method === 'check' ? { checkNumber: req.checkNumber } : {}) }, staffIdOf(s, ctx)),
     deskRefundable: async (req) => s.refunds.refundable(req.paymentIntentId),
     deskRefund: async (req, ctx) => {
       const staffId = staffIdOf(s, ctx);
+      let answer: Awaited<ReturnType<typeof s.refunds.refund>>;
       try {
-        const { refund, replayed } = await s.refunds.refund({
+        answer = await s.refunds.refund({
           requestId: req.requestId,
           paymentIntentId: req.paymentIntentId,
           ...(req.amount !== undefined ? { amount: req.amount } : {}),
@@ -48,16 +52,19 @@ export function deskPaymentHandlers(s: DeskServices): PaymentHandlers {
           staffId,
           stationId: s.stationId(),
         });
-        if (!replayed) {
-          s.audit.record({ action: 'refund.created', staffId, subjectId: refund.id, amount: refund.amount, currency: refund.currency, detail: { paymentIntentId: req.paymentIntentId, reason: req.reason, requestId: req.requestId } });
-        }
-        return { refundId: refund.id, amount: refund.amount, currency: refund.currency, status: refund.status };
       } catch (err) {
         if (err instanceof AppError) {
           s.audit.record({ action: 'refund.refused', staffId, subjectId: req.paymentIntentId, amount: req.amount ?? null, detail: { reason: err.message, requestId: req.requestId } });
         }
         throw err;
       }
+      const { refund, replayed, debitPending } = answer;
+      if (!replayed) {
+        s.audit.record({ action: 'refund.created', staffId, subjectId: refund.id, amount: refund.amount, currency: refund.currency, detail: { paymentIntentId: req.paymentIntentId, reason: req.reason, requestId: req.requestId } });
+      }
+      // A payment on account whose credit is not taken back yet: the refund stands; Refund again finishes it.
+      if (debitPending) throw new AppError('stripe_unavailable', DEBIT_NOT_DONE);
+      return { refundId: refund.id, amount: refund.amount, currency: refund.currency, status: refund.status };
     },
   };
 }

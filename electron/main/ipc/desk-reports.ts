@@ -1,4 +1,4 @@
-/** Desk IPC: the end-of-day report, as data, PDF and CSV. */
+/** Desk IPC: the end-of-day report, as data, PDF and CSV, and printed on the station's receipt printer. */
 import type { DeskServices } from '../desk/services';
 import { reportCsv, reportPdf } from '../services/reports/report-export';
 import type { Handlers } from './dispatcher';
@@ -6,7 +6,7 @@ import { staffIdOf } from './desk-staff';
 
 const MAX_PDF_BYTES = 2_900_000;
 
-export function deskReportHandlers(s: DeskServices): Pick<Handlers, 'deskReport' | 'deskReportPdf' | 'deskReportCsv'> {
+export function deskReportHandlers(s: DeskServices): Pick<Handlers, 'deskReport' | 'deskReportPdf' | 'deskReportCsv' | 'deskPrintReport'> {
   const build = async (date: string, scope: 'station' | 'office', staffId: string, format: string) => {
     const report = await s.reports.build(date, scope);
     s.audit.record({ action: 'report.viewed', staffId, subjectId: date, detail: { scope, format } });
@@ -20,5 +20,6 @@ export function deskReportHandlers(s: DeskServices): Pick<Handlers, 'deskReport'
       return { base64: pdf.toString('base64') };
     },
     deskReportCsv: async (req, ctx) => ({ csv: reportCsv(await build(req.date, req.scope, staffIdOf(s, ctx), 'csv')) }),
+    deskPrintReport: async (req, ctx) => s.reportPrinter.print(req.date, req.scope, staffIdOf(s, ctx)),
   };
 }

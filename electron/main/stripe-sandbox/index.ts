@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { registerCharges } from './charges.js';
 import { settle } from './confirm.js';
 import { Ctx } from './context.js';
+import { registerCustomerBalance } from './customer-balance.js';
 import { registerCustomers } from './customers.js';
 import { registerEvents } from './events.js';
 import { registerInvoiceItems } from './invoice-items.js';
@@ -52,7 +53,7 @@ export class StripeSandbox {
     const store = new Store(this.opts.dbPath, this.opts.now ?? Date.now);
     const ctx = new Ctx(store, this.opts.achSettlementMs ?? 3000);
     for (const register of [
-      registerCustomers, registerPaymentMethods, registerPaymentIntents, registerSetupIntents, registerCharges,
+      registerCustomers, registerCustomerBalance, registerPaymentMethods, registerPaymentIntents, registerSetupIntents, registerCharges,
       registerInvoiceItems, registerInvoices, registerInvoicePayments, registerEvents,
       registerRefunds, registerPaymentRecords, registerTerminalLocations, registerTerminalReaders, registerTerminalActions,
     ]) register(ctx);

@@ -1,5 +1,6 @@
 /** /v1/invoices: create, retrieve, update, finalize, void, list, search, lines. Payments: invoice-payments.ts. */
 import type { Ctx } from './context.js';
+import { applyBalanceToInvoice, unapplyBalanceFromInvoice } from './customer-balance.js';
 import { addItemToInvoice, recalc } from './invoice-items.js';
 import { createdFilter, pageFromStore, paginate, search } from './lists.js';
 import type { Store } from './store.js';
@@ -113,6 +114,9 @@ export function finalizeInvoice(ctx: Ctx, inv: Obj): void {
   });
   const meta = store.meta<{ daysUntilDue: number }>(inv.id as string);
   if (inv.collection_method === 'send_invoice' && inv.due_date === null) inv.due_date = now + (meta.daysUntilDue ?? 30) * 86_400;
+  recalc(inv);
+  // The customer's credit (or what they owe) goes onto the invoice now, as Stripe does at finalization.
+  applyBalanceToInvoice(store, customer, inv);
   recalc(inv);
   store.save(inv);
   store.emit('invoice.finalized', inv, previousAttributes(before, inv));
@@ -237,6 +241,7 @@ export function registerInvoices(ctx: Ctx): void {
       throw invalid(`You can only void an open or uncollectible invoice; this one is ${String(inv.status)}.`, undefined, 'invoice_not_editable');
     }
     const before = structuredClone(inv);
+    unapplyBalanceFromInvoice(store, inv);
     Object.assign(inv, { status: 'void', next_payment_attempt: null, status_transitions: { ...(inv.status_transitions as Obj), voided_at: store.now() } });
     store.save(inv);
     store.emit('invoice.voided', inv, previousAttributes(before, inv));

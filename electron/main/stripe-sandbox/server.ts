@@ -17,9 +17,21 @@ export interface AdminActions {
   settleAll(): number;
 }
 
+/**
+ * A targeted fault for tests: requests whose `METHOD /path` matches `pattern` are, `times` times,
+ * processed and committed but answered by a dropped connection (`lose_answer`: "Stripe did it, the
+ * answer was lost"), or refused with a 500 before anything happens (`fail`).
+ */
+interface Fault {
+  pattern: RegExp;
+  mode: 'lose_answer' | 'fail';
+  times: number;
+}
+
 export class SandboxHttp {
   mode: OutageMode = 'off';
   private readonly hung = new Set<ServerResponse>();
+  private faults: Fault[] = [];
 
   constructor(
     private readonly ctx: Ctx,
@@ -75,6 +87,21 @@ export class SandboxHttp {
     const key = `${req.method ?? 'GET'} ${url.pathname}`;
     if (key === 'GET /__sandbox/health') {
       send(res, 200, { ok: true, outage: this.mode, api_version: API_VERSION }, {});
+    } else if (key === 'POST /__sandbox/faults') {
+      // { pattern: regex source matched against "METHOD /v1/path", mode: lose_answer | fail, times } or { mode: off } to clear.
+      const { pattern, mode, times } = p;
+      if (mode === 'off') {
+        this.faults = [];
+        send(res, 200, { faults: 0 }, {});
+        return;
+      }
+      const n = Number(times ?? '1');
+      if (typeof pattern !== 'string' || (mode !== 'lose_answer' && mode !== 'fail') || !Number.isInteger(n) || n < 1) {
+        send(res, 400, { error: { type: 'invalid_request_error', message: 'faults need pattern, mode (lose_answer | fail | off) and times >= 1' } }, {});
+        return;
+      }
+      this.faults.push({ pattern: new RegExp(pattern), mode, times: n });
+      send(res, 200, { faults: this.faults.length }, {});
     } else if (key === 'POST /__sandbox/settle') {
       send(res, 200, { settled: this.admin.settleAll() }, {});
     } else if (key === 'POST /__sandbox/outage') {
@@ -94,6 +121,15 @@ export class SandboxHttp {
     } else {
       send(res, 404, { error: { type: 'invalid_request_error', message: `Unrecognized sandbox admin URL (${key}).` } }, {});
     }
+  }
+
+  /** Uses up one matching fault, if any. */
+  private takeFault(request: string): Fault['mode'] | null {
+    const f = this.faults.find((x) => x.times > 0 && x.pattern.test(request));
+    if (!f) return null;
+    f.times--;
+    this.faults = this.faults.filter((x) => x.times > 0);
+    return f.mode;
   }
 
   private handleApi(req: IncomingMessage, res: ServerResponse, url: URL, body: string): void {
@@ -138,6 +174,16 @@ export class SandboxHttp {
       return;
     }
     const idemKey = method === 'POST' ? headerStr(req.headers['idempotency-key']) : undefined;
+    const fault = this.takeFault(`${method} ${url.pathname}`);
+    if (fault === 'fail') {
+      fail(new StripeError(500, { type: 'api_error', message: 'The Stripe sandbox is simulating a server error for this request.' }));
+      return;
+    }
+    // lose_answer: the request is done and committed as usual; only the answer never arrives.
+    const answer = (status: number, body: string, h: Record<string, string>): void => {
+      if (fault === 'lose_answer') req.socket.destroy();
+      else send(res, status, body, h);
+    };
     try {
       const raw: RawObj = method === 'POST' ? parseForm(body) : parseForm(url.search.slice(1));
       const expandPaths = takeExpand(raw);
@@ -153,7 +199,7 @@ export class SandboxHttp {
           if (prior.params_hash !== hash) {
             throw idemError(`Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${idemKey}' if you meant to execute a different request.`);
           }
-          send(res, prior.status, prior.body, { ...headers, 'Idempotent-Replayed': 'true' });
+          answer(prior.status, prior.body, { ...headers, 'Idempotent-Replayed': 'true' });
           return;
         }
       }
@@ -181,7 +227,7 @@ export class SandboxHttp {
           store.request = { id: null, idempotency_key: null };
         }
       });
-      send(res, out.status, out.text, headers);
+      answer(out.status, out.text, headers);
     } catch (err) {
       if (err instanceof StripeError) fail(err);
       else throw err;

@@ -217,6 +217,7 @@ export const LABELS: Record<string, string> = {
   event: 'event',
   mandate: 'mandate',
   invoice_payment: 'invoice_payment',
+  customer_balance_transaction: 'customer balance transaction',
 };
 
 export function str(v: Json | undefined): string | null {

@@ -19,7 +19,7 @@ import {
 } from './payments';
 
 export { GatewayError, type GatewayErrorKind } from './errors';
-export type { FeedEvent, PaymentRecordView, SyncFeed } from './sync-feed';
+export type { FeedEvent, PaymentRecordView, SyncedCustomer, SyncFeed } from './sync-feed';
 export type { BillingDetails, ConfirmIntent, IntentView, NewBankAccount, NewCard, NewIntent } from './payments';
 export type { EmvReceiptFields, IntentDetails, PaidWith, RecordDetails } from './payment-details';
 

@@ -4,6 +4,13 @@ import type { StripeClient } from './client';
 import { toCustomer, toInvoice } from './mappers';
 import { toIntentView, toMethodSummary, type IntentView } from './payments';
 
+/** A customer as the local copy keeps it: with Stripe's balance (negative: credit for the next invoice). */
+export type SyncedCustomer = Customer & { balance: { amount: number; currency: string | null } };
+
+function toSyncedCustomer(c: Stripe.Customer): SyncedCustomer {
+  return { ...toCustomer(c), balance: { amount: c.balance ?? 0, currency: c.currency ?? null } };
+}
+
 /** One change from Stripe's events list, already in the app's own types. */
 export type FeedEvent = {
   id: string;
@@ -11,7 +18,7 @@ export type FeedEvent = {
   /** Unix seconds. */
   created: number;
 } & (
-  | { kind: 'customer'; customer: Customer }
+  | { kind: 'customer'; customer: SyncedCustomer }
   | { kind: 'invoice'; invoice: Invoice }
   | { kind: 'payment'; payment: IntentView }
   | { kind: 'payment_method'; customerId: string | null; previousCustomerId: string | null }
@@ -51,8 +58,8 @@ export class SyncFeed {
     return this.client.stripe;
   }
 
-  async eachCustomer(onPage: (page: Customer[]) => void): Promise<void> {
-    await this.pages((p) => this.stripe.customers.list(p), (c) => toCustomer(c), onPage);
+  async eachCustomer(onPage: (page: SyncedCustomer[]) => void): Promise<void> {
+    await this.pages((p) => this.stripe.customers.list(p), (c) => toSyncedCustomer(c), onPage);
   }
 
   async eachInvoice(onPage: (page: Invoice[]) => void): Promise<void> {
@@ -154,7 +161,7 @@ export class SyncFeed {
     const now = this.client.clock.now();
     switch (obj.object) {
       case 'customer':
-        return (obj as unknown as Stripe.Customer).deleted ? { ...base, kind: 'other' } : { ...base, kind: 'customer', customer: toCustomer(obj as unknown as Stripe.Customer) };
+        return (obj as unknown as Stripe.Customer).deleted ? { ...base, kind: 'other' } : { ...base, kind: 'customer', customer: toSyncedCustomer(obj as unknown as Stripe.Customer) };
       case 'invoice': {
         const inv = obj as unknown as Stripe.Invoice;
         return inv.status === 'draft' ? { ...base, kind: 'other' } : { ...base, kind: 'invoice', invoice: toInvoice(inv, now) };

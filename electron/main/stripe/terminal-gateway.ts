@@ -58,6 +58,9 @@ export interface CardPresentReceipt {
 export interface TerminalIntentView {
   id: string;
   status: string;
+  customerId: string | null;
+  /** Unix seconds. */
+  created: number;
   amount: number;
   currency: string;
   amountCapturable: number;
@@ -87,6 +90,18 @@ export interface RefundView {
   paymentIntentId: string | null;
   chargeId: string | null;
   reason: string | null;
+  metadata: Record<string, string>;
+}
+
+/** A change to a customer's credit balance (Stripe's sign: negative is credit for the next invoice). */
+export interface BalanceTransactionView {
+  id: string;
+  amount: number;
+  currency: string;
+  /** The customer's balance right after this transaction. */
+  endingBalance: number;
+  /** Unix seconds (Stripe's clock). */
+  created: number;
   metadata: Record<string, string>;
 }
 
@@ -141,6 +156,8 @@ export function toTerminalIntentView(pi: Stripe.PaymentIntent): TerminalIntentVi
   return {
     id: pi.id,
     status: pi.status,
+    customerId: idOf(pi.customer),
+    created: pi.created,
     amount: pi.amount,
     currency: pi.currency,
     amountCapturable: pi.amount_capturable,
@@ -367,7 +384,47 @@ export class TerminalGateway {
     return { amountPaid: inv.amount_paid, amountRemaining: inv.amount_remaining, paid: inv.status === 'paid' };
   }
 
+  // ---- the customer's credit balance (payments on account) ---------------------------------------
+
+  /** Creates a customer balance transaction: `amount` negative credits the account, positive debits it. */
+  async adjustCustomerBalance(
+    customerId: string, input: { amount: number; currency: string; description: string; metadata: Record<string, string> }, opts: CallOptions = {},
+  ): Promise<BalanceTransactionView> {
+    const t = await this.call(() =>
+      this.stripe.customers.createBalanceTransaction(customerId, { amount: input.amount, currency: input.currency, description: input.description, metadata: input.metadata }, opts),
+    );
+    return toBalanceTransactionView(t);
+  }
+
+  /**
+   * The customer's balance transaction (created at or after `sinceSec`) whose metadata `key` is
+   * `value`; null when there is none. Finds a credit made under an idempotency key Stripe has since
+   * pruned (24 hours), so a late retry never credits twice.
+   */
+  async findBalanceTransaction(customerId: string, key: string, value: string, sinceSec: number): Promise<BalanceTransactionView | null> {
+    let found: BalanceTransactionView | null = null;
+    await this.call(async () => {
+      for await (const t of this.stripe.customers.listBalanceTransactions(customerId, { limit: 100, created: { gte: sinceSec } })) {
+        if (t.metadata?.[key] === value) {
+          found = toBalanceTransactionView(t);
+          break;
+        }
+      }
+    });
+    return found;
+  }
+
+  /** The customer's balance now (negative: credit); null when the customer is gone. */
+  async customerBalance(customerId: string): Promise<{ balance: number; currency: string | null } | null> {
+    const c = await this.call(() => this.stripe.customers.retrieve(customerId));
+    return c.deleted ? null : { balance: c.balance, currency: c.currency ?? null };
+  }
+
   private call<T>(fn: () => Promise<T>): Promise<T> {
     return this.client.call(fn);
   }
+}
+
+function toBalanceTransactionView(t: Stripe.CustomerBalanceTransaction): BalanceTransactionView {
+  return { id: t.id, amount: t.amount, currency: t.currency, endingBalance: t.ending_balance, created: t.created, metadata: { ...(t.metadata ?? {}) } };
 }

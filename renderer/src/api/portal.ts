@@ -128,6 +128,8 @@ export const portal = {
   deskChooseReader: (readerId: string) => call('deskChooseReader', { readerId }),
   deskTakeCardPayment: (request: RequestOf<'deskTakeCardPayment'>) => call('deskTakeCardPayment', request),
   deskCardPayment: (paymentId: string) => call('deskCardPayment', { paymentId }),
+  /** A lost answer, or money taken but not yet applied (invoice or account credit): finishes it with the same keys. */
+  deskRetryCardPayment: (paymentId: string) => call('deskRetryCardPayment', { paymentId }),
   deskCancelCardPayment: (readerId: string) => call('deskCancelCardPayment', { readerId }),
   /** For `@stripe/terminal-js` deployments: a Terminal connection token from main. */
   deskTerminalConnectionToken: () => call('deskTerminalConnectionToken', {}),
@@ -140,6 +142,7 @@ export const portal = {
   deskPresentTestCard: (request: RequestOf<'deskPresentTestCard'>) => call('deskPresentTestCard', request),
   deskRecordCash: (request: RequestOf<'deskRecordCash'>) => call('deskRecordCash', request),
   deskRecordCheck: (request: RequestOf<'deskRecordCheck'>) => call('deskRecordCheck', request),
+  deskRecordOnAccount: (request: RequestOf<'deskRecordOnAccount'>) => call('deskRecordOnAccount', request),
   deskRefundable: (paymentIntentId: string) => call('deskRefundable', { paymentIntentId }),
   deskRefund: (request: RequestOf<'deskRefund'>) => call('deskRefund', request),
   deskPrintReceipt: (paymentId: string) => call('deskPrintReceipt', { paymentId }),
@@ -149,6 +152,7 @@ export const portal = {
   deskReport: (request: RequestOf<'deskReport'>) => call('deskReport', request),
   deskReportCsv: (request: RequestOf<'deskReportCsv'>) => call('deskReportCsv', request),
   deskReportPdf: (request: RequestOf<'deskReportPdf'>) => call('deskReportPdf', request),
+  deskPrintReport: (request: RequestOf<'deskPrintReport'>) => call('deskPrintReport', request),
   deskHelpList: () => call('deskHelpList', {}),
   deskResolveHelp: (id: string) => call('deskResolveHelp', { id }),
   deskQueue: () => call('deskQueue', {}),

@@ -103,8 +103,8 @@ export const useDeskPaymentStore = defineStore('deskPayment', () => {
     }
   }
 
-  /** Starts a card-present payment; throws ApiError when the reader refuses (busy, offline). */
-  async function startCard(invoiceId: string, customerId: string, amount: number): Promise<void> {
+  /** Starts a card-present payment (`invoiceId` null: on account); throws ApiError when the reader refuses (busy, offline). */
+  async function startCard(invoiceId: string | null, customerId: string, amount: number): Promise<void> {
     clearResult();
     const value = await guarded(() => portal.deskTakeCardPayment({ invoiceId, customerId, amount }));
     card.value = value;
@@ -142,6 +142,25 @@ export const useDeskPaymentStore = defineStore('deskPayment', () => {
     const value = await guarded(() => portal.deskRecordCheck({ invoiceId, amount, checkNumber: checkNumber.trim() }));
     offline.value = value;
     return value;
+  }
+
+  /** Cash or a check on account (no invoice): credited to the customer's balance; queued like any cash when offline. */
+  async function recordOnAccount(method: 'cash' | 'check', customerId: string, amount: number, checkNumber = ''): Promise<OfflineResult> {
+    clearResult();
+    const request = method === 'check' ? { method, customerId, amount, checkNumber: checkNumber.trim() } : { method, customerId, amount };
+    const value = await guarded(() => portal.deskRecordOnAccount(request));
+    offline.value = value;
+    return value;
+  }
+
+  /**
+   * Retry of a card payment whose answer was lost, or whose money was taken but not yet applied to
+   * the invoice or the customer's account: main finishes it with the same keys (never charged twice).
+   */
+  async function retryCard(paymentId: string): Promise<void> {
+    const value = await guarded(() => portal.deskRetryCardPayment(paymentId));
+    card.value = value;
+    schedulePoll();
   }
 
   /** Print (or reprint) a desk payment's receipt; the answer is kept for the screen. */
@@ -238,6 +257,8 @@ export const useDeskPaymentStore = defineStore('deskPayment', () => {
     presentTestCard,
     recordCash,
     recordCheck,
+    recordOnAccount,
+    retryCard,
     printReceipt,
     emailReceipt,
     refund,

@@ -1,11 +1,11 @@
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
-import type { DeskReport } from '../../../electron/shared/contract-desk';
+import type { DeskReport, ReportPrintAnswer } from '../../../electron/shared/contract-desk';
 import { ApiError, portal } from '../api/portal';
 
 export type ReportScope = 'station' | 'office';
 
-/** The manager's end-of-day report and its CSV / PDF exports. */
+/** The manager's end-of-day report, its CSV / PDF exports and printing on the station's receipt printer. */
 export const useDeskReportStore = defineStore('deskReport', () => {
   const report = shallowRef<DeskReport | null>(null);
   const loading = ref(false);
@@ -29,6 +29,8 @@ export const useDeskReportStore = defineStore('deskReport', () => {
   /** Throws ApiError. */
   const csv = async (date: string, scope: ReportScope) => (await portal.deskReportCsv({ date, scope })).csv;
   const pdf = async (date: string, scope: ReportScope) => (await portal.deskReportPdf({ date, scope })).base64;
+  /** Throws ApiError; printer problems are answers ({printed: false, problem}), not errors. */
+  const print = async (date: string, scope: ReportScope): Promise<ReportPrintAnswer> => portal.deskPrintReport({ date, scope });
 
   function reset(): void {
     generation++;
@@ -37,5 +39,5 @@ export const useDeskReportStore = defineStore('deskReport', () => {
     error.value = null;
   }
 
-  return { report, loading, error, load, csv, pdf, reset };
+  return { report, loading, error, load, csv, pdf, print, reset };
 });

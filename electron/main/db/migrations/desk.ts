@@ -102,4 +102,18 @@ export const deskMigrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 430,
+    name: 'payments on account: the customer balance credit, and its reversal on refund',
+    up: (db) => {
+      db.exec(`
+        -- A payment on account (invoice_id NULL) is done when this customer balance transaction credited it.
+        ALTER TABLE desk_payments ADD COLUMN credit_id TEXT;
+        -- A refund of a payment on account also takes its credit back (a debit, made once after the refund).
+        ALTER TABLE desk_refunds ADD COLUMN customer_id TEXT;
+        ALTER TABLE desk_refunds ADD COLUMN on_account INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE desk_refunds ADD COLUMN debit_id TEXT;
+      `);
+    },
+  },
 ];

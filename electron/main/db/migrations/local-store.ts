@@ -115,4 +115,22 @@ export const localStoreMigrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 110,
+    name: "customers' credit balance (Stripe's customer.balance)",
+    up: (db) => {
+      db.exec(`
+        -- Stripe's sign: negative is credit for the next invoice. Its own version: the sync's customer
+        -- snapshots and the desk's credits on account each apply only when newer.
+        CREATE TABLE ls_customer_balances (
+          customer_id TEXT PRIMARY KEY,
+          amount INTEGER NOT NULL,
+          currency TEXT,
+          version INTEGER NOT NULL
+        );
+        -- Balances are in Stripe's customer objects: the next sync is a full load, so every customer gets one.
+        UPDATE ls_sync_state SET last_full_load_at = NULL;
+      `);
+    },
+  },
 ];

@@ -13,7 +13,7 @@ export type AuditAction =
   | 'receipt.printed' | 'receipt.reprinted' | 'receipt.queued' | 'receipt.pdf' | 'receipt.emailed' | 'receipt.email_failed'
   | 'queue.retry' | 'queue.cancel'
   | 'reader.registered' | 'reader.chosen' | 'terminal.connection_token'
-  | 'help.resolved' | 'report.viewed';
+  | 'help.resolved' | 'report.viewed' | 'report.printed' | 'report.print_failed';
 
 export interface AuditInput {
   action: AuditAction;

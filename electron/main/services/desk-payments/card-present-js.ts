@@ -16,7 +16,7 @@ import type { CardPaymentView } from '../../../shared/contract-desk';
 import { AppError } from '../errors';
 import { plainMessage } from '../terminal/messages';
 import type { TerminalIntentView, TerminalPaymentResult, TerminalService } from '../terminal/terminal-service';
-import { cardIntentInput, cardPaymentView, checkCardCharge, recordCardOutcome, type CardChargeInput, type CardPresentDeps } from './card-present';
+import { cardIntentInput, cardPaymentView, checkCardCharge, checkOnAccountCustomer, recordCardOutcome, type CardChargeInput, type CardPresentDeps } from './card-present';
 import { newDeskPaymentId, type DeskPayment } from './ledger';
 
 /** What the server-driven flow needs, less the reader and the change push; the SDK in the window drives the reader. */
@@ -35,7 +35,8 @@ export const isTerminalJsPayment = (p: DeskPayment): boolean => p.kind === 'card
 /** capture: the renderer's reader approved it; cancel: staff, a decline or the reader stopped it; resolve: Retry, or a left attempt. */
 type Mode = 'capture' | 'cancel' | 'resolve';
 
-const ended = (p: DeskPayment): boolean => p.status === 'failed' || p.status === 'canceled' || (p.status === 'succeeded' && (p.invoiceId === null || p.attached));
+/** Ended: failed, canceled, or taken and applied (to the invoice, or on account to the customer's balance). */
+const ended = (p: DeskPayment): boolean => p.status === 'failed' || p.status === 'canceled' || (p.status === 'succeeded' && p.attached);
 
 const inProgress = (): AppError => new AppError('conflict', 'A card payment for this invoice is already in progress. Finish or cancel it first.');
 
@@ -92,6 +93,7 @@ export class CardPresentJsPayments {
 
   private async createChecked(input: CardChargeInput & { readerId: string | null }, staffId: string): Promise<{ attemptId: string; clientSecret: string }> {
     const { ledger, audit } = this.deps;
+    if (input.invoiceId === null) checkOnAccountCustomer(this.deps.localStore, input.customerId);
     const { currency, invoiceNumber } = await checkCardCharge(this.deps.invoice, input);
     const id = newDeskPaymentId();
     const row = ledger.create({

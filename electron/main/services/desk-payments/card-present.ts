@@ -12,7 +12,7 @@ import type { Clock } from '../clock';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
 import type { LocalStore } from '../local-store/local-store';
-import type { TerminalIntentInput, TerminalPaymentResult, TerminalService, TestCard } from '../terminal/terminal-service';
+import type { BalanceTransactionView, TerminalIntentInput, TerminalPaymentResult, TerminalService, TestCard } from '../terminal/terminal-service';
 import { plainMessage } from '../terminal/messages';
 import type { AuditLog } from '../audit/audit-log';
 import type { DeskLedger, DeskPayment } from './ledger';
@@ -60,18 +60,28 @@ export async function checkCardCharge(
   return { currency: inv.currency, invoiceNumber: inv.number };
 }
 
-/** The intent a desk payment asks for (amount, keys, metadata, description): the same for both drivers. */
-/** `staffName`: carried as metadata staff_name, so other stations' office reports can name who took it. */
+/** What the customer balance transaction of a payment on account says (the same on every retry: its key depends on it). */
+export const ON_ACCOUNT_CARD_DESCRIPTION = 'Payment on account (card at the front desk)';
+
+/**
+ * The intent a desk payment asks for (amount, keys, metadata, description): the same for both drivers.
+ * Without an invoice it is a payment on account: once captured, the customer's balance is credited.
+ * `staffName`: carried as metadata staff_name, so other stations' office reports can name who took it.
+ */
 export function cardIntentInput(row: DeskPayment, staffName: string | null = null): TerminalIntentInput {
   return {
+    ...(row.invoiceId === null
+      ? { accountCredit: { description: ON_ACCOUNT_CARD_DESCRIPTION, metadata: { station_id: row.stationId, staff_id: row.staffId, desk_payment_id: row.id } } }
+      : {}),
     amount: row.amount, currency: row.currency, customerId: row.customerId, invoiceId: row.invoiceId,
     stationId: row.stationId, staffId: row.staffId, idempotencyKeyBase: row.keyBase,
     metadata: {
       channel: 'desk', desk_payment_id: row.id,
       ...(row.invoiceNumber ? { invoice_number: row.invoiceNumber } : {}),
+      ...(row.invoiceId === null ? { on_account: 'true' } : {}),
       ...(staffName ? { staff_name: staffName.slice(0, 500) } : {}),
     },
-    description: row.invoiceNumber ? `Invoice ${row.invoiceNumber}` : 'Front desk payment',
+    description: row.invoiceNumber ? `Invoice ${row.invoiceNumber}` : row.invoiceId ? 'Front desk payment' : 'Payment on account',
   };
 }
 
@@ -83,10 +93,16 @@ export function recordCardOutcome(
   if (result.status === 'succeeded') {
     const next = ledger.update(row.id, {
       status: 'succeeded', paymentIntentId: result.paymentIntentId, brand: result.brand, last4: result.last4,
-      receipt: result.receipt, attached: result.invoiceAttached, code: null,
-      message: result.invoiceAttached ? null : 'The payment was taken, but the invoice is not credited yet. Press Retry to credit it.',
+      receipt: result.receipt, attached: result.invoiceAttached, creditId: result.accountCredit?.id ?? null, code: null,
+      message: result.invoiceAttached ? null
+        : row.invoiceId === null ? 'The payment was taken, but the customer\u2019s account is not credited yet. Press Retry to credit it.'
+        : 'The payment was taken, but the invoice is not credited yet. Press Retry to credit it.',
     });
-    audit.record({ action: 'card.succeeded', staffId: row.staffId, subjectId: result.paymentIntentId, amount: result.amount, currency: result.currency, detail: { paymentId: row.id, invoiceId: row.invoiceId } });
+    audit.record({
+      action: 'card.succeeded', staffId: row.staffId, subjectId: result.paymentIntentId, amount: result.amount, currency: result.currency,
+      detail: { paymentId: row.id, invoiceId: row.invoiceId, ...(result.accountCredit ? { accountCreditId: result.accountCredit.id } : {}) },
+    });
+    if (result.accountCredit) noteCredit(deps, row.customerId, result.accountCredit);
     try {
       localStore.upsertPayments([
         {
@@ -110,6 +126,18 @@ export function recordCardOutcome(
 
 const CANCELED_CODES = new Set(['canceled', 'customer_canceled']);
 
+/**
+ * The customer's balance after a credit on account, into the local copy (as of the credit's time at
+ * Stripe, so a newer balance the sync brought is never overwritten).
+ */
+export function noteCredit(deps: Pick<CardPresentDeps, 'localStore' | 'log'>, customerId: string, credit: BalanceTransactionView): void {
+  try {
+    deps.localStore.setCustomerBalance(customerId, { amount: credit.endingBalance, currency: credit.currency }, credit.created * 1000);
+  } catch (err) {
+    deps.log.warn('local copy of a customer balance not written; the sync will bring it', { error: String(err) });
+  }
+}
+
 export function cardPaymentView(p: DeskPayment): CardPaymentView {
   const status = p.status === 'queued' || p.status === 'needs_review' ? 'unknown' : p.status;
   return {
@@ -127,7 +155,8 @@ export function cardPaymentView(p: DeskPayment): CardPaymentView {
     confirmation: p.status === 'succeeded' ? p.paymentIntentId : null,
     message: p.message,
     code: p.code,
-    invoiceAttached: p.invoiceId === null || p.attached,
+    // A payment on account counts as applied once its credit is made (rows from before on-account credits were marked attached).
+    invoiceAttached: p.attached || (p.invoiceId === null && p.status !== 'succeeded'),
   };
 }
 
@@ -141,6 +170,7 @@ export class CardPresentPayments {
     const { ledger, readers, audit } = this.deps;
     const readerId = readers.require();
     if (this.running.has(readerId)) throw new AppError('conflict', 'The reader is busy with another payment.');
+    if (input.invoiceId === null) checkOnAccountCustomer(this.deps.localStore, input.customerId);
     const { currency, invoiceNumber } = await checkCardCharge(this.deps.invoice, input);
     const row = ledger.create({
       kind: 'card_present', customerId: input.customerId, invoiceId: input.invoiceId, invoiceNumber, amount: input.amount, currency,
@@ -153,7 +183,8 @@ export class CardPresentPayments {
   /** Tries a payment again with its same keys: for a lost answer, or an invoice not yet credited. */
   async retry(paymentId: string, staffId: string, callerId: string): Promise<CardPaymentView> {
     const row = this.get(paymentId);
-    const retriable = row.status === 'unknown' || (row.status === 'succeeded' && row.invoiceId !== null && !row.attached);
+    // A lost answer, or money taken but not yet applied (the invoice attach, or the credit of a payment on account).
+    const retriable = row.status === 'unknown' || (row.status === 'succeeded' && !row.attached);
     if (!retriable) throw new AppError('conflict', 'Only a payment whose answer was lost can be tried again. Start a new payment instead.');
     if (this.deps.terminalJs?.isOwn(row)) {
       this.deps.audit.record({ action: 'card.retried', staffId, subjectId: row.id, amount: row.amount, currency: row.currency, detail: { driver: 'js' } });
@@ -246,6 +277,11 @@ export class CardPresentPayments {
   private finish(row: DeskPayment, result: TerminalPaymentResult, callerId: string): void {
     this.deps.onChange(cardPaymentView(recordCardOutcome(this.deps, row, result)), callerId);
   }
+}
+
+/** A payment on account is for a customer the desk can open (in the local copy). */
+export function checkOnAccountCustomer(localStore: Pick<LocalStore, 'getCustomer'>, customerId: string): void {
+  if (!localStore.getCustomer(customerId)) throw new AppError('not_found', 'That customer was not found.', 'customerId');
 }
 
 function amountTooLarge(inv: Invoice): AppError {

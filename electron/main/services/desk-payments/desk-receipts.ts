@@ -108,6 +108,8 @@ export class DeskReceipts {
       staffName: this.deps.staffName(p.staffId),
       customerName: this.deps.customer(p.customerId)?.name ?? null,
       invoiceNumbers: p.invoiceNumber ? [p.invoiceNumber] : [],
+      // A desk payment without an invoice is a payment on account.
+      onAccount: p.invoiceId === null,
       amount: { amount: p.amount, currency: p.currency },
       method: methodOf(p),
       status,

@@ -31,7 +31,10 @@ export interface DeskPayment {
   status: DeskPaymentStatus;
   paymentIntentId: string | null;
   paymentRecordId: string | null;
+  /** true once the money is applied: attached to the invoice, or (on account) credited to the customer's balance. */
   attached: boolean;
+  /** On account (no invoice): the customer balance transaction that credited it. */
+  creditId: string | null;
   brand: string | null;
   last4: string | null;
   receipt: EmvFields | null;
@@ -59,6 +62,7 @@ interface Row {
   payment_intent_id: string | null;
   payment_record_id: string | null;
   attached: number;
+  credit_id: string | null;
   brand: string | null;
   last4: string | null;
   receipt_json: string | null;
@@ -72,7 +76,7 @@ export type NewDeskPayment = Pick<DeskPayment, 'kind' | 'customerId' | 'invoiceI
   Partial<Pick<DeskPayment, 'readerId' | 'checkNumber' | 'outboxId' | 'status'>> & { id?: string; keyBase?: string };
 
 export type DeskPaymentPatch = Partial<
-  Pick<DeskPayment, 'status' | 'paymentIntentId' | 'paymentRecordId' | 'attached' | 'brand' | 'last4' | 'receipt' | 'code' | 'message' | 'outboxId'>
+  Pick<DeskPayment, 'status' | 'paymentIntentId' | 'paymentRecordId' | 'attached' | 'creditId' | 'brand' | 'last4' | 'receipt' | 'code' | 'message' | 'outboxId'>
 >;
 
 const COLUMNS: Record<keyof DeskPaymentPatch, string> = {
@@ -80,6 +84,7 @@ const COLUMNS: Record<keyof DeskPaymentPatch, string> = {
   paymentIntentId: 'payment_intent_id',
   paymentRecordId: 'payment_record_id',
   attached: 'attached',
+  creditId: 'credit_id',
   brand: 'brand',
   last4: 'last4',
   receipt: 'receipt_json',
@@ -190,6 +195,7 @@ function toPayment(r: Row): DeskPayment {
     paymentIntentId: r.payment_intent_id,
     paymentRecordId: r.payment_record_id,
     attached: r.attached === 1,
+    creditId: r.credit_id,
     brand: r.brand,
     last4: r.last4,
     receipt: r.receipt_json ? (JSON.parse(r.receipt_json) as EmvFields) : null,

@@ -118,6 +118,8 @@ export class StripeReceipts {
       staffName: this.servedBy(m),
       customerName: clipText(customerId ? await this.customerName(customerId, stripeCustomerName) : null, 120),
       invoiceNumbers: invoiceId ? [clipText(await this.invoiceNumber(invoiceId, m['invoice_number']), 64)].filter((n): n is string => Boolean(n)) : [],
+      // A payment on account (credited to the customer's balance; the desk marks it in metadata).
+      onAccount: !invoiceId && m['on_account'] === 'true',
       training: this.deps.trainingMode,
       reprint: true,
     };

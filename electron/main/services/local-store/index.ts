@@ -1,2 +1,2 @@
 export { LocalStore, customerNorms } from './local-store';
-export type { PaymentMethodSummary, PaymentRecord, PaymentStatus, PaymentMethodType, SyncState, UpsertOptions, Versioned } from './types';
+export type { CustomerBalance, PaymentMethodSummary, PaymentRecord, PaymentStatus, PaymentMethodType, SyncState, UpsertOptions, Versioned } from './types';

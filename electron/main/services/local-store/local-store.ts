@@ -17,6 +17,7 @@ import {
 import {
   PAYMENT_METHOD_TYPES,
   PAYMENT_STATUSES,
+  type CustomerBalance,
   type PaymentMethodSummary,
   type PaymentRecord,
   type SyncState,
@@ -193,6 +194,12 @@ export class LocalStore {
          WHERE rid = @rid`,
       ),
       setActivity: db.prepare<[number, number]>('UPDATE ls_customers SET activity = ? WHERE rid = ?'),
+      upsertBalance: db.prepare<[string, number, string | null, number]>(
+        `INSERT INTO ls_customer_balances (customer_id, amount, currency, version) VALUES (?, ?, ?, ?)
+         ON CONFLICT (customer_id) DO UPDATE SET amount = excluded.amount, currency = excluded.currency, version = excluded.version
+         WHERE excluded.version >= ls_customer_balances.version`,
+      ),
+      balanceById: db.prepare<[string], { amount: number; currency: string | null }>('SELECT amount, currency FROM ls_customer_balances WHERE customer_id = ?'),
       activityFromHistory: db.prepare<[string, string], { a: number | null }>(
         `SELECT max(coalesce((SELECT max(issued_at) FROM ls_invoices WHERE customer_id = ?), 0),
                     coalesce((SELECT max(created) FROM ls_payments WHERE customer_id = ?), 0)) AS a`,
@@ -293,11 +300,12 @@ export class LocalStore {
   // -------------------------------------------------------------------------------------------
   // Upserts.
 
-  upsertCustomers(customers: readonly Versioned<Customer>[], opts: UpsertOptions = {}): void {
+  upsertCustomers(customers: readonly Versioned<Customer & { balance?: CustomerBalance }>[], opts: UpsertOptions = {}): void {
     this.db.transaction(() => {
       for (const c of customers) {
         const id = checkId(c.id, 'Customer id');
         const version = this.version(c, opts);
+        if (c.balance) this.writeBalance(id, c.balance, version);
         const existing = this.s.customerById.get(id);
         if (existing && version < existing.version) continue;
         const norms = customerNorms(c);
@@ -338,6 +346,25 @@ export class LocalStore {
         }
       }
     })();
+  }
+
+  /**
+   * The customer's balance (Stripe's sign: negative is credit), as of `version` (ms; the desk passes
+   * the time of its credit at Stripe): ignored when a newer one is stored.
+   */
+  setCustomerBalance(customerId: string, balance: CustomerBalance, version: number): void {
+    this.writeBalance(checkId(customerId, 'Customer id'), balance, int(version, 'version'));
+  }
+
+  /** The customer's balance as last seen (null: not known yet). */
+  customerBalance(customerId: string): CustomerBalance | null {
+    const row = this.s.balanceById.get(customerId);
+    return row ? { amount: row.amount, currency: row.currency } : null;
+  }
+
+  private writeBalance(customerId: string, b: CustomerBalance, version: number): void {
+    const currency = b.currency === null ? null : String(b.currency).toLowerCase().slice(0, 3);
+    this.s.upsertBalance.run(customerId, int(b.amount, 'Balance'), currency, version);
   }
 
   upsertInvoices(invoices: readonly Versioned<Invoice>[], opts: UpsertOptions = {}): void {

@@ -24,6 +24,12 @@ export interface PaymentRecord {
   staffId: string | null;
 }
 
+/** Stripe's customer.balance: negative is credit applied to the next invoice, positive is owed. Minor units. */
+export interface CustomerBalance {
+  amount: number;
+  currency: string | null;
+}
+
 /** A saved payment method as the front desk may see it. */
 export interface PaymentMethodSummary {
   id: string;

@@ -70,8 +70,13 @@ export function receiptDocument(receipt: Receipt): string {
 
 /** ESC/POS bytes for an 80 mm thermal printer: starts with ESC @, ends with a paper cut. */
 export function renderEscPos(receipt: Receipt): Uint8Array {
+  return escposBytes(receiptDocument(receipt));
+}
+
+/** Any ReceiptLine document (a receipt, the end-of-day report) as ESC/POS bytes for the 80 mm printer. */
+export function escposBytes(document: string): Uint8Array {
   // receiptline returns a binary string: one character per byte.
-  return Uint8Array.from(Buffer.from(transform(receiptDocument(receipt), ESCPOS), 'latin1'));
+  return Uint8Array.from(Buffer.from(transform(document, ESCPOS), 'latin1'));
 }
 
 /**

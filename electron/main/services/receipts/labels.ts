@@ -23,6 +23,8 @@ export interface ReceiptLabels {
   customer: string;
   invoice: string;
   invoices: string;
+  /** Where the invoice number goes, for a payment on account. */
+  onAccount: string;
   amount: string;
   method: string;
   status: string;
@@ -63,6 +65,7 @@ const en: ReceiptLabels = {
   customer: 'Customer',
   invoice: 'Invoice',
   invoices: 'Invoices',
+  onAccount: 'On account',
   amount: 'Amount',
   method: 'Paid with',
   status: 'Status',
@@ -119,6 +122,7 @@ const es: ReceiptLabels = {
   customer: 'Cliente',
   invoice: 'Factura',
   invoices: 'Facturas',
+  onAccount: 'A cuenta',
   amount: 'Importe',
   method: 'Pagado con',
   status: 'Estado',

@@ -93,6 +93,8 @@ export const receiptInputSchema = z.object({
   staffName: text(80).nullish(),
   customerName: text(120).nullish(),
   invoiceNumbers: z.array(text(64)).max(50).default([]),
+  /** A payment on account (credited to the customer's balance, no invoice): the receipt says so where the invoice goes. */
+  onAccount: z.boolean().default(false),
   amount: moneySchema,
   method: receiptMethodSchema,
   status: z.enum(RECEIPT_STATUSES),
@@ -159,7 +161,7 @@ export function formatDateTime(ms: number, intlLocale: string, timeZone: string)
 const plainSpaces = (s: string): string => s.replace(/[\u00a0\u202f\u2009]/g, ' ');
 
 /** Labels in `lang`, numbers and dates the station's way: es + en-US → es-US. */
-function intlLocaleFor(lang: ReceiptLocale, stationLocale: string): string {
+export function intlLocaleFor(lang: ReceiptLocale, stationLocale: string): string {
   const loc = new Intl.Locale(stationLocale);
   if (loc.language === lang) return stationLocale;
   const candidate = loc.region ? `${lang}-${loc.region}` : lang;
@@ -229,6 +231,7 @@ export function buildReceipt(input: unknown): Receipt {
       value: r.invoiceNumbers.join(', '),
       lines: r.invoiceNumbers,
     });
+  else if (r.onAccount) details.push({ key: 'invoices', label: l.invoice, value: l.onAccount });
 
   const payment: ReceiptRow[] = [{ key: 'method', label: l.method, value: method }];
   const m = r.method;

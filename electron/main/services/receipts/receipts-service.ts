@@ -35,6 +35,14 @@ export interface ReceiptEmail {
   filename: string;
 }
 
+/** A document in both printer forms, rendered only for the printer that is set up. */
+export interface PrintableDocument {
+  escpos: () => Uint8Array;
+  html: () => string;
+  /** What it is, for the fallback failure message ("receipt" when left out). */
+  name?: string;
+}
+
 export interface ReceiptsPorts {
   /** Sends ESC/POS bytes to the network printer at `target` (see `networkPrinterPort`). */
   escpos: (bytes: Uint8Array, target: { host: string; port: number }) => Promise<PrintResult>;
@@ -64,21 +72,31 @@ export class ReceiptsService {
   }
 
   /** Prints on the configured printer. Resolves the printer's answer; never rejects for printer problems. */
-  async print(receipt: Receipt): Promise<PrintResult> {
+  print(receipt: Receipt): Promise<PrintResult> {
+    return this.printDocument({ escpos: () => renderEscPos(receipt), html: () => renderHtml(receipt) });
+  }
+
+  /**
+   * Prints any document laid out for the receipt printer (a receipt; the end-of-day report) on the
+   * configured printer, through the same ports: ESC/POS bytes for the network printer, HTML for the OS one.
+   */
+  async printDocument(doc: PrintableDocument): Promise<PrintResult> {
     const { printer } = this.ports.settings();
+    const what = doc.name ?? 'receipt';
     try {
       switch (printer.kind) {
         case 'network':
-          return await this.ports.escpos(renderEscPos(receipt), { host: printer.host, port: printer.port });
+          return await this.ports.escpos(doc.escpos(), { host: printer.host, port: printer.port });
         case 'os':
           if (!this.ports.os) return printFailure('no_printer');
-          return await this.ports.os(renderHtml(receipt), printer.deviceName);
+          return await this.ports.os(doc.html(), printer.deviceName);
         case 'none':
           return printFailure('no_printer');
       }
     } catch (err) {
       // A port that breaks its promise not to throw: still a failed print, not a failed payment.
-      return printFailure('print_failed', err instanceof Error && err.message ? `The receipt could not be printed: ${err.message}` : undefined);
+      const reason = err instanceof Error && err.message ? `: ${err.message}` : '';
+      return printFailure('print_failed', what === 'receipt' && !reason ? undefined : `The ${what} could not be printed${reason}`);
     }
   }
 

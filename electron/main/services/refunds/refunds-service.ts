@@ -8,6 +8,11 @@
  * (no line, timeout, crash) is resent with the same key, so Stripe replays instead of refunding
  * twice; a request Stripe refused may be tried again under a new key. On start, pending rows are
  * settled from Stripe's list of the payment's refunds (matched by the request id in metadata).
+ *
+ * A payment on account credited the customer's balance (a customer balance transaction with
+ * metadata payment_intent). Refunding it takes that much credit back: after the refund, a debit of
+ * the refunded amount (`:debit` key, metadata refund), made once; until it is made, submitting the
+ * same request again (or the restart) finishes it.
  */
 import { formatMoney } from '../../../shared/money';
 import type { Db } from '../../db/connection';
@@ -18,7 +23,7 @@ import { AppError } from '../errors';
 
 export type { RefundView } from '../../stripe/terminal-gateway';
 
-export type RefundsGatewayPort = Pick<TerminalGateway, 'retrieveIntent' | 'createRefund' | 'listRefunds'>;
+export type RefundsGatewayPort = Pick<TerminalGateway, 'retrieveIntent' | 'createRefund' | 'listRefunds' | 'adjustCustomerBalance' | 'findBalanceTransaction'>;
 
 export type RefundReason = 'duplicate' | 'fraudulent' | 'requested_by_customer';
 
@@ -37,7 +42,15 @@ export interface RefundOutcome {
   refund: RefundView;
   /** True when this answer is the record of an earlier submit of the same request. */
   replayed: boolean;
+  /**
+   * A payment on account: the refund was made but its credit not yet taken back from the customer's
+   * balance (Stripe did not answer). Submitting the same request again finishes it.
+   */
+  debitPending: boolean;
 }
+
+export const DEBIT_NOT_DONE =
+  'The refund was made, but the customer\u2019s account credit has not been reduced yet. Press Refund again to finish it; nothing is refunded twice.';
 
 type State = 'pending' | 'succeeded' | 'failed';
 
@@ -55,14 +68,28 @@ interface Row {
   refund_id: string | null;
   refund_status: string | null;
   message: string | null;
+  customer_id: string | null;
+  /** 1: a payment on account; the refund also takes the credit back (debit_id once done). */
+  on_account: number;
+  debit_id: string | null;
+  created_at: number;
 }
+
 
 const keyFor = (requestId: string, attempt: number) => `refund:${requestId}:${attempt}`;
 
 export class RefundsService {
   private readonly inFlight = new Map<string, Promise<RefundOutcome>>();
 
-  constructor(private readonly deps: { gateway: RefundsGatewayPort; db: Db; clock: Clock }) {}
+  constructor(
+    private readonly deps: {
+      gateway: RefundsGatewayPort;
+      db: Db;
+      clock: Clock;
+      /** True when this station took the payment on account and has not credited the customer's balance yet. */
+      creditPending?: (paymentIntentId: string) => boolean;
+    },
+  ) {}
 
   /** Concurrent submits of one request share one run. */
   refund(input: RefundInput): Promise<RefundOutcome> {
@@ -104,6 +131,9 @@ export class RefundsService {
         notSent++;
       }
     }
+    // Refunds made whose account credit was not taken back yet.
+    const undebited = this.deps.db.prepare<[], Row>("SELECT * FROM desk_refunds WHERE state = 'succeeded' AND on_account = 1 AND debit_id IS NULL").all();
+    for (const row of undebited) await this.finishDebit(row.request_id).catch(() => undefined);
     return { settled, notSent };
   }
 
@@ -116,8 +146,11 @@ export class RefundsService {
       if (row.payment_intent_id !== input.paymentIntentId || (input.amount !== undefined && input.amount !== row.amount) || row.reason !== input.reason) {
         throw new AppError('invalid_request', 'This refund was already started with other details. Close it and start a new refund.');
       }
-      if (row.state === 'succeeded') return { refund: this.view(row), replayed: true };
-      if (row.state === 'pending') return { refund: await this.send(row), replayed: false };
+      if (row.state === 'succeeded') return { ...(await this.finished(row.request_id)), replayed: true };
+      if (row.state === 'pending') {
+        await this.send(row);
+        return { ...(await this.finished(row.request_id)), replayed: false };
+      }
     }
     // New, or the last try was refused by Stripe: check what is refundable now, then commit the key.
     const pi = await call(() => this.deps.gateway.retrieveIntent(input.paymentIntentId));
@@ -127,24 +160,61 @@ export class RefundsService {
     if (amount > pi.refundable) {
       throw new AppError('invalid_request', `The refund can be at most ${formatMoney(pi.refundable, pi.currency)}.`, 'amount');
     }
+    if (this.deps.creditPending?.(pi.id)) {
+      throw new AppError('conflict', 'This payment on account has not been credited to the customer\u2019s account yet. Finish it first (Retry on the payment), then refund it.');
+    }
+    // A payment on account: was the customer's balance credited with it? Then the refund takes the credit back.
+    const onAccount = pi.customerId !== null && pi.metadata['on_account'] === 'true';
+    const credited = onAccount ? await call(() => this.deps.gateway.findBalanceTransaction(pi.customerId!, 'payment_intent', pi.id, pi.created)) : null;
     const now = this.deps.clock.now();
     if (row) {
       const attempt = row.attempt + 1;
       this.deps.db
-        .prepare("UPDATE desk_refunds SET attempt = ?, idempotency_key = ?, amount = ?, state = 'pending', message = NULL, updated_at = ? WHERE request_id = ?")
-        .run(attempt, keyFor(input.requestId, attempt), amount, now, input.requestId);
+        .prepare("UPDATE desk_refunds SET attempt = ?, idempotency_key = ?, amount = ?, state = 'pending', message = NULL, customer_id = ?, on_account = ?, updated_at = ? WHERE request_id = ?")
+        .run(attempt, keyFor(input.requestId, attempt), amount, pi.customerId, credited ? 1 : 0, now, input.requestId);
     } else {
       // OR IGNORE: if the same request was committed meanwhile, the row below is that one, and its key is used.
       this.deps.db
         .prepare(
-          `INSERT OR IGNORE INTO desk_refunds (request_id, payment_intent_id, amount, currency, reason, staff_id, station_id, attempt, idempotency_key, state, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, 'pending', ?, ?)`,
+          `INSERT OR IGNORE INTO desk_refunds (request_id, payment_intent_id, amount, currency, reason, staff_id, station_id, attempt, idempotency_key, state, customer_id, on_account, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, 'pending', ?, ?, ?, ?)`,
         )
-        .run(input.requestId, pi.id, amount, pi.currency, input.reason, input.staffId, input.stationId, keyFor(input.requestId, 1), now, now);
+        .run(input.requestId, pi.id, amount, pi.currency, input.reason, input.staffId, input.stationId, keyFor(input.requestId, 1), pi.customerId, credited ? 1 : 0, now, now);
     }
     row = this.get(input.requestId)!;
-    if (row.state === 'succeeded') return { refund: this.view(row), replayed: true };
-    return { refund: await this.send(row), replayed: false };
+    if (row.state === 'succeeded') return { ...(await this.finished(row.request_id)), replayed: true };
+    await this.send(row);
+    return { ...(await this.finished(row.request_id)), replayed: false };
+  }
+
+  /** A refund that was made: for a payment on account, once its credit is taken back too. */
+  private async finished(requestId: string): Promise<{ refund: RefundView; debitPending: boolean }> {
+    const debitPending = await this.finishDebit(requestId).then(
+      () => false,
+      () => true,
+    );
+    return { refund: this.view(this.get(requestId)!), debitPending };
+  }
+
+  /**
+   * Takes a refunded payment on account's credit back (a debit of the refunded amount), once: a
+   * debit already made for this refund (found by its metadata) is recorded; else it is created under
+   * the `:debit` key derived from the refund's stored key.
+   */
+  private async finishDebit(requestId: string): Promise<void> {
+    const row = this.get(requestId);
+    if (!row || row.state !== 'succeeded' || row.on_account !== 1 || row.debit_id || !row.customer_id || !row.refund_id) return;
+    const since = Math.floor(row.created_at / 1000) - 86_400;
+    const earlier = await this.deps.gateway.findBalanceTransaction(row.customer_id, 'refund', row.refund_id, since);
+    const debit = earlier ?? (await this.deps.gateway.adjustCustomerBalance(
+      row.customer_id,
+      {
+        amount: row.amount, currency: row.currency, description: 'Refund of a payment on account',
+        metadata: { station_id: row.station_id, staff_id: row.staff_id, request_id: row.request_id, refund: row.refund_id, payment_intent: row.payment_intent_id },
+      },
+      { idempotencyKey: `${row.idempotency_key}:debit` },
+    ));
+    this.deps.db.prepare('UPDATE desk_refunds SET debit_id = ?, updated_at = ? WHERE request_id = ?').run(debit.id, this.deps.clock.now(), requestId);
   }
 
   /** Sends the row's refund under its stored key. A lost answer leaves it pending for a resend. */

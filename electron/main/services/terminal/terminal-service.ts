@@ -9,17 +9,19 @@
 import type { Clock } from '../clock';
 import { AppError } from '../errors';
 import { GatewayError } from '../../stripe/errors';
-import type { CardPresentReceipt, CallOptions, ReaderActionView, ReaderView, TerminalGateway, TerminalIntentView } from '../../stripe/terminal-gateway';
+import type {
+  BalanceTransactionView, CardPresentReceipt, CallOptions, ReaderActionView, ReaderView, TerminalGateway, TerminalIntentView,
+} from '../../stripe/terminal-gateway';
 import { plainMessage } from './messages';
 
-export type { ReaderActionView, ReaderView, TerminalIntentView } from '../../stripe/terminal-gateway';
+export type { BalanceTransactionView, ReaderActionView, ReaderView, TerminalIntentView } from '../../stripe/terminal-gateway';
 
 /** What the service needs from the gateway (a TerminalGateway satisfies it). */
 export type TerminalGatewayPort = Pick<
   TerminalGateway,
   | 'listLocations' | 'createLocation' | 'registerReader' | 'listReaders' | 'retrieveReader' | 'createConnectionToken'
   | 'createTerminalIntent' | 'retrieveIntent' | 'processPaymentIntent' | 'cancelAction' | 'presentPaymentMethod'
-  | 'captureIntent' | 'attachIntentToInvoice' | 'cancelIntent'
+  | 'captureIntent' | 'attachIntentToInvoice' | 'cancelIntent' | 'adjustCustomerBalance' | 'findBalanceTransaction'
 >;
 
 export interface TerminalServiceOptions {
@@ -50,8 +52,14 @@ export interface TerminalPaymentInput {
   staffId: string | null;
   metadata?: Record<string, string>;
   description?: string;
-  /** Stored by the caller before the first attempt; `:create`, `:process`, `:capture`, `:attach` are derived from it. */
+  /** Stored by the caller before the first attempt; `:create`, `:process`, `:capture`, `:attach`, `:credit` are derived from it. */
   idempotencyKeyBase: string;
+  /**
+   * A payment on account (no invoice): once captured, the customer's balance is credited with the
+   * amount (a customer balance transaction, `:credit` key, metadata plus `payment_intent`), so Stripe
+   * applies it to their next invoice.
+   */
+  accountCredit?: { description: string; metadata: Record<string, string> };
 }
 
 /** A payment whose reader is driven elsewhere (the Terminal JS SDK in the renderer): no reader here. */
@@ -69,8 +77,13 @@ export type TerminalPaymentResult =
       brand: string | null;
       last4: string | null;
       receipt: TerminalReceipt;
-      /** false when the payment succeeded but crediting the invoice failed (retry with the same key base). */
+      /**
+       * false when the payment succeeded but crediting the invoice (or, on account, the customer's
+       * balance) failed: retry with the same key base.
+       */
       invoiceAttached: boolean;
+      /** On account: the customer balance transaction that credited it (null otherwise, or not yet). */
+      accountCredit: BalanceTransactionView | null;
     }
   | { status: 'failed'; paymentIntentId: string; code: string; message: string };
 
@@ -229,6 +242,9 @@ export class TerminalService {
   private async create(input: TerminalIntentInput): Promise<TerminalIntentView & { clientSecret: string | null }> {
     if (!Number.isSafeInteger(input.amount) || input.amount <= 0) throw new AppError('invalid_request', 'The amount must be a positive whole number of cents.', 'amount');
     if (!input.idempotencyKeyBase) throw new AppError('invalid_request', 'A payment needs an idempotency key.', 'idempotencyKeyBase');
+    if (input.accountCredit && (input.invoiceId || !input.customerId)) {
+      throw new AppError('invalid_request', 'A payment on account needs the customer and no invoice.', 'customerId');
+    }
     const metadata: Record<string, string> = {
       ...(input.metadata ?? {}),
       station_id: input.stationId,
@@ -321,13 +337,21 @@ export class TerminalService {
     if (pi.status !== 'succeeded') {
       return failed(pi.id, pi.status === 'canceled' ? 'canceled' : (pi.lastError?.declineCode ?? pi.lastError?.code ?? 'card_declined'));
     }
-    let invoiceAttached = input.invoiceId === null;
+    let invoiceAttached = input.invoiceId === null && !input.accountCredit;
+    let accountCredit: BalanceTransactionView | null = null;
     if (input.invoiceId) {
       try {
         await this.gateway.attachIntentToInvoice(input.invoiceId, pi.id, key('attach'));
         invoiceAttached = true;
       } catch {
         invoiceAttached = false; // the money is taken; the caller retries the attach with the same key base
+      }
+    } else if (input.accountCredit) {
+      try {
+        accountCredit = await this.creditAccount(input, pi, key);
+        invoiceAttached = true;
+      } catch {
+        invoiceAttached = false; // the money is taken; the caller retries the credit with the same key base
       }
     }
     const r = pi.card?.receipt ?? null;
@@ -350,7 +374,25 @@ export class TerminalService {
         readMethod: r?.readMethod ?? null,
       },
       invoiceAttached,
+      accountCredit,
     };
+  }
+
+  /**
+   * Credits the customer's balance with a captured payment on account, once: a credit already made
+   * for this intent (found by its metadata, even after Stripe pruned the key) is the answer; else
+   * it is created under the `:credit` key.
+   */
+  private async creditAccount(input: TerminalIntentInput, pi: TerminalIntentView, key: (s: string) => CallOptions): Promise<BalanceTransactionView> {
+    const customerId = input.customerId!;
+    const credit = input.accountCredit!;
+    const earlier = await this.gateway.findBalanceTransaction(customerId, 'payment_intent', pi.id, pi.created);
+    if (earlier) return earlier;
+    return this.gateway.adjustCustomerBalance(
+      customerId,
+      { amount: -pi.amountReceived, currency: pi.currency, description: credit.description, metadata: { ...credit.metadata, payment_intent: pi.id } },
+      key('credit'),
+    );
   }
 
   private async reader(id: string): Promise<ReaderView> {
