@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type Stripe from 'stripe';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 
 type J = null | boolean | number | string | J[] | { [k: string]: J };
@@ -100,12 +100,9 @@ function check(resource: string, obj: unknown): void {
   expect(errors).toEqual([]);
 }
 
-let t: TestSandbox;
-let stripe: Stripe;
-beforeAll(async () => {
-  t = await startTestSandbox();
-  stripe = t.stripe;
-});
+// Top-level await: one sandbox for the whole file, stopped after its tests.
+const t: TestSandbox = await startTestSandbox();
+const stripe: Stripe = t.stripe;
 afterAll(() => t.stop());
 
 describe('conformance with Stripe fixtures', () => {

@@ -1,14 +1,11 @@
 /** The sandbox's customer credit balance: balance transactions, and invoices finalized (and voided) with it, as Stripe does. */
 import type Stripe from 'stripe';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 
-let t: TestSandbox;
-let stripe: Stripe;
-beforeAll(async () => {
-  t = await startTestSandbox();
-  stripe = t.stripe;
-});
+// Top-level await: one sandbox for the whole file, stopped after its tests.
+const t: TestSandbox = await startTestSandbox();
+const stripe: Stripe = t.stripe;
 afterAll(() => t.stop());
 
 const balanceOf = async (id: string) => ((await stripe.customers.retrieve(id)) as Stripe.Customer).balance;

@@ -1,13 +1,10 @@
 import Stripe from 'stripe';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 
-let t: TestSandbox;
-let stripe: Stripe;
-beforeAll(async () => {
-  t = await startTestSandbox();
-  stripe = t.stripe;
-});
+// Top-level await: one sandbox for the whole file, stopped after its tests.
+const t: TestSandbox = await startTestSandbox();
+const stripe: Stripe = t.stripe;
 afterAll(() => t.stop());
 
 async function openInvoice(amounts: number[], extra: Partial<Stripe.InvoiceCreateParams> = {}) {

@@ -1,16 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Stripe from 'stripe';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ALL_TEST_PM_IDS } from '../../electron/main/stripe-sandbox/index.js';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 
-let t: TestSandbox;
-let stripe: Stripe;
-beforeAll(async () => {
-  t = await startTestSandbox();
-  stripe = t.stripe;
-});
+// Top-level await: one sandbox for the whole file, stopped after its tests.
+const t: TestSandbox = await startTestSandbox();
+const stripe: Stripe = t.stripe;
 afterAll(() => t.stop());
 
 const card = (number: string) => ({ type: 'card' as const, card: { number, exp_month: 12, exp_year: 2034, cvc: '123' } });

@@ -1,14 +1,11 @@
 import Stripe from 'stripe';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parseForm } from '../../electron/main/stripe-sandbox/wire.js';
 import { sandboxClient, startTestSandbox, TEST_SECRET_KEY, type TestSandbox } from '../helpers/sandbox.js';
 
-let t: TestSandbox;
-let stripe: Stripe;
-beforeAll(async () => {
-  t = await startTestSandbox();
-  stripe = t.stripe;
-});
+// Top-level await: one sandbox for the whole file, stopped after its tests.
+const t: TestSandbox = await startTestSandbox();
+const stripe: Stripe = t.stripe;
 afterAll(() => t.stop());
 
 function raw(path: string, init: RequestInit = {}, key: string | null = TEST_SECRET_KEY): Promise<Response> {
