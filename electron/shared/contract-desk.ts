@@ -342,6 +342,13 @@ export const deskEntries = {
 
   /** Kiosk: print the receipt of a payment made in this session (its own attempt only). */
   kioskPrintReceipt: entry('payments:printReceipt', ['customer', 'guest'], z.object({ attemptId: idSchema }).strict(), printAnswerSchema),
+  /** Kiosk: e-mail that receipt to the customer's address on file; `to` is the address masked (m***@example.com). */
+  kioskEmailReceipt: entry(
+    'payments:emailReceipt',
+    ['customer', 'guest'],
+    z.object({ attemptId: idSchema }).strict(),
+    z.object({ sent: z.boolean(), message: text(300).nullable(), to: text(320).nullable() }),
+  ),
 
   deskReport: entry('desk:report', MANAGER, reportRequest, reportSchema),
   deskReportPdf: entry('desk:reportPdf', MANAGER, reportRequest, z.object({ base64: z.string().max(4_000_000) })),

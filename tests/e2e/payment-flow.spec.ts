@@ -3,6 +3,8 @@
  * ways in, card and ACH payments, declines, amounts, the result popup, Update Information, Spanish
  * and axe. Demo accounts, invoice numbers and zips are read from the screen, never hard-coded.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { Locator, Page } from '@playwright/test';
 import { expect, test } from './fixtures';
@@ -76,7 +78,7 @@ async function expectWelcomeAndSignedOut(page: Page): Promise<void> {
 
 // ---- Ways in -------------------------------------------------------------------------------------
 
-test('sign in → Payments tab → Pay Now pays the oldest open invoice with the card on file; Done wipes', async ({ page }) => {
+test('sign in → Payments tab → Pay Now pays the oldest open invoice with the card on file; Email my receipt; Done wipes', async ({ page, preview }) => {
   await signIn(page);
   await page.getByRole('link', { name: 'Payments', exact: true }).click();
   const balance = page.getByTestId('open-balance');
@@ -112,6 +114,18 @@ test('sign in → Payments tab → Pay Now pays the oldest open invoice with the
   await expect(popup.getByTestId('result-print')).toBeEnabled();
   await expect(popup.getByTestId('result-announcer')).toContainText('Thank you! Your payment was received');
   await shot(page, 'popup-success');
+
+  // Email my receipt: training mode saves the e-mail on the station instead of sending it.
+  await popup.getByTestId('result-email').click();
+  await expect(popup.getByTestId('result-email-answer')).toHaveAttribute('data-sent', 'true');
+  await expect(popup.getByTestId('result-email-answer')).toContainText('Training mode: the email was not sent');
+  await expect(popup.getByTestId('result-email')).toBeDisabled();
+  const mailDir = join(preview.dataDir, 'training-mail');
+  const mails = readdirSync(mailDir).filter((f) => f.endsWith('.eml'));
+  expect(mails).toHaveLength(1);
+  const eml = readFileSync(join(mailDir, mails[0] ?? ''), 'utf8');
+  expect(eml).toContain('To: maria.garcia@example.com');
+  expect(eml).toContain('Amount: $58.90');
 
   await popup.getByRole('button', { name: 'Done' }).click();
   await expectWelcomeAndSignedOut(page);

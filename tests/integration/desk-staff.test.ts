@@ -46,6 +46,7 @@ const SAMPLE: Record<keyof typeof deskEntries, Record<string, unknown>> = {
   deskReceiptPdf: { paymentId: 'dp_x' },
   deskEmailReceipt: { paymentId: 'dp_x' },
   kioskPrintReceipt: { attemptId: 'att_x' },
+  kioskEmailReceipt: { attemptId: 'att_x' },
   deskReport: { date: '2025-01-01', scope: 'station' },
   deskReportPdf: { date: '2025-01-01', scope: 'station' },
   deskReportCsv: { date: '2025-01-01', scope: 'station' },

@@ -288,6 +288,30 @@ describe('Email receipt at the desk, through the dispatcher', () => {
     expect(await k.call('mgr', 'deskEmailReceipt', { paymentId: 'dp_doesnotexist' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
   });
 
+  it('the kiosk: "Email my receipt" sends this session\u2019s own payment to the address on file, answered masked; nobody else\u2019s', async () => {
+    await k.signIn('kiosk', 0);
+    const inv = (await k.ok('kiosk', 'listInvoices', {})).invoices.find((i) => i.amountRemaining > 500)!;
+    const { attemptId } = await k.ok('kiosk', 'startPayment', { invoiceId: inv.id });
+    const visa = (await k.ok('kiosk', 'listMethods', {})).methods.find((m) => m.type === 'card')!;
+    expect((await k.ok('kiosk', 'paySaved', { attemptId, amount: 260, nameOnAccount: 'Maria Garcia', postalCode: '78704', paymentMethodId: visa.id })).status).toBe('succeeded');
+    const maria = await customerByName('Maria Garcia');
+    const before = smtp.messages.length;
+    const answer = await k.ok('kiosk', 'kioskEmailReceipt', { attemptId });
+    answers.push(answer);
+    expect(answer).toEqual({ sent: true, message: null, to: maskEmail(maria.email!) });
+    expect(answer.to).not.toBe(maria.email);
+    expect(smtp.messages).toHaveLength(before + 1);
+    const { envelopeTo, mail } = smtp.messages.at(-1)!;
+    expect(envelopeTo).toEqual([maria.email]);
+    expect(mail.text).toContain('Amount: $2.60');
+    expect(pdfOf(mail)!.content.subarray(0, 5).toString()).toBe('%PDF-');
+    // Another customer's session, and staff, cannot send it.
+    await k.signIn('other', 1);
+    expect(await k.call('other', 'kioskEmailReceipt', { attemptId })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(await k.call('mgr', 'kioskEmailReceipt', { attemptId })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(smtp.messages).toHaveLength(before + 1);
+  });
+
   it('the renderer never receives the SMTP password', async () => {
     // The password is really there for main: stored in the settings file, used to sign in above.
     expect(readFileSync(join(dir.dir, 'settings.json'), 'utf8')).toContain(PASSWORD);

@@ -3,7 +3,7 @@ import type { DeskServices } from '../desk/services';
 import type { Handlers } from './dispatcher';
 import { staffIdOf } from './desk-staff';
 
-type ReceiptHandlers = Pick<Handlers, 'deskPrintReceipt' | 'deskReprintReceipt' | 'deskReceiptPdf' | 'deskEmailReceipt' | 'kioskPrintReceipt'>;
+type ReceiptHandlers = Pick<Handlers, 'deskPrintReceipt' | 'deskReprintReceipt' | 'deskReceiptPdf' | 'deskEmailReceipt' | 'kioskPrintReceipt' | 'kioskEmailReceipt'>;
 
 export function deskReceiptHandlers(s: DeskServices): ReceiptHandlers {
   return {
@@ -12,6 +12,10 @@ export function deskReceiptHandlers(s: DeskServices): ReceiptHandlers {
     kioskPrintReceipt: async (req, ctx) => {
       s.kioskReceipts.checkOwner(req.attemptId, ctx.session);
       return s.receipts.print({ attemptId: req.attemptId }, false, null, s.clock.now());
+    },
+    kioskEmailReceipt: async (req, ctx) => {
+      const { customerId } = s.kioskReceipts.checkOwner(req.attemptId, ctx.session);
+      return s.receipts.emailKiosk(req.attemptId, customerId);
     },
     deskReceiptPdf: async (req, ctx) => ({ base64: await s.receipts.pdf(req.paymentId, staffIdOf(s, ctx)) }),
     deskEmailReceipt: async (req, ctx) => s.receipts.email(req.paymentId, staffIdOf(s, ctx)),

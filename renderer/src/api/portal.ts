@@ -111,6 +111,7 @@ export const portal = {
   connectivity: () => call('connectivity', {}),
   /** Kiosk: print the receipt of this session's own payment attempt. */
   kioskPrintReceipt: (attemptId: string) => call('kioskPrintReceipt', { attemptId }),
+  kioskEmailReceipt: (attemptId: string) => call('kioskEmailReceipt', { attemptId }),
   /** Kiosk: "Get help" (with the invoice on screen, when there is one). */
   helpRequest: (request: RequestOf<'helpRequest'>) => call('helpRequest', request),
 

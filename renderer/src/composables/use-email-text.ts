@@ -2,6 +2,7 @@ import type { ResponseOf } from '../../../electron/shared/contract';
 import { useI18n } from '../i18n';
 
 type EmailAnswer = ResponseOf<'deskEmailReceipt'>;
+type KioskEmailAnswer = ResponseOf<'kioskEmailReceipt'>;
 
 /**
  * main's e-mail answer in words: sent (to the address on file), saved instead of sent (training
@@ -24,5 +25,12 @@ export function useEmailText() {
     return english() && message ? message : t('email.notSent');
   }
 
-  return { emailText };
+  /** The kiosk's "Email my receipt", in the customer's words: sent to the masked address, saved (training), or not sent. */
+  function kioskEmailText(answer: KioskEmailAnswer): string {
+    const message = answer.message ?? '';
+    if (answer.sent) return message ? (english() ? message : t('result.email.training')) : t('result.email.sent', { address: answer.to ?? '' });
+    return english() && message ? message : t('result.email.notSent');
+  }
+
+  return { emailText, kioskEmailText };
 }

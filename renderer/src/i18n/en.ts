@@ -385,6 +385,11 @@ export const en = {
 
   'result.printing': 'Printing…',
   'result.printFailed': 'The receipt was not printed.',
+  'result.email': 'Email my receipt',
+  'result.emailing': 'Emailing…',
+  'result.email.sent': 'Your receipt was emailed to {address}.',
+  'result.email.training': 'Training mode: the email was not sent; it was saved on this station.',
+  'result.email.notSent': 'The receipt could not be emailed. Your payment is not affected; print the receipt, or ask at the front desk.',
   'print.printed': 'Your receipt is printing. Please take it from the printer.',
   'print.queued': 'The receipt will print when the printer is ready.',
   'print.noPrinter': 'There is no receipt printer at this kiosk. Please keep your confirmation number.',

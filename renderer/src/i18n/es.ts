@@ -388,6 +388,11 @@ export const es: Messages = {
 
   'result.printing': 'Imprimiendo…',
   'result.printFailed': 'El recibo no se imprimió.',
+  'result.email': 'Enviar mi recibo por correo',
+  'result.emailing': 'Enviando…',
+  'result.email.sent': 'Su recibo se envió a {address}.',
+  'result.email.training': 'Modo de práctica: el correo no se envió; se guardó en esta estación.',
+  'result.email.notSent': 'No se pudo enviar el recibo. Su pago no se ve afectado; imprima el recibo o pregunte en la recepción.',
   'print.printed': 'Su recibo se está imprimiendo. Tómelo de la impresora.',
   'print.queued': 'El recibo se imprimirá cuando la impresora esté lista.',
   'print.noPrinter': 'Este quiosco no tiene impresora de recibos. Guarde su número de confirmación.',

@@ -27,6 +27,7 @@ export interface CheckoutDraft {
 }
 
 export type PrintAnswer = ResponseOf<'kioskPrintReceipt'>;
+export type EmailAnswer = ResponseOf<'kioskEmailReceipt'>;
 
 type NewCard = RequestOf<'payNewCard'>['card'];
 type NewBankAccount = RequestOf<'payNewBankAccount'>['bankAccount'];
@@ -48,6 +49,10 @@ export const useCheckoutStore = defineStore('checkout', () => {
   const printing = ref(false);
   const printAnswer = shallowRef<PrintAnswer | null>(null);
   const printError = shallowRef<ApiError | null>(null);
+  /** Email my receipt, likewise. */
+  const emailing = ref(false);
+  const emailAnswer = shallowRef<EmailAnswer | null>(null);
+  const emailError = shallowRef<ApiError | null>(null);
 
   let generation = 0;
 
@@ -114,6 +119,25 @@ export const useCheckoutStore = defineStore('checkout', () => {
     outcome.value = null;
     printAnswer.value = null;
     printError.value = null;
+    emailAnswer.value = null;
+    emailError.value = null;
+  }
+
+  /** E-mails the receipt of this page's attempt to the customer's address on file (main checks the session owns it). */
+  async function emailReceipt(): Promise<void> {
+    if (emailing.value || !outcome.value) return;
+    const id = outcome.value.attemptId;
+    emailing.value = true;
+    emailError.value = null;
+    const current = generation;
+    try {
+      const answer = await portal.kioskEmailReceipt(id);
+      if (current === generation) emailAnswer.value = answer;
+    } catch (cause) {
+      if (current === generation) emailError.value = ApiError.from(cause);
+    } finally {
+      if (current === generation) emailing.value = false;
+    }
   }
 
   /** Prints the receipt of this page's attempt (main checks it belongs to this session). */
@@ -148,6 +172,9 @@ export const useCheckoutStore = defineStore('checkout', () => {
     printing.value = false;
     printAnswer.value = null;
     printError.value = null;
+    emailing.value = false;
+    emailAnswer.value = null;
+    emailError.value = null;
   }
 
   return {
@@ -161,6 +188,10 @@ export const useCheckoutStore = defineStore('checkout', () => {
     printAnswer,
     printError,
     printReceipt,
+    emailing,
+    emailAnswer,
+    emailError,
+    emailReceipt,
     open,
     paySaved,
     payNewCard,

@@ -153,20 +153,52 @@ export class DeskReceipts {
    */
   async email(paymentId: string, staffId: string): Promise<{ sent: boolean; message: string | null }> {
     const p = await this.resolve(paymentId);
-    if (!this.deps.emailConfigured) return { sent: false, message: 'Email is not set up on this station.' };
-    const to = p.customerId ? this.deps.customer(p.customerId)?.email?.trim() : undefined;
-    if (!to) return { sent: false, message: 'This customer has no email address on file.' };
-    if (!emailSchema.safeParse(to).success) {
-      return { sent: false, message: clip(`The email address on file (${to.slice(0, 120)}) is not valid. Correct it in the customer\u2019s record, then try again.`) };
+    const answer = await this.sendEmail(p.receipt, p.customerId);
+    if (answer.refused) {
+      const message =
+        answer.refused === 'not_configured' ? 'Email is not set up on this station.'
+        : answer.refused === 'no_address' ? 'This customer has no email address on file.'
+        : clip(`The email address on file (${(answer.to ?? '').slice(0, 120)}) is not valid. Correct it in the customer\u2019s record, then try again.`);
+      return { sent: false, message };
     }
-    const result = await this.deps.receipts.email(p.receipt, to);
-    const detail = { to: maskEmail(to), customerId: p.customerId };
-    if (result.ok) {
+    const detail = { to: maskEmail(answer.to), customerId: p.customerId };
+    if (answer.sent) {
       this.deps.audit.record({ action: 'receipt.emailed', staffId, subjectId: p.subjectId, amount: p.amount, currency: p.currency, detail });
-      return { sent: true, message: result.message ?? null };
+      return { sent: true, message: answer.message };
     }
-    this.deps.audit.record({ action: 'receipt.email_failed', staffId, subjectId: p.subjectId, detail: { ...detail, problem: result.message } });
-    return { sent: false, message: clip(`${result.message} The payment is not affected; you can email the receipt again later from the customer\u2019s payments.`) };
+    this.deps.audit.record({ action: 'receipt.email_failed', staffId, subjectId: p.subjectId, detail: { ...detail, problem: answer.message } });
+    return { sent: false, message: clip(`${answer.message} The payment is not affected; you can email the receipt again later from the customer\u2019s payments.`) };
+  }
+
+  /**
+   * The kiosk's "Email my receipt": a kiosk payment's receipt to its customer's address on file
+   * (the caller checks the session owns the attempt). The address is answered masked, never in full.
+   */
+  async emailKiosk(attemptId: string, customerId: string): Promise<{ sent: boolean; message: string | null; to: string | null }> {
+    const answer = await this.sendEmail(this.deps.kioskReceipt(attemptId), customerId);
+    if (answer.refused) {
+      const message =
+        answer.refused === 'not_configured' ? 'Receipts cannot be emailed from this kiosk. Print it, or ask at the front desk.'
+        : answer.refused === 'no_address' ? 'We have no email address on file for you. Print the receipt, or ask at the front desk to add one.'
+        : 'The email address on file for you needs correcting. Print the receipt, or ask at the front desk.';
+      return { sent: false, message, to: null };
+    }
+    const to = maskEmail(answer.to);
+    if (answer.sent) return { sent: true, message: answer.message, to };
+    return { sent: false, message: clip(`${answer.message} Your payment is not affected; print the receipt, or the front desk can email it later.`), to };
+  }
+
+  /** Sends one receipt to a customer's address on file, or says why it was not tried. */
+  private async sendEmail(
+    receipt: Receipt,
+    customerId: string | null,
+  ): Promise<{ refused: 'not_configured' | 'no_address'; to?: undefined } | { refused: 'invalid_address'; to: string } | { refused: null; to: string; sent: boolean; message: string | null }> {
+    if (!this.deps.emailConfigured) return { refused: 'not_configured' };
+    const to = customerId ? this.deps.customer(customerId)?.email?.trim() : undefined;
+    if (!to) return { refused: 'no_address' };
+    if (!emailSchema.safeParse(to).success) return { refused: 'invalid_address', to };
+    const result = await this.deps.receipts.email(receipt, to);
+    return { refused: null, to, sent: result.ok, message: result.message ?? null };
   }
 
   /** The outbox sender for 'receipt_print'. Printer trouble is "try later", never "the line is down". */

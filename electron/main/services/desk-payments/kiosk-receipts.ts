@@ -31,10 +31,12 @@ export class KioskReceipts {
   }
 
   /** Another session's attempt is "not found", never "forbidden" (it does not say the id exists). */
-  checkOwner(attemptId: string, session: CallerSession): void {
+  /** Refuses (not_found) an attempt that is not this session's; answers whose customer it is. */
+  checkOwner(attemptId: string, session: CallerSession): { customerId: string } {
     const a = this.deps.attempts.get(attemptId);
     const mine = a && a.channel !== 'desk' && (session.role === 'guest' ? a.invoiceId === session.guestInvoiceId : a.customerId === session.customerId);
-    if (!mine) throw new AppError('not_found', 'That payment was not found.');
+    if (!a || !mine) throw new AppError('not_found', 'That payment was not found.');
+    return { customerId: a.customerId };
   }
 
   build(attemptId: string): Receipt {
