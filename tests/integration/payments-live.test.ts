@@ -79,4 +79,20 @@ describe('live mode', () => {
     const intents = (await sb.stripe.paymentIntents.list({ customer: customerId, limit: 100 })).data.filter((p) => p.metadata?.['attempt_id'] === attemptId);
     expect(intents).toHaveLength(1);
   });
+
+  it('"save for autopay" in the Payment Element: the confirmed method becomes the autopay default', async () => {
+    const start = await call('startPayment', { invoiceId });
+    if (!start.ok) throw new Error('start failed');
+    const { attemptId } = start.value as { attemptId: string };
+    const created = await call('createPaymentIntent', { attemptId, amount: 1500, nameOnAccount: 'Live Customer', postalCode: '78704', paymentType: 'card', saveForAutopay: true });
+    const secret = (created as { value: { clientSecret: string } }).value.clientSecret;
+    const piId = secret.split('_secret_')[0]!;
+    expect((await sb.stripe.paymentIntents.retrieve(piId)).setup_future_usage).toBe('off_session');
+    const confirmed = await sb.stripe.paymentIntents.confirm(piId, { payment_method: 'pm_card_mastercard' });
+    const done = await call('completePayment', { attemptId });
+    expect(done).toMatchObject({ ok: true, value: { status: 'succeeded', savedForAutopay: true } });
+    const customer = await sb.stripe.customers.retrieve(customerId);
+    expect((customer as { invoice_settings: { default_payment_method: string | null } }).invoice_settings.default_payment_method).toBe(confirmed.payment_method);
+    expect(await call('listMethods', {})).toMatchObject({ ok: true, value: { autopay: { enabled: true, defaultMethodId: confirmed.payment_method } } });
+  });
 });

@@ -147,7 +147,12 @@ export class PaymentsService {
     if (SETTLED.has(attempt.status) && attempt.outcome) return attempt.outcome;
     if (!attempt.paymentIntentId) throw new AppError('conflict', 'This payment was not started. Please press Continue again.');
     const pi = await this.deps.gateway.retrieveIntent(attempt.paymentIntentId);
-    const { status, outcome } = outcomeOf(pi, attempt, null, pi.metadata['save'] === 'true');
+    // The customer asked to save the method (the intent was made with setup_future_usage, marked in metadata).
+    const save = pi.metadata['save_for_autopay'] === 'true' && pi.status !== 'requires_payment_method';
+    const { status, outcome } = outcomeOf(pi, attempt, null, save);
+    if (save && pi.paymentMethodId && (status === 'succeeded' || status === 'processing' || status === 'requires_verification')) {
+      await this.makeDefaultForAutopay(attempt.customerId, pi.paymentMethodId);
+    }
     this.deps.attempts.setStatus(attempt.id, status === 'failed' ? 'open' : status, outcome);
     return outcome;
   }
@@ -481,6 +486,7 @@ function intentFor(attempt: Attempt, amount: number, type: PaymentType, saveForF
       station_id: attempt.stationId,
       staff_id: attempt.staffId ?? '',
       channel: attempt.channel,
+      ...(saveForFuture ? { save_for_autopay: 'true' } : {}),
     },
   };
 }
