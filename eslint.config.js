@@ -44,7 +44,7 @@ export default tseslint.config(
   {
     // The sandbox handles Stripe's wire JSON as loosely typed values on purpose (it is a stand-in for
     // a remote API); String() on them is the intended conversion.
-    files: ['electron/main/stripe-sandbox/**/*.ts'],
+    files: ['packages/stripe-sandbox/**/*.ts'],
     rules: { '@typescript-eslint/no-base-to-string': 'off' },
   },
   {

@@ -22,7 +22,7 @@ import { silentLogger } from '../electron/main/services/logger';
 import { AttemptsRepo } from '../electron/main/services/payments/attempts-repo';
 import { createConfStore } from '../electron/main/services/settings/conf-store';
 import { SettingsService } from '../electron/main/services/settings/settings-service';
-import { StripeSandbox } from '../electron/main/stripe-sandbox';
+import { StripeSandbox } from '../packages/stripe-sandbox/src';
 import { tempDir } from '../tests/helpers/temp-dir';
 
 const KEY = 'sk_test_benchmark000000';

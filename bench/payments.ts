@@ -17,7 +17,7 @@ import { openDatabase } from '../electron/main/db/connection';
 import { silentLogger } from '../electron/main/services/logger';
 import { createConfStore } from '../electron/main/services/settings/conf-store';
 import { SettingsService } from '../electron/main/services/settings/settings-service';
-import { StripeSandbox } from '../electron/main/stripe-sandbox';
+import { StripeSandbox } from '../packages/stripe-sandbox/src';
 import { tempDir } from '../tests/helpers/temp-dir';
 import { ms, summarize } from './stats';
 

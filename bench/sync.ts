@@ -24,7 +24,7 @@ import { LocalStore } from '../electron/main/services/local-store/local-store';
 import { silentLogger } from '../electron/main/services/logger';
 import { SyncService } from '../electron/main/services/sync/sync-service';
 import { StripeGateway } from '../electron/main/stripe/gateway';
-import { seedBulk, StripeSandbox } from '../electron/main/stripe-sandbox';
+import { seedBulk, StripeSandbox } from '../packages/stripe-sandbox/src';
 import { tempDir } from '../tests/helpers/temp-dir';
 
 const KEY = 'sk_test_benchmark000000';

@@ -5,7 +5,9 @@
  *  - renderer imports only electron/shared (and browser packages);
  *  - electron/main/services and everything outside app/, ipc/ and index.ts never import 'electron';
  *  - only electron/main/stripe imports the 'stripe' package (type-only imports elsewhere are allowed);
- *  - nothing but electron/main/ipc/register-electron.ts and the preload touches ipcMain / ipcRenderer.
+ *  - nothing but electron/main/ipc/register-electron.ts and the preload touches ipcMain / ipcRenderer;
+ *  - the Stripe stand-in (packages/stripe-sandbox) is its own product: it imports nothing of the app,
+ *    and in the app only the composition root (which starts it in training mode) imports it.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
@@ -17,6 +19,11 @@ const IMPORT = /(?:^|\n)\s*(import|export)\s+(type\s+)?(?:[^'"]*?\sfrom\s+)?['"]
 
 function files(dir) {
   const out = [];
+  try {
+    statSync(dir);
+  } catch {
+    return out;
+  }
   for (const name of readdirSync(dir)) {
     const p = join(dir, name);
     if (statSync(p).isDirectory()) out.push(...files(p));
@@ -28,7 +35,7 @@ function files(dir) {
 const violations = [];
 const rel = (p) => relative(root, p).split(sep).join('/');
 
-for (const file of [...files(join(root, 'electron')), ...files(join(root, 'renderer'))]) {
+for (const file of [...files(join(root, 'electron')), ...files(join(root, 'renderer')), ...files(join(root, 'packages'))]) {
   const path = rel(file);
   const source = readFileSync(file, 'utf8');
   for (const m of source.matchAll(IMPORT)) {
@@ -51,6 +58,12 @@ for (const file of [...files(join(root, 'electron')), ...files(join(root, 'rende
       if (!allowed) bad("only electron/main/index.ts, app/, ipc/ and the preload import 'electron'");
     }
     if (spec === 'stripe' && !typeOnly && !path.startsWith('electron/main/stripe/')) bad("only electron/main/stripe imports 'stripe'");
+    if (path.startsWith('packages/stripe-sandbox/') && target && !target.startsWith('packages/stripe-sandbox/')) {
+      bad('the Stripe stand-in imports nothing of the app');
+    }
+    if (target?.startsWith('packages/stripe-sandbox/') && !path.startsWith('packages/stripe-sandbox/') && path.startsWith('electron/') && path !== 'electron/main/composition.ts') {
+      bad('only the composition root starts the Stripe stand-in');
+    }
     if (path.startsWith('electron/main/services/') && target && (target.startsWith('electron/main/app/') || target.startsWith('electron/main/ipc/'))) {
       bad('services do not depend on the Electron edge or on IPC');
     }

@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import type { AppInfo } from '../shared/contract';
-import { openDatabase, type Db } from './db/connection';
+import { openDatabase, sqliteBinding, type Db } from './db/connection';
 import { appMigrations } from './db/migrations';
 import { appHandlers } from './ipc/app';
 import { Dispatcher } from './ipc/dispatcher';
@@ -35,7 +35,7 @@ import { SessionRegistry } from './services/session/session-registry';
 import type { SettingsService } from './services/settings/settings-service';
 import { demoSignIns, loadDemoData } from './services/training/demo-data';
 import { DemoSeeder } from './services/training/demo-seeder';
-import { StripeSandbox } from './stripe-sandbox';
+import { StripeSandbox } from '../../packages/stripe-sandbox/src';
 import { StripeGateway, type StripeEndpoint } from './stripe/gateway';
 import { TerminalGateway } from './stripe/terminal-gateway';
 
@@ -93,7 +93,7 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
   if (opts.stripeEndpoint && secretKey?.startsWith('sk_test_')) {
     endpoint = opts.stripeEndpoint;
   } else if (trainingMode) {
-    sandbox = new StripeSandbox({ dbPath: join(opts.dataDir, 'training', 'stripe-sandbox.db') });
+    sandbox = new StripeSandbox({ dbPath: join(opts.dataDir, 'training', 'stripe-sandbox.db'), nativeBinding: sqliteBinding() });
     const { host, port, url } = await sandbox.start(0);
     sandboxUrl = url;
     endpoint = { host, port, protocol: 'http' };

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Stripe from 'stripe';
-import { StripeSandbox, type SandboxOptions } from '../../electron/main/stripe-sandbox/index.js';
+import { StripeSandbox, type SandboxOptions } from '../../packages/stripe-sandbox/src/index.js';
 
 export interface TestSandbox {
   stripe: Stripe;

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Stripe from 'stripe';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ALL_TEST_PM_IDS } from '../../electron/main/stripe-sandbox/index.js';
+import { ALL_TEST_PM_IDS } from '../../packages/stripe-sandbox/src/index.js';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 
 // Top-level await: one sandbox for the whole file, stopped after its tests.

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { StripeSandbox } from '../../electron/main/stripe-sandbox/index.js';
+import { StripeSandbox } from '../../packages/stripe-sandbox/src/index.js';
 import { sandboxClient, TEST_SECRET_KEY } from '../helpers/sandbox.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'stripe-sandbox-persist-'));

@@ -1,6 +1,6 @@
 import Stripe from 'stripe';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseForm } from '../../electron/main/stripe-sandbox/wire.js';
+import { parseForm } from '../../packages/stripe-sandbox/src/wire.js';
 import { sandboxClient, startTestSandbox, TEST_SECRET_KEY, type TestSandbox } from '../helpers/sandbox.js';
 
 // Top-level await: one sandbox for the whole file, stopped after its tests.

@@ -30,6 +30,8 @@ describe('layer boundary check', () => {
     ['Node in electron/shared', { 'electron/shared/z.ts': "import { readFileSync } from 'node:fs';" }],
     ['the renderer reaching into main', { 'renderer/src/a.ts': "import { x } from '../../electron/main/composition';" }],
     ['the renderer importing electron', { 'renderer/src/b.ts': "import { ipcRenderer } from 'electron';" }],
+    ['the stand-in importing the app', { 'packages/stripe-sandbox/src/s.ts': "import { openDatabase } from '../../../electron/main/db/connection';" }],
+    ['a service starting the stand-in', { 'electron/main/services/t.ts': "import { StripeSandbox } from '../../../packages/stripe-sandbox/src';" }],
   ])('fails on %s', (_name, tree) => {
     const r = check(tree);
     expect(r.status).toBe(1);
@@ -38,7 +40,8 @@ describe('layer boundary check', () => {
 
   it('allows type-only stripe imports and electron in app/', () => {
     const r = check({
-      'electron/main/stripe-sandbox/a.ts': "import type Stripe from 'stripe';",
+      'packages/stripe-sandbox/src/a.ts': "import type Stripe from 'stripe';",
+      'electron/main/composition.ts': "import { StripeSandbox } from '../../packages/stripe-sandbox/src';",
       'electron/main/app/w.ts': "import { BrowserWindow } from 'electron';",
     });
     expect(r.stderr).toBe('');

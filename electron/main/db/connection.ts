@@ -15,6 +15,11 @@ export function useSqliteBinding(path: string | undefined): void {
   nativeBinding = path;
 }
 
+/** The binding named by useSqliteBinding (for the training stand-in, which opens its own file). */
+export function sqliteBinding(): string | undefined {
+  return nativeBinding;
+}
+
 export interface Migration {
   /** Unique, ascending; each domain owns a range (see db/migrations/index.ts). Never renumber or edit one that has shipped. */
   readonly version: number;

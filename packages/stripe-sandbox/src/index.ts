@@ -34,6 +34,8 @@ export interface SandboxOptions {
   now?: () => number;
   /** How long an ACH debit stays `processing` before it settles (default 3000 ms). */
   achSettlementMs?: number;
+  /** Inside Electron: the better-sqlite3 build for Electron's ABI. */
+  nativeBinding?: string;
 }
 
 export class StripeSandbox {
@@ -50,7 +52,7 @@ export class StripeSandbox {
 
   async start(port = 0, host = '127.0.0.1'): Promise<{ url: string; host: string; port: number }> {
     if (this.server) throw new Error('StripeSandbox already started');
-    const store = new Store(this.opts.dbPath, this.opts.now ?? Date.now);
+    const store = new Store(this.opts.dbPath, this.opts.now ?? Date.now, this.opts.nativeBinding);
     const ctx = new Ctx(store, this.opts.achSettlementMs ?? 3000);
     for (const register of [
       registerCustomers, registerCustomerBalance, registerPaymentMethods, registerPaymentIntents, registerSetupIntents, registerCharges,

@@ -3,7 +3,7 @@
  * created, ties by a monotonic seq), hidden per-object state in `meta`, durable idempotency
  * records, and pending ACH settlements.
  */
-import { openDatabase, type Db, type Migration } from '../db/connection.js';
+import { openSandboxDb, type Db, type Migration } from './db.js';
 import { API_VERSION, notFound, randomId, type Json, type Obj } from './wire.js';
 
 const migrations: Migration[] = [
@@ -54,8 +54,9 @@ export class Store {
   constructor(
     path: string,
     readonly nowMs: () => number,
+    nativeBinding?: string,
   ) {
-    this.db = openDatabase(path, migrations);
+    this.db = openSandboxDb(path, migrations, nativeBinding);
     this.seq = this.db.prepare<[], { s: number | null }>('SELECT MAX(seq) AS s FROM objects').get()?.s ?? 0;
   }
 

@@ -1,10 +1,10 @@
 /**
- * Runs the offline Stripe sandbox on its own: `tsx scripts/sandbox.ts --port 4599 [--data-dir DIR]`.
+ * Runs the offline Stripe sandbox on its own: `npm run sandbox -- --port 4599 [--data-dir DIR]`.
  * State lives in DIR/sandbox.sqlite (default .data/sandbox) and survives restarts.
  */
 import { resolve, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { StripeSandbox } from '../electron/main/stripe-sandbox/index.js';
+import { StripeSandbox } from './index.js';
 
 const { values } = parseArgs({
   options: {
