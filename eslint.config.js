@@ -2,13 +2,18 @@
 import tseslint from 'typescript-eslint';
 import vue from 'eslint-plugin-vue';
 import vueParser from 'vue-eslint-parser';
+import prettier from 'eslint-config-prettier';
 
 const ipcOnlyInTransport = {
   'no-restricted-imports': [
     'error',
     {
       paths: [
-        { name: 'electron', importNames: ['ipcMain', 'ipcRenderer'], message: 'Only electron/main/ipc/register-electron.ts and the preload touch ipcMain/ipcRenderer.' },
+        {
+          name: 'electron',
+          importNames: ['ipcMain', 'ipcRenderer'],
+          message: 'Only electron/main/ipc/register-electron.ts and the preload touch ipcMain/ipcRenderer.',
+        },
       ],
     },
   ],
@@ -75,4 +80,6 @@ export default tseslint.config(
     files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
   },
+  // Layout belongs to Prettier (npm run format:check, part of npm run lint): no style rules here that fight it.
+  prettier,
 );

@@ -123,18 +123,89 @@ Kingston Fairview Greenwood Lakeview Woodland Brookside Riverside Hillcrest Glen
   .filter(Boolean);
 const SUFFIXES = ['St', 'Ave', 'Rd', 'Dr', 'Ln', 'Blvd', 'Ct', 'Way', 'Pl'];
 const CITIES: [string, string, string][] = [
-  ['Springfield', 'IL', '627'], ['Riverside', 'CA', '925'], ['Franklin', 'TN', '370'], ['Greenville', 'SC', '296'],
-  ['Bristol', 'CT', '060'], ['Clinton', 'IA', '527'], ['Fairview', 'OR', '970'], ['Salem', 'MA', '019'],
-  ['Madison', 'WI', '537'], ['Georgetown', 'TX', '786'], ['Arlington', 'VA', '222'], ['Ashland', 'OR', '975'],
-  ['Dover', 'DE', '199'], ['Oxford', 'MS', '386'], ['Jackson', 'MS', '392'], ['Burlington', 'VT', '054'],
-  ['Manchester', 'NH', '031'], ['Milton', 'MA', '021'], ['Newport', 'RI', '028'], ['Auburn', 'AL', '368'],
-  ['Dayton', 'OH', '454'], ['Lexington', 'KY', '405'], ['Milford', 'CT', '064'], ['Winchester', 'VA', '226'],
-  ['Hudson', 'NY', '125'], ['Kingston', 'NY', '124'], ['Marion', 'OH', '433'], ['Columbia', 'MO', '652'],
-  ['Oakland', 'CA', '946'], ['Portland', 'ME', '041'], ['Albany', 'NY', '122'], ['Austin', 'TX', '787'],
-  ['Santa Fe', 'NM', '875'], ['San Jose', 'CA', '951'], ['El Paso', 'TX', '799'], ['Las Cruces', 'NM', '880'],
+  ['Springfield', 'IL', '627'],
+  ['Riverside', 'CA', '925'],
+  ['Franklin', 'TN', '370'],
+  ['Greenville', 'SC', '296'],
+  ['Bristol', 'CT', '060'],
+  ['Clinton', 'IA', '527'],
+  ['Fairview', 'OR', '970'],
+  ['Salem', 'MA', '019'],
+  ['Madison', 'WI', '537'],
+  ['Georgetown', 'TX', '786'],
+  ['Arlington', 'VA', '222'],
+  ['Ashland', 'OR', '975'],
+  ['Dover', 'DE', '199'],
+  ['Oxford', 'MS', '386'],
+  ['Jackson', 'MS', '392'],
+  ['Burlington', 'VT', '054'],
+  ['Manchester', 'NH', '031'],
+  ['Milton', 'MA', '021'],
+  ['Newport', 'RI', '028'],
+  ['Auburn', 'AL', '368'],
+  ['Dayton', 'OH', '454'],
+  ['Lexington', 'KY', '405'],
+  ['Milford', 'CT', '064'],
+  ['Winchester', 'VA', '226'],
+  ['Hudson', 'NY', '125'],
+  ['Kingston', 'NY', '124'],
+  ['Marion', 'OH', '433'],
+  ['Columbia', 'MO', '652'],
+  ['Oakland', 'CA', '946'],
+  ['Portland', 'ME', '041'],
+  ['Albany', 'NY', '122'],
+  ['Austin', 'TX', '787'],
+  ['Santa Fe', 'NM', '875'],
+  ['San Jose', 'CA', '951'],
+  ['El Paso', 'TX', '799'],
+  ['Las Cruces', 'NM', '880'],
 ];
-const AREA = ['217', '312', '773', '951', '615', '864', '860', '319', '503', '978', '608', '512', '703', '541', '302', '662', '601', '802', '603', '617', '401', '334', '937', '859', '203', '540', '518', '845', '740', '573', '510', '207'];
-const DOMAINS = ['gmail.com', 'yahoo.com', 'outlook.com', 'hotmail.com', 'icloud.com', 'aol.com', 'comcast.net', 'proton.me', 'att.net', 'live.com'];
+const AREA = [
+  '217',
+  '312',
+  '773',
+  '951',
+  '615',
+  '864',
+  '860',
+  '319',
+  '503',
+  '978',
+  '608',
+  '512',
+  '703',
+  '541',
+  '302',
+  '662',
+  '601',
+  '802',
+  '603',
+  '617',
+  '401',
+  '334',
+  '937',
+  '859',
+  '203',
+  '540',
+  '518',
+  '845',
+  '740',
+  '573',
+  '510',
+  '207',
+];
+const DOMAINS = [
+  'gmail.com',
+  'yahoo.com',
+  'outlook.com',
+  'hotmail.com',
+  'icloud.com',
+  'aol.com',
+  'comcast.net',
+  'proton.me',
+  'att.net',
+  'live.com',
+];
 const STATUSES: InvoiceStatus[] = ['paid', 'paid', 'paid', 'paid', 'open', 'overdue', 'partially_paid', 'void', 'uncollectible', 'draft'];
 
 export interface Dataset {
@@ -169,14 +240,24 @@ export function* generate(size: { invoices: number; customers: number }, batch =
       const local = `${Math.floor(200 + r() * 800)}${String(Math.floor(r() * 10000)).padStart(4, '0')}`;
       const fmt = r();
       const phone =
-        fmt < 0.4 ? `(${area}) ${local.slice(0, 3)}-${local.slice(3)}`
-        : fmt < 0.7 ? `+1 ${area}-${local.slice(0, 3)}-${local.slice(3)}`
-        : fmt < 0.9 ? `${area}.${local.slice(0, 3)}.${local.slice(3)}`
-        : `+1${area}${local}`;
+        fmt < 0.4
+          ? `(${area}) ${local.slice(0, 3)}-${local.slice(3)}`
+          : fmt < 0.7
+            ? `+1 ${area}-${local.slice(0, 3)}-${local.slice(3)}`
+            : fmt < 0.9
+              ? `${area}.${local.slice(0, 3)}.${local.slice(3)}`
+              : `+1${area}${local}`;
       const e = r();
       const f = first.toLowerCase();
       const l = lastName.toLowerCase();
-      const user = e < 0.35 ? `${f}.${l}` : e < 0.6 ? `${f[0]}${l}` : e < 0.8 ? `${f}${l}${Math.floor(r() * 100)}` : `${f}_${l[0]}${Math.floor(r() * 1000)}`;
+      const user =
+        e < 0.35
+          ? `${f}.${l}`
+          : e < 0.6
+            ? `${f[0]}${l}`
+            : e < 0.8
+              ? `${f}${l}${Math.floor(r() * 100)}`
+              : `${f}_${l[0]}${Math.floor(r() * 1000)}`;
       const [city, state, zip3] = CITIES[pickCity(r)]!;
       const customer: Customer = {
         id,
@@ -200,8 +281,7 @@ export function* generate(size: { invoices: number; customers: number }, batch =
       const count = customersLeft === 1 ? invoicesLeft : Math.min(invoicesLeft, Math.floor(r() * perCustomer * 2 + 0.5));
       invoicesLeft -= count;
       const prefix =
-        String.fromCharCode(...[0, 1, 2, 3].map(() => 65 + Math.floor(r() * 26))) +
-        String(Math.floor(r() * 10000)).padStart(4, '0');
+        String.fromCharCode(...[0, 1, 2, 3].map(() => 65 + Math.floor(r() * 26))) + String(Math.floor(r() * 10000)).padStart(4, '0');
       let t = now - Math.floor(r() * span);
       for (let k = 1; k <= count; k++) {
         const total = 500 + Math.floor(r() * 50000);
@@ -254,18 +334,24 @@ function makeQueries(sample: Dataset, count: number, seed: number): Record<Kind,
     const phone = pick(withPhone).phone!;
     const digits = phone.replace(/\D/g, '').slice(-10);
     const pf = r();
-    q.phone.push(pf < 0.3 ? phone : pf < 0.6 ? digits.slice(-4) : pf < 0.8 ? len(digits, 3, 10) : `${digits.slice(3, 6)}-${digits.slice(6)}`);
+    q.phone.push(
+      pf < 0.3 ? phone : pf < 0.6 ? digits.slice(-4) : pf < 0.8 ? len(digits, 3, 10) : `${digits.slice(3, 6)}-${digits.slice(6)}`,
+    );
     const inv = pick(sample.invoices).number!;
     q.invoice.push(r() < 0.5 ? inv : len(r() < 0.5 ? inv.toLowerCase() : inv, 4, inv.length));
     const addr = pick(withAddr).address!;
     const street = addr.line1!.split(' ');
     const af = r();
     q.address.push(
-      af < 0.3 ? `${street[0]} ${len(street[1]!, 2, 6)}`
-      : af < 0.5 ? len(addr.city!, 2, 8)
-      : af < 0.7 ? len(addr.postalCode!, 3, 5)
-      : af < 0.85 ? `${street[1]} ${addr.city}`
-      : addr.line1!,
+      af < 0.3
+        ? `${street[0]} ${len(street[1]!, 2, 6)}`
+        : af < 0.5
+          ? len(addr.city!, 2, 8)
+          : af < 0.7
+            ? len(addr.postalCode!, 3, 5)
+            : af < 0.85
+              ? `${street[1]} ${addr.city}`
+              : addr.line1!,
     );
   }
   return q;
@@ -287,7 +373,10 @@ export interface LookupRow {
   max: number;
 }
 
-export async function benchLookup(opts: { sizes: { invoices: number; customers: number }[]; queriesPerKind?: number }): Promise<LookupRow[]> {
+export async function benchLookup(opts: {
+  sizes: { invoices: number; customers: number }[];
+  queriesPerKind?: number;
+}): Promise<LookupRow[]> {
   const perKind = opts.queriesPerKind ?? 3000;
   const results: LookupRow[] = [];
   const rows: string[][] = [['size', 'kind', 'queries', 'p50 ms', 'p99 ms', 'max ms', 'avg hits']];
@@ -314,7 +403,9 @@ export async function benchLookup(opts: { sizes: { invoices: number; customers: 
       const mb = fileSize(path) / 1e6;
       const terms = (db.prepare('SELECT count(*) AS n FROM ls_terms').get() as { n: number }).n;
       const label = `${size.invoices.toLocaleString('en-US')} inv / ${size.customers.toLocaleString('en-US')} cus`;
-      console.log(`${label}: built in ${buildSeconds.toFixed(1)} s, file ${mb.toFixed(0)} MB, ${terms.toLocaleString('en-US')} search terms`);
+      console.log(
+        `${label}: built in ${buildSeconds.toFixed(1)} s, file ${mb.toFixed(0)} MB, ${terms.toLocaleString('en-US')} search terms`,
+      );
 
       const lookup = new LookupService(db);
       const warm = makeQueries(sample, 300, 1);

@@ -67,7 +67,11 @@ export async function benchOutboxDrain(opts: OutboxBenchOptions = {}): Promise<O
   let kiosk: Kiosk | null = null;
   let sandboxUrl = '';
   const outage = async (mode: 'refuse' | 'off') => {
-    const res = await fetch(`${sandboxUrl}/__sandbox/outage`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `mode=${mode}` });
+    const res = await fetch(`${sandboxUrl}/__sandbox/outage`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `mode=${mode}`,
+    });
     if (!res.ok) throw new Error(`sandbox outage ${mode}: ${res.status}`);
   };
   try {
@@ -77,12 +81,22 @@ export async function benchOutboxDrain(opts: OutboxBenchOptions = {}): Promise<O
     const sdk = new Stripe(KEY, { host: '127.0.0.1', port, protocol: 'http', maxNetworkRetries: 0 });
 
     // One customer with a saved card and enough invoices for every charge.
-    const customer = await sdk.customers.create({ name: 'Queue Bench', email: 'queue@example.com', address: { line1: '1 Main', postal_code: '78704', country: 'US' } });
+    const customer = await sdk.customers.create({
+      name: 'Queue Bench',
+      email: 'queue@example.com',
+      address: { line1: '1 Main', postal_code: '78704', country: 'US' },
+    });
     const pm = await sdk.paymentMethods.attach('pm_card_visa', { customer: customer.id });
     const invoiceIds: string[] = [];
     for (let i = 0; i < Math.ceil(n / PER_INVOICE); i++) {
       const draft = await sdk.invoices.create({ customer: customer.id, collection_method: 'send_invoice', days_until_due: 30 });
-      await sdk.invoiceItems.create({ customer: customer.id, invoice: draft.id, currency: 'usd', amount: PER_INVOICE * 5_000, description: `Queue bench ${i + 1}` });
+      await sdk.invoiceItems.create({
+        customer: customer.id,
+        invoice: draft.id,
+        currency: 'usd',
+        amount: PER_INVOICE * 5_000,
+        description: `Queue bench ${i + 1}`,
+      });
       invoiceIds.push((await sdk.invoices.finalizeInvoice(draft.id)).id);
     }
 
@@ -128,11 +142,14 @@ export async function benchOutboxDrain(opts: OutboxBenchOptions = {}): Promise<O
       const charge = { paymentMethodId: pm.id, amount, nameOnAccount: 'Queue Bench', postalCode: '78704' };
       if (i < viaDispatcher) {
         k.sessions.signInCustomer(caller, customer.id);
-        const start = await call<{ attemptId: string; invoice: { number: string | null; amountRemaining: number } }>('startPayment', { invoiceId });
+        const start = await call<{ attemptId: string; invoice: { number: string | null; amountRemaining: number } }>('startPayment', {
+          invoiceId,
+        });
         invoices.set(invoiceId, { number: start.invoice.number, remaining: start.invoice.amountRemaining });
         const out = await call<{ status: string }>('paySaved', { attemptId: start.attemptId, ...charge });
         if (out.status !== 'queued') throw new Error(`payment ${i} was ${out.status}, not queued`);
-        if (i === 0) say(`one payment queued through the dispatcher with the line cut in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+        if (i === 0)
+          say(`one payment queued through the dispatcher with the line cut in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
       } else {
         let inv = invoices.get(invoiceId);
         if (!inv) {
@@ -142,9 +159,26 @@ export async function benchOutboxDrain(opts: OutboxBenchOptions = {}): Promise<O
         }
         const method = local.paymentMethodsForCustomer(customer.id).find((m) => m.id === pm.id);
         if (!method) throw new Error('the saved card is not in the local copy');
-        const attempt = attempts.create({ customerId: customer.id, invoiceId, invoiceNumber: inv.number, currency: 'usd', invoiceRemaining: inv.remaining, channel: 'kiosk', stationId, staffId: null });
+        const attempt = attempts.create({
+          customerId: customer.id,
+          invoiceId,
+          invoiceNumber: inv.number,
+          currency: 'usd',
+          invoiceRemaining: inv.remaining,
+          channel: 'kiosk',
+          stationId,
+          staffId: null,
+        });
         attempts.atomically(() => {
-          const item = k.outbox.enqueue({ kind: 'saved_method_charge', customerId: customer.id, payload: { attemptId: attempt.id, ...charge }, amount, currency: 'usd', createdBy: attempt.staffId ?? attempt.channel, stationId });
+          const item = k.outbox.enqueue({
+            kind: 'saved_method_charge',
+            customerId: customer.id,
+            payload: { attemptId: attempt.id, ...charge },
+            amount,
+            currency: 'usd',
+            createdBy: attempt.staffId ?? attempt.channel,
+            stationId,
+          });
           attempts.setStatus(attempt.id, 'queued', {
             status: 'queued',
             attemptId: attempt.id,
@@ -152,18 +186,28 @@ export async function benchOutboxDrain(opts: OutboxBenchOptions = {}): Promise<O
             invoiceNumber: inv.number,
             amount,
             currency: 'usd',
-            method: { type: method.type, brand: method.brand, last4: method.last4, bankName: method.bankName, expMonth: method.expMonth, expYear: method.expYear },
+            method: {
+              type: method.type,
+              brand: method.brand,
+              last4: method.last4,
+              bankName: method.bankName,
+              expMonth: method.expMonth,
+              expYear: method.expYear,
+            },
             confirmation: item.id,
             savedForAutopay: false,
           });
         });
       }
       queuedCents += amount;
-      if ((i + 1) % 2000 === 0 && i + 1 < n) say(`queued ${(i + 1).toLocaleString('en-US')} / ${n.toLocaleString('en-US')} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+      if ((i + 1) % 2000 === 0 && i + 1 < n)
+        say(`queued ${(i + 1).toLocaleString('en-US')} / ${n.toLocaleString('en-US')} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
     }
     const enqueueMs = performance.now() - t0;
     checkSameShape(k, viaDispatcher);
-    say(`queued ${n.toLocaleString('en-US')} in ${(enqueueMs / 1000).toFixed(1)} s (${viaDispatcher} through the dispatcher, the rest as enqueueCharge does)`);
+    say(
+      `queued ${n.toLocaleString('en-US')} in ${(enqueueMs / 1000).toFixed(1)} s (${viaDispatcher} through the dispatcher, the rest as enqueueCharge does)`,
+    );
 
     // Drain: the line is back; passes until nothing is waiting (an item tried while the line was
     // down waits out its backoff first; that wait is counted and shown apart).
@@ -173,7 +217,8 @@ export async function benchOutboxDrain(opts: OutboxBenchOptions = {}): Promise<O
       return c.queued + c.sending;
     };
     const nextDueIn = () =>
-      ((k.db.prepare("SELECT MIN(next_attempt_at) AS at FROM outbox WHERE state = 'queued'").get() as { at: number | null }).at ?? Date.now()) - Date.now();
+      ((k.db.prepare("SELECT MIN(next_attempt_at) AS at FROM outbox WHERE state = 'queued'").get() as { at: number | null }).at ??
+        Date.now()) - Date.now();
     let backoffWaitMs = 0;
     let passes = 0;
     let lastReport = performance.now();
@@ -181,7 +226,9 @@ export async function benchOutboxDrain(opts: OutboxBenchOptions = {}): Promise<O
       if (performance.now() - lastReport < 10_000) return;
       lastReport = performance.now();
       const c = k.outbox.counts();
-      say(`drained ${c.succeeded.toLocaleString('en-US')} / ${n.toLocaleString('en-US')} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+      say(
+        `drained ${c.succeeded.toLocaleString('en-US')} / ${n.toLocaleString('en-US')} (${((performance.now() - t0) / 1000).toFixed(0)} s)`,
+      );
     }, 1000);
     progress.unref();
     t0 = performance.now();
@@ -216,7 +263,9 @@ export async function benchOutboxDrain(opts: OutboxBenchOptions = {}): Promise<O
              WHERE type = 'payment_intent' GROUP BY a)`,
         )
         .get() as typeof dup;
-      const inv = sdb.prepare(`SELECT COALESCE(SUM(json_extract(json, '$.amount_paid')), 0) AS paid FROM objects WHERE type = 'invoice'`).get() as { paid: number };
+      const inv = sdb
+        .prepare(`SELECT COALESCE(SUM(json_extract(json, '$.amount_paid')), 0) AS paid FROM objects WHERE type = 'invoice'`)
+        .get() as { paid: number };
       dup.paid = inv.paid;
       dup.intents = (sdb.prepare(`SELECT COUNT(*) AS n FROM objects WHERE type = 'payment_intent'`).get() as { n: number }).n;
     } finally {
@@ -251,11 +300,22 @@ function checkSameShape(k: Kiosk, viaDispatcher: number): void {
   const items = k.outbox.list();
   if (viaDispatcher === 0 || items.length <= viaDispatcher) return;
   const shape = (i: (typeof items)[number]) =>
-    JSON.stringify({ kind: i.kind, customer: i.customerId !== null, keys: Object.keys(i.payload as object).sort(), amount: i.amount !== null, currency: i.currency, state: i.state, by: i.createdBy, station: i.stationId, key: i.idempotencyKey.startsWith('outbox:') });
+    JSON.stringify({
+      kind: i.kind,
+      customer: i.customerId !== null,
+      keys: Object.keys(i.payload as object).sort(),
+      amount: i.amount !== null,
+      currency: i.currency,
+      state: i.state,
+      by: i.createdBy,
+      station: i.stationId,
+      key: i.idempotencyKey.startsWith('outbox:'),
+    });
   const a = items[0]!;
   const b = items[viaDispatcher]!;
   if (shape(a) !== shape(b)) throw new Error(`queued rows differ: ${shape(a)} vs ${shape(b)}`);
-  const attempt = (id: string) => k.db.prepare('SELECT channel, status, invoice_remaining > 0 AS r FROM payment_attempts WHERE id = ?').get(id);
+  const attempt = (id: string) =>
+    k.db.prepare('SELECT channel, status, invoice_remaining > 0 AS r FROM payment_attempts WHERE id = ?').get(id);
   const pa = attempt((a.payload as { attemptId: string }).attemptId);
   const pb = attempt((b.payload as { attemptId: string }).attemptId);
   if (JSON.stringify(pa) !== JSON.stringify(pb)) throw new Error(`queued attempts differ: ${JSON.stringify(pa)} vs ${JSON.stringify(pb)}`);
@@ -263,13 +323,19 @@ function checkSameShape(k: Kiosk, viaDispatcher: number): void {
 
 function printOutbox(r: OutboxBenchResult): void {
   const f = (x: number) => x.toLocaleString('en-US');
-  console.log(`  enqueue (line cut): ${f(r.items)} in ${(r.enqueueMs / 1000).toFixed(1)} s = ${f(Math.round((r.items * 1000) / r.enqueueMs))}/s`);
+  console.log(
+    `  enqueue (line cut): ${f(r.items)} in ${(r.enqueueMs / 1000).toFixed(1)} s = ${f(Math.round((r.items * 1000) / r.enqueueMs))}/s`,
+  );
   console.log(
     `  drain: ${f(r.succeeded)} sent in ${(r.drainMs / 1000).toFixed(1)} s (${r.drainPasses} passes; ${(r.backoffWaitMs / 1000).toFixed(1)} s of it waiting out a backoff) = ${r.itemsPerSec.toFixed(1)} items/s` +
       `; without the backoff wait ${((r.succeeded * 1000) / Math.max(1, r.drainMs - r.backoffWaitMs)).toFixed(1)} items/s`,
   );
-  console.log(`  at the sandbox: ${f(r.intents)} PaymentIntents, DUPLICATES ${r.duplicates} (target 0), attempts without one ${r.attemptsWithoutIntent}`);
-  console.log(`  queue items not succeeded: ${r.notSucceeded}; invoices paid ${(r.paidCents / 100).toFixed(2)} of ${(r.queuedCents / 100).toFixed(2)} queued`);
+  console.log(
+    `  at the sandbox: ${f(r.intents)} PaymentIntents, DUPLICATES ${r.duplicates} (target 0), attempts without one ${r.attemptsWithoutIntent}`,
+  );
+  console.log(
+    `  queue items not succeeded: ${r.notSucceeded}; invoices paid ${(r.paidCents / 100).toFixed(2)} of ${(r.queuedCents / 100).toFixed(2)} queued`,
+  );
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -30,7 +30,10 @@ export async function benchPayNowToInteractive(opts: { runs?: number } = {}): Pr
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(`${url}/#/sign-in`);
-    await page.getByRole('button', { name: /use this account/i }).first().click();
+    await page
+      .getByRole('button', { name: /use this account/i })
+      .first()
+      .click();
     await page.getByRole('button', { name: /^sign in$/i }).click();
     const samples: number[] = [];
     for (let i = 0; i < runs + 3; i++) {

@@ -32,9 +32,18 @@ export async function benchPayments(opts: { payments?: number } = {}): Promise<{
   const sdk = new Stripe(KEY, { host: '127.0.0.1', port, protocol: 'http', maxNetworkRetries: 0 });
   try {
     // One customer with a saved card and an invoice big enough for every payment of the run.
-    const customer = await sdk.customers.create({ name: 'Bench Customer', email: 'bench@example.com', address: { line1: '1 Main', postal_code: '78704', country: 'US' } });
+    const customer = await sdk.customers.create({
+      name: 'Bench Customer',
+      email: 'bench@example.com',
+      address: { line1: '1 Main', postal_code: '78704', country: 'US' },
+    });
     const pm = await sdk.paymentMethods.attach('pm_card_visa', { customer: customer.id });
-    const draft = await sdk.invoices.create({ customer: customer.id, collection_method: 'send_invoice', days_until_due: 30, pending_invoice_items_behavior: 'exclude' });
+    const draft = await sdk.invoices.create({
+      customer: customer.id,
+      collection_method: 'send_invoice',
+      days_until_due: 30,
+      pending_invoice_items_behavior: 'exclude',
+    });
     await sdk.invoiceItems.create({ customer: customer.id, invoice: draft.id, currency: 'usd', amount: 5_000_000, description: 'Bench' });
     const invoice = await sdk.invoices.finalizeInvoice(draft.id);
 
@@ -67,14 +76,33 @@ export async function benchPayments(opts: { payments?: number } = {}): Promise<{
       await sdk.invoices.retrieve(invoice.id); // pay: fresh amount due
       await sdk.paymentMethods.retrieve(pm.id); // pay: the method is the customer's
       commit.run(`${id}:step`, null); // 2: the key, before the request
-      const pi = await sdk.paymentIntents.create({ amount: 100, currency: 'usd', customer: customer.id, allowed_payment_method_types: ['card'], metadata: { invoice_id: invoice.id } }, { idempotencyKey: `${id}:create` });
+      const pi = await sdk.paymentIntents.create(
+        {
+          amount: 100,
+          currency: 'usd',
+          customer: customer.id,
+          allowed_payment_method_types: ['card'],
+          metadata: { invoice_id: invoice.id },
+        },
+        { idempotencyKey: `${id}:create` },
+      );
       await sdk.invoices.attachPayment(invoice.id, { payment_intent: pi.id }, { idempotencyKey: `${id}:attach` });
-      const done = await sdk.paymentIntents.confirm(pi.id, { payment_method: pm.id, off_session: true, expand: ['payment_method'] }, { idempotencyKey: `${id}:confirm` });
+      const done = await sdk.paymentIntents.confirm(
+        pi.id,
+        { payment_method: pm.id, off_session: true, expand: ['payment_method'] },
+        { idempotencyKey: `${id}:confirm` },
+      );
       commit.run(`${id}:result`, done.status); // 3: the result
     };
     const appPayment = async () => {
       const start = await call('startPayment', { invoiceId: invoice.id });
-      const outcome = await call('paySaved', { attemptId: start.attemptId, paymentMethodId: pm.id, amount: 100, nameOnAccount: 'Bench Customer', postalCode: '78704' });
+      const outcome = await call('paySaved', {
+        attemptId: start.attemptId,
+        paymentMethodId: pm.id,
+        amount: 100,
+        nameOnAccount: 'Bench Customer',
+        postalCode: '78704',
+      });
       if (outcome.status !== 'succeeded') throw new Error(`payment ${outcome.status}`);
     };
 
@@ -101,8 +129,13 @@ export async function benchPayments(opts: { payments?: number } = {}): Promise<{
     console.log(`\nPayment with a saved card (Continue → result), ${n} payments each, against the sandbox`);
     console.log(`  floor: 7 bare SDK calls + ${EXACTLY_ONCE_COMMITS} durable SQLite commits (WAL, synchronous=FULL)`);
     console.log(`  ${'path'.padEnd(8)} ${'mean'.padStart(10)} ${'p50'.padStart(10)} ${'p95'.padStart(10)} ${'p99'.padStart(10)}`);
-    for (const [name, s] of [['app', a], ['floor', f]] as const) {
-      console.log(`  ${name.padEnd(8)} ${ms(s.mean).padStart(10)} ${ms(s.p50).padStart(10)} ${ms(s.p95).padStart(10)} ${ms(s.p99).padStart(10)}`);
+    for (const [name, s] of [
+      ['app', a],
+      ['floor', f],
+    ] as const) {
+      console.log(
+        `  ${name.padEnd(8)} ${ms(s.mean).padStart(10)} ${ms(s.p50).padStart(10)} ${ms(s.p95).padStart(10)} ${ms(s.p99).padStart(10)}`,
+      );
     }
     console.log(`  app / floor = ${ratio.toFixed(3)}× (target ≤ 1.25×)`);
     return { app: a.mean, floor: f.mean, ratio };

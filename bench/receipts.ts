@@ -47,7 +47,9 @@ export async function benchReceipts(opts: { iterations?: number; warmup?: number
   console.log(`\nReceipt render, typical card-present receipt, ${n} renders each after ${warmup} warm-up`);
   console.log(`  ${'format'.padEnd(8)} ${'median'.padStart(10)} ${'p95'.padStart(10)} ${'size'.padStart(10)}`);
   for (const f of result.formats) {
-    console.log(`  ${f.format.padEnd(8)} ${ms(f.p50, 3).padStart(10)} ${ms(f.p95, 3).padStart(10)} ${`${(f.bytes / 1024).toFixed(1)} KB`.padStart(10)}`);
+    console.log(
+      `  ${f.format.padEnd(8)} ${ms(f.p50, 3).padStart(10)} ${ms(f.p95, 3).padStart(10)} ${`${(f.bytes / 1024).toFixed(1)} KB`.padStart(10)}`,
+    );
   }
   return result;
 }

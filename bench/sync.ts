@@ -70,7 +70,9 @@ export async function benchSync(opts: SyncBenchOptions = {}): Promise<SyncBenchR
   try {
     console.log(`\nSync: ${fmt(nInv)} invoices / ${fmt(nCus)} customers in the sandbox, then ${fmt(nChanges)} changes`);
     const seeded = seedBulk(join(t.dir, 'sandbox.db'), { customers: nCus, invoices: nInv, seed: 7 });
-    say(`seeded in bulk in ${(seeded.ms / 1000).toFixed(1)} s (${fmt(seeded.byStatus.paid)} paid, ${fmt(seeded.byStatus.open)} open of which ${fmt(seeded.overdue)} overdue, ${fmt(seeded.byStatus.void)} void; no events)`);
+    say(
+      `seeded in bulk in ${(seeded.ms / 1000).toFixed(1)} s (${fmt(seeded.byStatus.paid)} paid, ${fmt(seeded.byStatus.open)} open of which ${fmt(seeded.overdue)} overdue, ${fmt(seeded.byStatus.void)} void; no events)`,
+    );
     const { port } = await sandbox.start(0);
     const endpoint = { host: '127.0.0.1', port, protocol: 'http' as const };
     const sdk = new Stripe(KEY, { ...endpoint, maxNetworkRetries: 0, timeout: 600_000 });
@@ -78,7 +80,10 @@ export async function benchSync(opts: SyncBenchOptions = {}): Promise<SyncBenchR
     await sdk.customers.create({ name: 'Sync Bench Head', email: 'head@example.com' });
 
     // The floor: the bare SDK paging through the same lists, doing nothing with them.
-    const pageAll = async <T extends { id: string }>(list: (p: Stripe.PaginationParams) => Promise<Stripe.ApiList<T>>, what: string): Promise<number> => {
+    const pageAll = async <T extends { id: string }>(
+      list: (p: Stripe.PaginationParams) => Promise<Stripe.ApiList<T>>,
+      what: string,
+    ): Promise<number> => {
       let n = 0;
       let after: string | undefined;
       const tick = ticker(say, what);
@@ -179,9 +184,30 @@ export async function benchSync(opts: SyncBenchOptions = {}): Promise<SyncBenchR
 
     const result: SyncBenchResult = {
       seeded: { customers: seeded.customerIds.length, invoices: seeded.invoices, seconds: seeded.ms / 1000 },
-      full: { customers: full.customers, invoices: full.invoices, ms: fullMs, customerMs: phase.customerMs, invoiceMs: phase.invoiceMs, invoicesPerSec: perSec(full.invoices, phase.invoiceMs) },
-      floor: { customers: floorCustomers, invoices: floorInvoices, customerMs: floorCustomerMs, invoiceMs: floorInvoiceMs, invoicesPerSec: perSec(floorInvoices, floorInvoiceMs) },
-      incremental: { changes: nChanges, events: inc.events, customers: inc.customers, invoices: inc.invoices, ms: incMs, changesPerSec: perSec(nChanges, incMs), mode: inc.mode },
+      full: {
+        customers: full.customers,
+        invoices: full.invoices,
+        ms: fullMs,
+        customerMs: phase.customerMs,
+        invoiceMs: phase.invoiceMs,
+        invoicesPerSec: perSec(full.invoices, phase.invoiceMs),
+      },
+      floor: {
+        customers: floorCustomers,
+        invoices: floorInvoices,
+        customerMs: floorCustomerMs,
+        invoiceMs: floorInvoiceMs,
+        invoicesPerSec: perSec(floorInvoices, floorInvoiceMs),
+      },
+      incremental: {
+        changes: nChanges,
+        events: inc.events,
+        customers: inc.customers,
+        invoices: inc.invoices,
+        ms: incMs,
+        changesPerSec: perSec(nChanges, incMs),
+        mode: inc.mode,
+      },
       local,
       missedChanges: missed,
     };
@@ -195,15 +221,30 @@ export async function benchSync(opts: SyncBenchOptions = {}): Promise<SyncBenchR
 }
 
 function printSync(r: SyncBenchResult): void {
-  const row = (a: string, b: string, c: string, d: string) => console.log(`  ${a.padEnd(30)} ${b.padStart(10)} ${c.padStart(12)} ${d.padStart(14)}`);
-  console.log(`  sandbox seeded in bulk: ${fmt(r.seeded.invoices)} invoices + ${fmt(r.seeded.customers)} customers in ${r.seeded.seconds.toFixed(1)} s`);
+  const row = (a: string, b: string, c: string, d: string) =>
+    console.log(`  ${a.padEnd(30)} ${b.padStart(10)} ${c.padStart(12)} ${d.padStart(14)}`);
+  console.log(
+    `  sandbox seeded in bulk: ${fmt(r.seeded.invoices)} invoices + ${fmt(r.seeded.customers)} customers in ${r.seeded.seconds.toFixed(1)} s`,
+  );
   row('full load', 'rows', 'time', 'rows/s');
-  row('  floor: SDK pages customers', fmt(r.floor.customers), `${(r.floor.customerMs / 1000).toFixed(2)} s`, fmt(perSec(r.floor.customers, r.floor.customerMs)));
+  row(
+    '  floor: SDK pages customers',
+    fmt(r.floor.customers),
+    `${(r.floor.customerMs / 1000).toFixed(2)} s`,
+    fmt(perSec(r.floor.customers, r.floor.customerMs)),
+  );
   row('  floor: SDK pages invoices', fmt(r.floor.invoices), `${(r.floor.invoiceMs / 1000).toFixed(2)} s`, fmt(r.floor.invoicesPerSec));
-  row('  app: customers → LocalStore', fmt(r.full.customers), `${(r.full.customerMs / 1000).toFixed(2)} s`, fmt(perSec(r.full.customers, r.full.customerMs)));
+  row(
+    '  app: customers → LocalStore',
+    fmt(r.full.customers),
+    `${(r.full.customerMs / 1000).toFixed(2)} s`,
+    fmt(perSec(r.full.customers, r.full.customerMs)),
+  );
   row('  app: invoices → LocalStore', fmt(r.full.invoices), `${(r.full.invoiceMs / 1000).toFixed(2)} s`, fmt(r.full.invoicesPerSec));
   row('  app: whole fullLoad()', fmt(r.full.customers + r.full.invoices), `${(r.full.ms / 1000).toFixed(2)} s`, '');
-  console.log(`  app / floor (invoice phase) = ${(r.full.invoiceMs / r.floor.invoiceMs).toFixed(2)}×; local copy holds ${fmt(r.local.customers)} customers, ${fmt(r.local.invoices)} invoices (drafts are never kept)`);
+  console.log(
+    `  app / floor (invoice phase) = ${(r.full.invoiceMs / r.floor.invoiceMs).toFixed(2)}×; local copy holds ${fmt(r.local.customers)} customers, ${fmt(r.local.invoices)} invoices (drafts are never kept)`,
+  );
   console.log(
     `  incremental (${r.incremental.mode}): ${fmt(r.incremental.changes)} changes (${fmt(r.incremental.events)} events) in ${r.incremental.ms.toFixed(0)} ms = ${fmt(r.incremental.changesPerSec)} changes/s; changes missed: ${r.missedChanges}`,
   );
@@ -233,6 +274,16 @@ function mulberry(seed: number): () => number {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const { values } = parseArgs({ options: { invoices: { type: 'string', default: '100000' }, customers: { type: 'string' }, changes: { type: 'string', default: '1000' } } });
-  await benchSync({ invoices: Number(values.invoices), ...(values.customers ? { customers: Number(values.customers) } : {}), changes: Number(values.changes) });
+  const { values } = parseArgs({
+    options: {
+      invoices: { type: 'string', default: '100000' },
+      customers: { type: 'string' },
+      changes: { type: 'string', default: '1000' },
+    },
+  });
+  await benchSync({
+    invoices: Number(values.invoices),
+    ...(values.customers ? { customers: Number(values.customers) } : {}),
+    changes: Number(values.changes),
+  });
 }

@@ -15,7 +15,8 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 
 const root = resolve(process.argv[2] ?? join(dirname(new URL(import.meta.url).pathname), '..'));
 const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
-const IMPORT = /(?:^|\n)\s*(import|export)\s+(type\s+)?(?:[^'"]*?\sfrom\s+)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|require\(\s*['"]([^'"]+)['"]\s*\)/g;
+const IMPORT =
+  /(?:^|\n)\s*(import|export)\s+(type\s+)?(?:[^'"]*?\sfrom\s+)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|require\(\s*['"]([^'"]+)['"]\s*\)/g;
 
 function files(dir) {
   const out = [];
@@ -50,21 +51,36 @@ for (const file of [...files(join(root, 'electron')), ...files(join(root, 'rende
       if (spec === 'electron') bad('electron/shared must not import electron');
     }
     if (path.startsWith('renderer/')) {
-      if (builtins.has(spec) || spec === 'electron' || spec === 'stripe' || spec === 'better-sqlite3') bad('the renderer runs in the browser');
-      if (target && !target.startsWith('renderer/') && !target.startsWith('electron/shared/')) bad('the renderer imports only electron/shared');
+      if (builtins.has(spec) || spec === 'electron' || spec === 'stripe' || spec === 'better-sqlite3')
+        bad('the renderer runs in the browser');
+      if (target && !target.startsWith('renderer/') && !target.startsWith('electron/shared/'))
+        bad('the renderer imports only electron/shared');
     }
     if (spec === 'electron' && !typeOnly) {
-      const allowed = path === 'electron/main/index.ts' || path.startsWith('electron/main/app/') || path.startsWith('electron/main/ipc/') || path.startsWith('electron/preload/');
+      const allowed =
+        path === 'electron/main/index.ts' ||
+        path.startsWith('electron/main/app/') ||
+        path.startsWith('electron/main/ipc/') ||
+        path.startsWith('electron/preload/');
       if (!allowed) bad("only electron/main/index.ts, app/, ipc/ and the preload import 'electron'");
     }
     if (spec === 'stripe' && !typeOnly && !path.startsWith('electron/main/stripe/')) bad("only electron/main/stripe imports 'stripe'");
     if (path.startsWith('packages/stripe-sandbox/') && target && !target.startsWith('packages/stripe-sandbox/')) {
       bad('the Stripe stand-in imports nothing of the app');
     }
-    if (target?.startsWith('packages/stripe-sandbox/') && !path.startsWith('packages/stripe-sandbox/') && path.startsWith('electron/') && path !== 'electron/main/composition.ts') {
+    if (
+      target?.startsWith('packages/stripe-sandbox/') &&
+      !path.startsWith('packages/stripe-sandbox/') &&
+      path.startsWith('electron/') &&
+      path !== 'electron/main/composition.ts'
+    ) {
       bad('only the composition root starts the Stripe stand-in');
     }
-    if (path.startsWith('electron/main/services/') && target && (target.startsWith('electron/main/app/') || target.startsWith('electron/main/ipc/'))) {
+    if (
+      path.startsWith('electron/main/services/') &&
+      target &&
+      (target.startsWith('electron/main/app/') || target.startsWith('electron/main/ipc/'))
+    ) {
       bad('services do not depend on the Electron edge or on IPC');
     }
   }

@@ -22,13 +22,30 @@ const source = dirname(require.resolve('better-sqlite3/package.json'));
 const work = mkdtempSync(join(tmpdir(), 'bsq-electron-'));
 const copy = join(work, 'better-sqlite3');
 cpSync(source, copy, { recursive: true, filter: (p) => !p.includes(`${join('better-sqlite3', 'build')}`) });
-const run = (cmd, args) => execFileSync(cmd, args, { cwd: copy, stdio: 'inherit', env: { ...process.env, npm_config_runtime: 'electron', npm_config_target: electronVersion, npm_config_disturl: 'https://electronjs.org/headers' } });
+const run = (cmd, args) =>
+  execFileSync(cmd, args, {
+    cwd: copy,
+    stdio: 'inherit',
+    env: {
+      ...process.env,
+      npm_config_runtime: 'electron',
+      npm_config_target: electronVersion,
+      npm_config_disturl: 'https://electronjs.org/headers',
+    },
+  });
 console.log(`Building better-sqlite3 for Electron ${electronVersion} (one time) ...`);
 try {
   try {
     run(process.execPath, [require.resolve('prebuild-install/bin.js'), '--runtime', 'electron', '--target', electronVersion]);
   } catch {
-    run(process.execPath, [require.resolve('node-gyp/bin/node-gyp.js'), 'rebuild', '--release', '--runtime=electron', `--target=${electronVersion}`, '--dist-url=https://electronjs.org/headers']);
+    run(process.execPath, [
+      require.resolve('node-gyp/bin/node-gyp.js'),
+      'rebuild',
+      '--release',
+      '--runtime=electron',
+      `--target=${electronVersion}`,
+      '--dist-url=https://electronjs.org/headers',
+    ]);
   }
   mkdirSync(dirname(target), { recursive: true });
   copyFileSync(join(copy, 'build', 'Release', 'better_sqlite3.node'), target);

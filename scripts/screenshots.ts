@@ -20,7 +20,10 @@ try {
   await page.getByRole('heading', { level: 1 }).first().waitFor();
   await page.screenshot({ path: join(out, 'welcome.png') });
   await page.goto(`${url}/#/sign-in`);
-  await page.getByRole('button', { name: /use this account/i }).first().click();
+  await page
+    .getByRole('button', { name: /use this account/i })
+    .first()
+    .click();
   await page.screenshot({ path: join(out, 'sign-in.png') });
   await page.getByRole('button', { name: /^sign in$/i }).click();
   await page.getByText('Pay Now', { exact: true }).first().waitFor();

@@ -103,7 +103,12 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
   // The gateway tells the monitor about every call; the monitor is created first and given the probe after.
   let probe: () => Promise<void> = async () => {};
   const connectivity = new ConnectivityMonitor({ probe: () => probe(), clock, log: opts.log });
-  const gateway = new StripeGateway({ secretKey: secretKey ?? TRAINING_KEY, endpoint, clock, onReachability: (ok) => connectivity.report(ok) });
+  const gateway = new StripeGateway({
+    secretKey: secretKey ?? TRAINING_KEY,
+    endpoint,
+    clock,
+    onReachability: (ok) => connectivity.report(ok),
+  });
   probe = () => gateway.ping();
   const sessions = new SessionRegistry(clock);
   const events = new EventHub();
@@ -138,13 +143,40 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
   const methods = new MethodsService(gateway, localStore);
   const history = new HistoryService(gateway, clock, (customerId) => localPaymentSummaries(localStore, customerId, OFFLINE_METHODS));
 
-  const terminalGateway = new TerminalGateway({ secretKey: secretKey ?? TRAINING_KEY, endpoint, clock, onReachability: (ok) => connectivity.report(ok) });
+  const terminalGateway = new TerminalGateway({
+    secretKey: secretKey ?? TRAINING_KEY,
+    endpoint,
+    clock,
+    onReachability: (ok) => connectivity.report(ok),
+  });
   const lookup = new LookupService(db);
   const email =
     opts.ports?.email ??
-    receiptMailPort({ smtp: opts.settings.get().smtp, trainingMode, dataDir: opts.dataDir, clock, fromName: () => opts.settings.get().businessName, log: opts.log });
+    receiptMailPort({
+      smtp: opts.settings.get().smtp,
+      trainingMode,
+      dataDir: opts.dataDir,
+      clock,
+      fromName: () => opts.settings.get().businessName,
+      log: opts.log,
+    });
   const desk = createDesk(
-    { db, clock, log: opts.log, settings: opts.settings, gateway, terminalGateway, sessions, events, outbox, senders, payments, localStore, lookup, trainingMode },
+    {
+      db,
+      clock,
+      log: opts.log,
+      settings: opts.settings,
+      gateway,
+      terminalGateway,
+      sessions,
+      events,
+      outbox,
+      senders,
+      payments,
+      localStore,
+      lookup,
+      trainingMode,
+    },
     { ...opts.ports, ...(email ? { email } : {}) },
   );
 
@@ -155,7 +187,9 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
   // then the queue picks up where it was.
   await desk.start();
   outbox.recover();
-  await payments.reconcileAll().catch((err: unknown) => opts.log.warn('reconciling payments failed; will retry on the next payment', { error: String(err) }));
+  await payments
+    .reconcileAll()
+    .catch((err: unknown) => opts.log.warn('reconciling payments failed; will retry on the next payment', { error: String(err) }));
   // After the queue sent something, bring the local copy up to date (invoices, payments).
   // Once stopping, nothing new starts: timers, reconnects and finished passes schedule no more work.
   let stopping = false;
@@ -176,7 +210,13 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
   let syncing = false;
   const connectivityView = () => {
     const counts = outbox.counts();
-    return { state: connectivity.state, since: connectivity.since, waiting: counts.queued + counts.sending, syncing, lastSyncAt: localStore.getSyncState().lastSyncAt };
+    return {
+      state: connectivity.state,
+      since: connectivity.since,
+      waiting: counts.queued + counts.sending,
+      syncing,
+      lastSyncAt: localStore.getSyncState().lastSyncAt,
+    };
   };
   const refresh = () => {
     if (syncing || stopping) return;

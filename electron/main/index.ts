@@ -41,7 +41,11 @@ async function main(): Promise<void> {
   });
   const current = kiosk;
   registerIpc(ipcMain, current);
-  const win = createMainWindow({ preloadPath: join(here, '..', 'preload', 'index.cjs'), url: `${APP_ORIGIN}/index.html`, kiosk: settings.get().kiosk });
+  const win = createMainWindow({
+    preloadPath: join(here, '..', 'preload', 'index.cjs'),
+    url: `${APP_ORIGIN}/index.html`,
+    kiosk: settings.get().kiosk,
+  });
   const callerId = `window:${win.webContents.id}`;
   // A reload starts over: the window's session ends and what it left unpaid is closed.
   win.webContents.on('did-finish-load', () => current.endSession(callerId));

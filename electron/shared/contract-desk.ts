@@ -109,7 +109,10 @@ export const cardPaymentSchema = z.object({
   invoiceId: idSchema.nullable(),
   paymentIntentId: idSchema.nullable(),
   brand: text(40).nullable(),
-  last4: z.string().regex(/^\d{4}$/).nullable(),
+  last4: z
+    .string()
+    .regex(/^\d{4}$/)
+    .nullable(),
   receipt: emvFieldsSchema.nullable(),
   /** The confirmation number for the customer (the PaymentIntent id) once it succeeded. */
   confirmation: idSchema.nullable(),
@@ -121,9 +124,22 @@ export const cardPaymentSchema = z.object({
 });
 export type CardPaymentView = z.infer<typeof cardPaymentSchema>;
 
-export const checkNumberSchema = z.string().trim().regex(/^[0-9A-Za-z-]{1,20}$/, 'enter the check number');
+export const checkNumberSchema = z
+  .string()
+  .trim()
+  .regex(/^[0-9A-Za-z-]{1,20}$/, 'enter the check number');
 
-export const TEST_CARD_CHOICES = ['visa', 'mastercard', 'amex', 'declined', 'insufficient_funds', 'lost_card', 'stolen_card', 'expired', 'processing_error'] as const;
+export const TEST_CARD_CHOICES = [
+  'visa',
+  'mastercard',
+  'amex',
+  'declined',
+  'insufficient_funds',
+  'lost_card',
+  'stolen_card',
+  'expired',
+  'processing_error',
+] as const;
 
 export const offlinePaymentResultSchema = z.object({
   paymentId: idSchema,
@@ -222,11 +238,21 @@ export const deskEntries = {
   /** Whether this station has any staff yet (the first start asks for a manager). */
   deskSetupStatus: entry('desk:setupStatus', EVERYONE, empty, z.object({ hasStaff: z.boolean() })),
   /** Works only while there are no staff at all; signs the new manager in. */
-  deskCreateFirstManager: entry('desk:createFirstManager', ['public'], z.object({ name: staffNameSchema, pin: pinSchema }).strict(), deskSessionSchema),
+  deskCreateFirstManager: entry(
+    'desk:createFirstManager',
+    ['public'],
+    z.object({ name: staffNameSchema, pin: pinSchema }).strict(),
+    deskSessionSchema,
+  ),
   /** PIN sign-in; 10 wrong PINs lock that staff member for 30 minutes. */
   deskSignIn: entry('desk:signIn', ['public', 'clerk', 'manager'], staffRef, deskSessionSchema),
   deskSignOut: entry('desk:signOut', STAFF, empty, z.object({ signedOut: z.boolean() })),
-  deskAddStaff: entry('desk:addStaff', MANAGER, z.object({ name: staffNameSchema, pin: pinSchema, role: staffRoleSchema }).strict(), staffSchema),
+  deskAddStaff: entry(
+    'desk:addStaff',
+    MANAGER,
+    z.object({ name: staffNameSchema, pin: pinSchema, role: staffRoleSchema }).strict(),
+    staffSchema,
+  ),
   deskListStaff: entry('desk:listStaff', MANAGER, empty, z.object({ staff: z.array(staffSchema) })),
   deskSetStaffActive: entry('desk:setStaffActive', MANAGER, z.object({ staffId: idSchema, active: z.boolean() }).strict(), staffSchema),
   deskAudit: entry(
@@ -264,7 +290,12 @@ export const deskEntries = {
   deskRegisterReader: entry(
     'desk:registerReader',
     MANAGER,
-    z.object({ registrationCode: z.string().trim().min(1, 'enter the code shown on the reader').max(100), label: z.string().trim().min(1).max(100) }).strict(),
+    z
+      .object({
+        registrationCode: z.string().trim().min(1, 'enter the code shown on the reader').max(100),
+        label: z.string().trim().min(1).max(100),
+      })
+      .strict(),
     readerSchema,
   ),
   deskChooseReader: entry('desk:chooseReader', STAFF, z.object({ readerId: idSchema }).strict(), z.object({ chosenReaderId: idSchema })),
@@ -281,10 +312,25 @@ export const deskEntries = {
   deskCardPayment: entry('desk:cardPayment', STAFF, z.object({ paymentId: idSchema }).strict(), cardPaymentSchema),
   /** A payment whose answer was lost (network): tried again with its same keys, so never charged twice. */
   deskRetryCardPayment: entry('desk:retryCardPayment', STAFF, z.object({ paymentId: idSchema }).strict(), cardPaymentSchema),
-  deskCancelCardPayment: entry('desk:cancelCardPayment', STAFF, z.object({ readerId: idSchema }).strict(), z.object({ canceled: z.boolean() })),
-  deskPresentTestCard: entry('desk:presentTestCard', STAFF, z.object({ readerId: idSchema, card: z.enum(TEST_CARD_CHOICES) }).strict(), z.object({ presented: z.boolean() })),
+  deskCancelCardPayment: entry(
+    'desk:cancelCardPayment',
+    STAFF,
+    z.object({ readerId: idSchema }).strict(),
+    z.object({ canceled: z.boolean() }),
+  ),
+  deskPresentTestCard: entry(
+    'desk:presentTestCard',
+    STAFF,
+    z.object({ readerId: idSchema, card: z.enum(TEST_CARD_CHOICES) }).strict(),
+    z.object({ presented: z.boolean() }),
+  ),
 
-  deskRecordCash: entry('desk:recordCash', STAFF, z.object({ invoiceId: idSchema, amount: paymentAmountSchema }).strict(), offlinePaymentResultSchema),
+  deskRecordCash: entry(
+    'desk:recordCash',
+    STAFF,
+    z.object({ invoiceId: idSchema, amount: paymentAmountSchema }).strict(),
+    offlinePaymentResultSchema,
+  ),
   deskRecordCheck: entry(
     'desk:recordCheck',
     STAFF,
@@ -337,8 +383,18 @@ export const deskEntries = {
 
   deskPrintReceipt: entry('desk:printReceipt', STAFF, z.object({ paymentId: idSchema }).strict(), printAnswerSchema),
   deskReprintReceipt: entry('desk:reprintReceipt', STAFF, z.object({ paymentId: idSchema }).strict(), printAnswerSchema),
-  deskReceiptPdf: entry('desk:receiptPdf', STAFF, z.object({ paymentId: idSchema }).strict(), z.object({ base64: z.string().max(2_000_000) })),
-  deskEmailReceipt: entry('desk:emailReceipt', STAFF, z.object({ paymentId: idSchema }).strict(), z.object({ sent: z.boolean(), message: text(300).nullable() })),
+  deskReceiptPdf: entry(
+    'desk:receiptPdf',
+    STAFF,
+    z.object({ paymentId: idSchema }).strict(),
+    z.object({ base64: z.string().max(2_000_000) }),
+  ),
+  deskEmailReceipt: entry(
+    'desk:emailReceipt',
+    STAFF,
+    z.object({ paymentId: idSchema }).strict(),
+    z.object({ sent: z.boolean(), message: text(300).nullable() }),
+  ),
 
   /** Kiosk: print the receipt of a payment made in this session (its own attempt only). */
   kioskPrintReceipt: entry('payments:printReceipt', ['customer', 'guest'], z.object({ attemptId: idSchema }).strict(), printAnswerSchema),
@@ -368,7 +424,12 @@ export const deskEntries = {
 
   deskQueue: entry('desk:queue', STAFF, empty, z.object({ items: z.array(queueItemSchema) })),
   deskRetryQueued: entry('desk:retryQueued', STAFF, z.object({ id: idSchema }).strict(), queueItemSchema),
-  deskCancelQueued: entry('desk:cancelQueued', MANAGER, z.object({ id: idSchema, reason: z.string().trim().min(3, 'say why').max(300) }).strict(), queueItemSchema),
+  deskCancelQueued: entry(
+    'desk:cancelQueued',
+    MANAGER,
+    z.object({ id: idSchema, reason: z.string().trim().min(3, 'say why').max(300) }).strict(),
+    queueItemSchema,
+  ),
   /**
    * For deployments that drive the reader from the renderer with `@stripe/terminal-js`: a Terminal
    * connection token, created by main (the secret key never leaves main).
@@ -376,7 +437,12 @@ export const deskEntries = {
   deskTerminalConnectionToken: entry('desk:terminalConnectionToken', STAFF, empty, z.object({ secret: z.string().min(1).max(500) })),
   /** `terminalDriver: 'js'`: the reader this station's Terminal JS SDK connects to (remembered per station). */
   deskTerminalJsReader: entry('desk:terminalJsReader', STAFF, empty, z.object({ chosenReaderId: idSchema.nullable() })),
-  deskChooseTerminalJsReader: entry('desk:chooseTerminalJsReader', STAFF, z.object({ readerId: idSchema }).strict(), z.object({ chosenReaderId: idSchema })),
+  deskChooseTerminalJsReader: entry(
+    'desk:chooseTerminalJsReader',
+    STAFF,
+    z.object({ readerId: idSchema }).strict(),
+    z.object({ chosenReaderId: idSchema }),
+  ),
   /**
    * `terminalDriver: 'js'`: creates the card_present PaymentIntent (manual capture, checked against
    * the invoice like `desk:takeCardPayment`). Answers only the attempt id and the client secret the
@@ -389,7 +455,12 @@ export const deskEntries = {
     z.object({ attemptId: idSchema, clientSecret: z.string().min(1).max(500) }).strict(),
   ),
   /** After the SDK's processPayment: captures (only an approved intent) and credits the invoice. A settled attempt answers with its record. */
-  deskCaptureTerminalJsPayment: entry('desk:captureTerminalJsPayment', STAFF, z.object({ attemptId: idSchema }).strict(), cardPaymentSchema),
+  deskCaptureTerminalJsPayment: entry(
+    'desk:captureTerminalJsPayment',
+    STAFF,
+    z.object({ attemptId: idSchema }).strict(),
+    cardPaymentSchema,
+  ),
   /** Cancels the intent unless it was captured (a decline, Cancel, a reader that dropped off). A settled attempt answers with its record. */
   deskCancelTerminalJsPayment: entry('desk:cancelTerminalJsPayment', STAFF, z.object({ attemptId: idSchema }).strict(), cardPaymentSchema),
 } as const satisfies Record<string, ContractEntry>;

@@ -70,16 +70,7 @@ export const customerSchema = z.object({
 });
 export type Customer = z.infer<typeof customerSchema>;
 
-export const INVOICE_STATUSES = [
-  'draft',
-  'open',
-  'overdue',
-  'partially_paid',
-  'processing',
-  'paid',
-  'void',
-  'uncollectible',
-] as const;
+export const INVOICE_STATUSES = ['draft', 'open', 'overdue', 'partially_paid', 'processing', 'paid', 'void', 'uncollectible'] as const;
 export const invoiceStatusSchema = z.enum(INVOICE_STATUSES);
 export type InvoiceStatus = z.infer<typeof invoiceStatusSchema>;
 
@@ -150,7 +141,6 @@ export const sessionSchema = z.object({
 });
 export type Session = z.infer<typeof sessionSchema>;
 
-
 // ---------------------------------------------------------------------------------------------
 // Payments (the customer flow at the kiosk).
 
@@ -162,7 +152,10 @@ export const METHOD_KINDS = ['card', 'us_bank_account', 'card_present', 'cash', 
 export const methodSummarySchema = z.object({
   type: z.enum(METHOD_KINDS),
   brand: text(40).nullable(),
-  last4: z.string().regex(/^\d{4}$/).nullable(),
+  last4: z
+    .string()
+    .regex(/^\d{4}$/)
+    .nullable(),
   bankName: text(100).nullable(),
   expMonth: z.number().int().min(1).max(12).nullable(),
   expYear: z.number().int().nullable(),
@@ -259,8 +252,6 @@ export const nameOnAccountSchema = z.string().trim().min(2, 'enter the name on t
 /** Cents; the renderer turns typed text into cents with parseAmountInput and shows its messages at the field. */
 export const paymentAmountSchema = positiveMinorAmountSchema;
 
-
-
 export const newCardSchema = z.object({
   number: z.string().regex(/^[\d ]{12,23}$/, 'enter the card number'),
   expMonth: z.number().int().min(1, 'enter a valid month').max(12, 'enter a valid month'),
@@ -304,7 +295,10 @@ export const billingUpdateSchema = z
         .trim()
         .regex(/^[A-Za-z]{2}$/, 'use the 2-letter state code'),
       postalCode: postalCodeSchema,
-      country: z.string().trim().regex(/^[A-Z]{2}$/, 'use the 2-letter country code'),
+      country: z
+        .string()
+        .trim()
+        .regex(/^[A-Z]{2}$/, 'use the 2-letter country code'),
     }),
   })
   .strict();
@@ -348,5 +342,3 @@ export const PAYER = ['customer', 'guest'] as const;
 /** Front-desk staff. */
 export const STAFF = ['clerk', 'manager'] as const;
 export const MANAGER = ['manager'] as const;
-
-

@@ -59,12 +59,7 @@ export const contract = {
     sessionSchema,
   ),
   signOut: entry('session:signOut', EVERYONE, empty, sessionSchema),
-  listInvoices: entry(
-    'invoices:list',
-    CUSTOMER,
-    empty,
-    z.object({ invoices: z.array(invoiceSchema), asOf: z.number().int() }),
-  ),
+  listInvoices: entry('invoices:list', CUSTOMER, empty, z.object({ invoices: z.array(invoiceSchema), asOf: z.number().int() })),
   getInvoice: entry('invoices:get', PAYER, z.object({ invoiceId: idSchema }).strict(), invoiceDetailSchema),
 
   /** Guest pay: invoice number + billing zip code. Five wrong tries lock that invoice for 15 minutes. */
@@ -75,7 +70,12 @@ export const contract = {
     sessionSchema,
   ),
   /** Guest pay from the invoice's printed QR code / payment link (the scanner types it like a keyboard). */
-  guestOpenLink: entry('guest:openLink', ['public', 'guest'], z.object({ link: z.string().trim().min(1).max(500) }).strict(), sessionSchema),
+  guestOpenLink: entry(
+    'guest:openLink',
+    ['public', 'guest'],
+    z.object({ link: z.string().trim().min(1).max(500) }).strict(),
+    sessionSchema,
+  ),
 
   listPayments: entry('payments:list', CUSTOMER, empty, z.object({ payments: z.array(paymentSummarySchema), asOf: z.number().int() })),
   listMethods: entry('methods:list', PAYER, empty, savedMethodsSchema),
@@ -119,7 +119,15 @@ export const contract = {
   verifyMicrodeposits: entry(
     'payments:verifyMicrodeposits',
     PAYER,
-    z.object({ attemptId: idSchema, code: z.string().trim().regex(/^SM[A-Z0-9]{4}$/i, 'the code has 6 characters and starts with SM') }).strict(),
+    z
+      .object({
+        attemptId: idSchema,
+        code: z
+          .string()
+          .trim()
+          .regex(/^SM[A-Z0-9]{4}$/i, 'the code has 6 characters and starts with SM'),
+      })
+      .strict(),
     paymentOutcomeSchema,
   ),
 
@@ -154,9 +162,7 @@ export type PortalApi = {
 
 export const entryNames = Object.keys(contract) as EntryName[];
 export const eventNames = Object.keys(events) as EventName[];
-export const channelToEntry: ReadonlyMap<string, EntryName> = new Map(
-  entryNames.map((name) => [contract[name].channel, name]),
-);
+export const channelToEntry: ReadonlyMap<string, EntryName> = new Map(entryNames.map((name) => [contract[name].channel, name]));
 
 export function subscriberName<K extends EventName>(name: K): EventSubscriberName<K> {
   return `on${name.charAt(0).toUpperCase()}${name.slice(1)}` as EventSubscriberName<K>;

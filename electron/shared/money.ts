@@ -3,9 +3,7 @@ import { z } from 'zod';
 /** Money is integer minor units (cents) with its currency. Formatting happens only at the edge. */
 export const MAX_AMOUNT_MINOR = 99_999_999; // Stripe's limit for USD: $999,999.99
 
-export const currencySchema = z
-  .string()
-  .regex(/^[a-z]{3}$/, 'currency must be a three-letter ISO code in lower case');
+export const currencySchema = z.string().regex(/^[a-z]{3}$/, 'currency must be a three-letter ISO code in lower case');
 
 export const minorAmountSchema = z
   .number({ error: 'amount must be a number of cents' })
@@ -18,7 +16,8 @@ export const positiveMinorAmountSchema = minorAmountSchema.refine((n) => n > 0, 
 export const moneySchema = z.object({ amount: minorAmountSchema, currency: currencySchema });
 export type Money = z.infer<typeof moneySchema>;
 
-export type ParsedAmount = { ok: true; minor: number } | { ok: false; reason: 'empty' | 'format' | 'decimals' | 'zero' | 'negative' | 'too_large' };
+export type ParsedAmount =
+  { ok: true; minor: number } | { ok: false; reason: 'empty' | 'format' | 'decimals' | 'zero' | 'negative' | 'too_large' };
 
 /**
  * Parses what a person typed ("12", "12.5", "1,234.56", "$12.50") into minor units without floating point.
@@ -47,7 +46,6 @@ export function amountInputText(minor: number): string {
 /** Formats minor units for people. The only place money becomes text. */
 export function formatMoney(amount: number, currency: string, locale = 'en-US'): string {
   const upper = currency.toUpperCase();
-  const digits = new Intl.NumberFormat(locale, { style: 'currency', currency: upper }).resolvedOptions()
-    .maximumFractionDigits ?? 2;
+  const digits = new Intl.NumberFormat(locale, { style: 'currency', currency: upper }).resolvedOptions().maximumFractionDigits ?? 2;
   return new Intl.NumberFormat(locale, { style: 'currency', currency: upper }).format(amount / 10 ** digits);
 }

@@ -3,7 +3,12 @@ import { parseArgs } from 'node:util';
 import { startPreview } from './server';
 
 const { values } = parseArgs({
-  options: { port: { type: 'string', default: '5180' }, 'data-dir': { type: 'string', default: '.data/preview' }, host: { type: 'string', default: '127.0.0.1' }, 'stripe-endpoint': { type: 'string' } },
+  options: {
+    port: { type: 'string', default: '5180' },
+    'data-dir': { type: 'string', default: '.data/preview' },
+    host: { type: 'string', default: '127.0.0.1' },
+    'stripe-endpoint': { type: 'string' },
+  },
 });
 const port = Number(values.port);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -26,7 +31,12 @@ if (values['stripe-endpoint'] !== undefined) {
   const protocol = endpoint.protocol === 'https:' ? 'https' : 'http';
   stripeEndpoint = { host: endpoint.hostname, port: Number(endpoint.port || (protocol === 'https' ? 443 : 80)), protocol };
 }
-const preview = await startPreview({ port, host: values.host, dataDir: resolve(values['data-dir']), ...(stripeEndpoint ? { stripeEndpoint } : {}) }).catch((err: unknown) => {
+const preview = await startPreview({
+  port,
+  host: values.host,
+  dataDir: resolve(values['data-dir']),
+  ...(stripeEndpoint ? { stripeEndpoint } : {}),
+}).catch((err: unknown) => {
   console.error(err instanceof Error ? err.message : String(err));
   process.exit(1);
 });

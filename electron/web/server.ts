@@ -88,7 +88,8 @@ export async function startPreview(opts: PreviewOptions): Promise<Preview> {
 
   async function api(req: IncomingMessage, res: ServerResponse, channel: string): Promise<void> {
     // Same check the Electron handler makes on the sender frame: only our own page may call.
-    if (req.headers.origin !== origin) return json(res, 403, { ok: false, error: { code: 'forbidden', message: 'Calls are accepted from the kiosk page only.' } });
+    if (req.headers.origin !== origin)
+      return json(res, 403, { ok: false, error: { code: 'forbidden', message: 'Calls are accepted from the kiosk page only.' } });
     const callerId = callerOf(req);
     if (!callerId) return json(res, 401, { ok: false, error: { code: 'unauthenticated', message: 'Reload the page to start a session.' } });
     let body: unknown;
@@ -115,7 +116,8 @@ export async function startPreview(opts: PreviewOptions): Promise<Preview> {
       type = TYPES['.html']!;
     }
     if (type === TYPES['.html']) {
-      if (!callerOf(req)) res.setHeader('Set-Cookie', `${COOKIE}=${randomBytes(18).toString('base64url')}; HttpOnly; SameSite=Strict; Path=/`);
+      if (!callerOf(req))
+        res.setHeader('Set-Cookie', `${COOKIE}=${randomBytes(18).toString('base64url')}; HttpOnly; SameSite=Strict; Path=/`);
       content = Buffer.from(content.toString('utf8').replace('<script', '<script src="/__bridge.js"></script>\n    <script'));
     }
     send(res, 200, type, content);

@@ -102,8 +102,18 @@ const routes: RouteRecordRaw[] = [
     meta: { desk: true },
     children: [
       { path: '', name: 'desk-sign-in', component: DeskSignInView, meta: { titleKey: 'desk.signIn.title', desk: true } },
-      { path: 'lookup', name: 'desk-lookup', component: DeskLookupView, meta: { titleKey: 'desk.tab.lookup', desk: true, requiresStaff: true } },
-      { path: 'queue', name: 'desk-queue', component: DeskQueueView, meta: { titleKey: 'desk.tab.queue', desk: true, requiresStaff: true } },
+      {
+        path: 'lookup',
+        name: 'desk-lookup',
+        component: DeskLookupView,
+        meta: { titleKey: 'desk.tab.lookup', desk: true, requiresStaff: true },
+      },
+      {
+        path: 'queue',
+        name: 'desk-queue',
+        component: DeskQueueView,
+        meta: { titleKey: 'desk.tab.queue', desk: true, requiresStaff: true },
+      },
       { path: 'help', name: 'desk-help', component: DeskHelpView, meta: { titleKey: 'desk.tab.help', desk: true, requiresStaff: true } },
       {
         path: 'report',

@@ -37,7 +37,11 @@ test('each decline test card: a failed result with its own plain message, and Tr
   await expect(page.getByTestId('desk-payment-row').filter({ hasText: '$3.00' })).toHaveCount(0);
 });
 
-test('a reader busy with another desk session: the second payment is refused with a clear message; the first one finishes', async ({ page, browser, baseURL }) => {
+test('a reader busy with another desk session: the second payment is refused with a clear message; the first one finishes', async ({
+  page,
+  browser,
+  baseURL,
+}) => {
   await createManager(page);
   await openCustomer(page, 'Maria', 'Maria Garcia');
   await payAtDesk(page);

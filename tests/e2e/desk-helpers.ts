@@ -48,7 +48,10 @@ export async function openCustomer(page: Page, query: string, name: string): Pro
 
 /** Opens "Pay at desk" on the first payable invoice; returns its number and the remaining text. */
 export async function payAtDesk(page: Page, row = 0): Promise<{ number: string }> {
-  const invoice = page.getByTestId('desk-invoice-row').filter({ has: page.getByTestId('pay-at-desk') }).nth(row);
+  const invoice = page
+    .getByTestId('desk-invoice-row')
+    .filter({ has: page.getByTestId('pay-at-desk') })
+    .nth(row);
   const number = (await invoice.getAttribute('data-number')) ?? '';
   await invoice.getByTestId('pay-at-desk').click();
   await expect(page.getByTestId('desk-pay')).toBeVisible();

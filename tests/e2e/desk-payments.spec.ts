@@ -94,12 +94,19 @@ test('card on reader: Visa approved with receipt fields, a decline, Cancel mid-p
   await shot(page, 'desk-report');
 });
 
-test('cash and check: a check needs its number; both are sent and credit the invoice; queue shows a queued item when offline', async ({ page, preview }) => {
+test('cash and check: a check needs its number; both are sent and credit the invoice; queue shows a queued item when offline', async ({
+  page,
+  preview,
+}) => {
   await createManager(page);
   await openCustomer(page, 'James', 'James Wilson');
 
-  const cents = async (): Promise<number> => Math.round(Number(((await row.getByTestId('desk-invoice-remaining').textContent()) ?? '').replace(/[$,]/g, '')) * 100);
-  const first = page.getByTestId('desk-invoice-row').filter({ has: page.getByTestId('pay-at-desk') }).first();
+  const cents = async (): Promise<number> =>
+    Math.round(Number(((await row.getByTestId('desk-invoice-remaining').textContent()) ?? '').replace(/[$,]/g, '')) * 100);
+  const first = page
+    .getByTestId('desk-invoice-row')
+    .filter({ has: page.getByTestId('pay-at-desk') })
+    .first();
   const row = page.locator(`[data-testid="desk-invoice-row"][data-number="${(await first.getAttribute('data-number')) ?? ''}"]`);
   const before = await cents();
   await payAtDesk(page);

@@ -13,7 +13,9 @@ import { expect, test } from './fixtures';
 test('a payment made online reprints from the customer’s payments: printed, marked REPRINT and TRAINING', async ({ page, preview }) => {
   const printer = await startTestPrinter();
   try {
-    new SettingsService(createConfStore(preview.dataDir)).update({ receiptPrinter: { kind: 'network', host: '127.0.0.1', port: printer.port } });
+    new SettingsService(createConfStore(preview.dataDir)).update({
+      receiptPrinter: { kind: 'network', host: '127.0.0.1', port: printer.port },
+    });
     await createManager(page);
     await openCustomer(page, 'Maria', 'Maria Garcia');
 

@@ -84,7 +84,10 @@ test('a customer session never sees the desk; Get help on the kiosk reaches the 
   const kioskContext = await browser.newContext({ baseURL: preview.url });
   const kiosk = await kioskContext.newPage();
   await kiosk.goto('/#/sign-in');
-  await kiosk.getByRole('button', { name: /Use this account/ }).first().click();
+  await kiosk
+    .getByRole('button', { name: /Use this account/ })
+    .first()
+    .click();
   await kiosk.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(kiosk.getByTestId('invoice-row').first()).toBeVisible();
   await expect(kiosk.getByTestId('connectivity-label')).toHaveText('Online');

@@ -33,12 +33,31 @@ const CUSTOMER = 'Rita Reader';
 
 /** A customer with a finalized $90.00 invoice and a simulated reader, made in the sandbox with the SDK before the preview starts (its first sync brings them). */
 async function seed(sb: TestSandbox): Promise<Seeded> {
-  const customer = await sb.stripe.customers.create({ name: CUSTOMER, email: 'rita@example.com', address: { postal_code: '78701', country: 'US', line1: '9 Elm St' } });
-  const draft = await sb.stripe.invoices.create({ customer: customer.id, collection_method: 'send_invoice', days_until_due: 30, pending_invoice_items_behavior: 'exclude' });
-  await sb.stripe.invoiceItems.create({ customer: customer.id, invoice: draft.id, amount: 9000, currency: 'usd', description: 'Water service' });
+  const customer = await sb.stripe.customers.create({
+    name: CUSTOMER,
+    email: 'rita@example.com',
+    address: { postal_code: '78701', country: 'US', line1: '9 Elm St' },
+  });
+  const draft = await sb.stripe.invoices.create({
+    customer: customer.id,
+    collection_method: 'send_invoice',
+    days_until_due: 30,
+    pending_invoice_items_behavior: 'exclude',
+  });
+  await sb.stripe.invoiceItems.create({
+    customer: customer.id,
+    invoice: draft.id,
+    amount: 9000,
+    currency: 'usd',
+    description: 'Water service',
+  });
   const invoice = await sb.stripe.invoices.finalizeInvoice(draft.id);
   const location = await sb.stripe.terminal.locations.create({ display_name: 'Front desk', address: { country: 'US' } });
-  const reader = await sb.stripe.terminal.readers.create({ registration_code: 'simulated-wpe', label: 'Counter reader', location: location.id });
+  const reader = await sb.stripe.terminal.readers.create({
+    registration_code: 'simulated-wpe',
+    label: 'Counter reader',
+    location: location.id,
+  });
   return { customerId: customer.id, invoiceId: invoice.id, number: invoice.number!, readerId: reader.id };
 }
 
@@ -109,7 +128,11 @@ async function stubTerminal(page: Page, live: Live): Promise<string[]> {
   const processed: string[] = [];
   const { sb, seeded } = live;
   await page.route('https://js.stripe.com/terminal/**', (route) =>
-    route.fulfill({ status: 200, contentType: 'application/javascript', body: fakeTerminalSdk({ id: seeded.readerId, label: 'Counter reader' }) }),
+    route.fulfill({
+      status: 200,
+      contentType: 'application/javascript',
+      body: fakeTerminalSdk({ id: seeded.readerId, label: 'Counter reader' }),
+    }),
   );
   await page.route('https://api.stripe.com/v1/payment_intents/*/terminal_process', async (route: Route) => {
     const cors = { 'Access-Control-Allow-Origin': '*' };
@@ -118,18 +141,32 @@ async function stubTerminal(page: Page, live: Live): Promise<string[]> {
     processed.push(id);
     const pi = await sb.stripe.paymentIntents.retrieve(id);
     if (form.get('client_secret') !== pi.client_secret) {
-      await route.fulfill({ status: 400, headers: cors, contentType: 'application/json', body: JSON.stringify({ error: { type: 'invalid_request_error', message: 'bad client secret' } }) });
+      await route.fulfill({
+        status: 400,
+        headers: cors,
+        contentType: 'application/json',
+        body: JSON.stringify({ error: { type: 'invalid_request_error', message: 'bad client secret' } }),
+      });
       return;
     }
     await sb.stripe.terminal.readers.processPaymentIntent(form.get('reader') ?? '', { payment_intent: id });
-    await sb.stripe.testHelpers.terminal.readers.presentPaymentMethod(form.get('reader') ?? '', { type: 'card_present', card_present: { number: live.card.number } });
+    await sb.stripe.testHelpers.terminal.readers.presentPaymentMethod(form.get('reader') ?? '', {
+      type: 'card_present',
+      card_present: { number: live.card.number },
+    });
     const after = await sb.stripe.paymentIntents.retrieve(id);
     if (after.status === 'requires_capture') {
       await route.fulfill({ status: 200, headers: cors, contentType: 'application/json', body: JSON.stringify(after) });
       return;
     }
     const e = after.last_payment_error;
-    const error = { type: 'card_error', code: e?.code ?? 'card_declined', decline_code: e?.decline_code, message: e?.message ?? 'Your card was declined.', payment_intent: after };
+    const error = {
+      type: 'card_error',
+      code: e?.code ?? 'card_declined',
+      decline_code: e?.decline_code,
+      message: e?.message ?? 'Your card was declined.',
+      payment_intent: after,
+    };
     await route.fulfill({ status: 402, headers: cors, contentType: 'application/json', body: JSON.stringify({ error }) });
   });
   return processed;
@@ -147,14 +184,26 @@ async function openCustomer(page: Page): Promise<void> {
 }
 
 async function intentsFor(sb: TestSandbox, seeded: Seeded): Promise<Stripe.PaymentIntent[]> {
-  return (await sb.stripe.paymentIntents.list({ customer: seeded.customerId, limit: 100 })).data.filter((p) => p.metadata['invoice_id'] === seeded.invoiceId);
+  return (await sb.stripe.paymentIntents.list({ customer: seeded.customerId, limit: 100 })).data.filter(
+    (p) => p.metadata['invoice_id'] === seeded.invoiceId,
+  );
 }
 
-test('terminal-js in live mode: connect the reader, the card is approved, main captures once; receipt and the customer’s payment shown', async ({ page, live }) => {
+test('terminal-js in live mode: connect the reader, the card is approved, main captures once; receipt and the customer’s payment shown', async ({
+  page,
+  live,
+}) => {
   const { sb, seeded } = live;
   const processed = await stubTerminal(page, live);
   const bodies: string[] = [];
-  page.on('response', (res) => void res.text().then((t) => bodies.push(t), () => {}));
+  page.on(
+    'response',
+    (res) =>
+      void res.text().then(
+        (t) => bodies.push(t),
+        () => {},
+      ),
+  );
 
   await createManager(page);
   await openCustomer(page);
@@ -182,7 +231,13 @@ test('terminal-js in live mode: connect the reader, the card is approved, main c
   const intents = await intentsFor(sb, seeded);
   expect(intents).toHaveLength(1);
   expect(processed).toEqual([intents[0]!.id]);
-  expect(intents[0]).toMatchObject({ status: 'succeeded', amount: 4000, amount_received: 4000, capture_method: 'manual', payment_method_types: ['card_present'] });
+  expect(intents[0]).toMatchObject({
+    status: 'succeeded',
+    amount: 4000,
+    amount_received: 4000,
+    capture_method: 'manual',
+    payment_method_types: ['card_present'],
+  });
   expect(intents[0]!.metadata).toMatchObject({ channel: 'desk', station_id: 'station-1' });
   await expect(page.getByTestId('desk-result-confirmation')).toHaveText(intents[0]!.id);
   expect((await sb.stripe.charges.list({ payment_intent: intents[0]!.id })).data.filter((c) => c.captured)).toHaveLength(1);
@@ -198,11 +253,20 @@ test('terminal-js in live mode: connect the reader, the card is approved, main c
   // The SDK got its connection token from main; the secret key never reached the page.
   const calls = await page.evaluate(() => (window as unknown as { __fakeTerminal: { calls: string[]; tokens: number } }).__fakeTerminal);
   expect(calls.tokens).toBe(1);
-  expect(calls.calls).toEqual(['create', 'discoverReaders', `connectReader:${seeded.readerId}`, 'collectPaymentMethod', `processPayment:${intents[0]!.id}`]);
+  expect(calls.calls).toEqual([
+    'create',
+    'discoverReaders',
+    `connectReader:${seeded.readerId}`,
+    'collectPaymentMethod',
+    `processPayment:${intents[0]!.id}`,
+  ]);
   for (const body of bodies) expect(body).not.toContain(LIVE_SECRET_KEY);
 });
 
-test('terminal-js in live mode: the remembered reader reconnects; a decline, Cancel mid-collect and a reader that drops off capture nothing', async ({ page, live }) => {
+test('terminal-js in live mode: the remembered reader reconnects; a decline, Cancel mid-collect and a reader that drops off capture nothing', async ({
+  page,
+  live,
+}) => {
   const { sb, seeded } = live;
   const processed = await stubTerminal(page, live);
 

@@ -35,7 +35,12 @@ export const LIVE_PUBLISHABLE_KEY = 'pk_test_livePreviewViaSandbox0000';
  * SDK pointed at the caller's sandbox on 127.0.0.1:sandboxPort. No demo data is seeded.
  */
 export async function startLivePreview(dataDir: string, sandboxPort: number): Promise<{ url: string; child: ChildProcess }> {
-  const { url, child } = await spawnPreview(dataDir, ['--stripe-endpoint', `http://127.0.0.1:${sandboxPort}`], { STRIPE_SECRET_KEY: LIVE_SECRET_KEY, STRIPE_PUBLISHABLE_KEY: LIVE_PUBLISHABLE_KEY }, false);
+  const { url, child } = await spawnPreview(
+    dataDir,
+    ['--stripe-endpoint', `http://127.0.0.1:${sandboxPort}`],
+    { STRIPE_SECRET_KEY: LIVE_SECRET_KEY, STRIPE_PUBLISHABLE_KEY: LIVE_PUBLISHABLE_KEY },
+    false,
+  );
   return { url, child };
 }
 
@@ -69,12 +74,29 @@ export async function stopPreviewProcess(child: ChildProcess): Promise<void> {
   await new Promise((done) => (child.exitCode !== null ? done(null) : child.once('exit', done)));
 }
 
-async function spawnPreview(dataDir: string, args: string[], env: Record<string, string>, withSandbox: boolean): Promise<{ url: string; sandboxUrl: string | null; child: ChildProcess }> {
-  const child = spawn(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(ROOT, 'electron', 'web', 'cli.ts'), '--port', '0', '--data-dir', dataDir, ...args], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+async function spawnPreview(
+  dataDir: string,
+  args: string[],
+  env: Record<string, string>,
+  withSandbox: boolean,
+): Promise<{ url: string; sandboxUrl: string | null; child: ChildProcess }> {
+  const child = spawn(
+    process.execPath,
+    [
+      join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
+      join(ROOT, 'electron', 'web', 'cli.ts'),
+      '--port',
+      '0',
+      '--data-dir',
+      dataDir,
+      ...args,
+    ],
+    {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   const [url, sandboxUrl] = await new Promise<[string, string | null]>((done, fail) => {
     const timer = setTimeout(() => fail(new Error(`preview did not start in time:\n${output}`)), 45_000);

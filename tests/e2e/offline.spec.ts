@@ -6,7 +6,10 @@
 import { expect, test } from './fixtures';
 import { createManager, openCustomer, refreshUntil, shot } from './desk-helpers';
 
-test('offline: desk cash and a kiosk saved-card payment are queued, then sent exactly once when the line returns', async ({ browser, preview }) => {
+test('offline: desk cash and a kiosk saved-card payment are queued, then sent exactly once when the line returns', async ({
+  browser,
+  preview,
+}) => {
   test.setTimeout(120_000);
   const deskContext = await browser.newContext({ baseURL: preview.url });
   const desk = await deskContext.newPage();
@@ -15,10 +18,22 @@ test('offline: desk cash and a kiosk saved-card payment are queued, then sent ex
 
   // Note the remaining amounts while online.
   await openCustomer(desk, 'James', 'James Wilson');
-  const jamesRow = desk.getByTestId('desk-invoice-row').filter({ has: desk.getByTestId('pay-at-desk') }).first();
+  const jamesRow = desk
+    .getByTestId('desk-invoice-row')
+    .filter({ has: desk.getByTestId('pay-at-desk') })
+    .first();
   const jamesNumber = (await jamesRow.getAttribute('data-number')) ?? '';
   const remaining = async (number: string) =>
-    Math.round(Number(((await desk.locator(`[data-testid="desk-invoice-row"][data-number="${number}"]`).getByTestId('desk-invoice-remaining').textContent()) ?? '').replace(/[$,]/g, '')) * 100);
+    Math.round(
+      Number(
+        (
+          (await desk
+            .locator(`[data-testid="desk-invoice-row"][data-number="${number}"]`)
+            .getByTestId('desk-invoice-remaining')
+            .textContent()) ?? ''
+        ).replace(/[$,]/g, ''),
+      ) * 100,
+    );
   const jamesBefore = await remaining(jamesNumber);
 
   await preview.outage('refuse');
@@ -37,7 +52,10 @@ test('offline: desk cash and a kiosk saved-card payment are queued, then sent ex
 
   // Lookup works from the local copy.
   await openCustomer(desk, 'Maria', 'Maria Garcia');
-  const mariaRow = desk.getByTestId('desk-invoice-row').filter({ has: desk.getByTestId('pay-at-desk') }).first();
+  const mariaRow = desk
+    .getByTestId('desk-invoice-row')
+    .filter({ has: desk.getByTestId('pay-at-desk') })
+    .first();
   const mariaNumber = (await mariaRow.getAttribute('data-number')) ?? '';
   const mariaBefore = await remaining(mariaNumber);
 
@@ -45,7 +63,10 @@ test('offline: desk cash and a kiosk saved-card payment are queued, then sent ex
   const kioskContext = await browser.newContext({ baseURL: preview.url });
   const kiosk = await kioskContext.newPage();
   await kiosk.goto('/#/sign-in');
-  await kiosk.getByRole('button', { name: /Use this account/ }).first().click();
+  await kiosk
+    .getByRole('button', { name: /Use this account/ })
+    .first()
+    .click();
   await kiosk.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(kiosk.getByTestId('connectivity-label')).toHaveText('Offline');
   const kioskRow = kiosk.getByTestId('invoice-row').filter({ hasText: mariaNumber });

@@ -23,7 +23,10 @@ async function expectNoAxeViolations(page: Page): Promise<void> {
 
 async function signIn(page: Page, which = 0): Promise<void> {
   await page.goto('/#/sign-in');
-  await page.getByRole('button', { name: /Use this account/ }).nth(which).click();
+  await page
+    .getByRole('button', { name: /Use this account/ })
+    .nth(which)
+    .click();
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(page.getByTestId('invoice-row').first()).toBeVisible();
 }

@@ -27,14 +27,20 @@ async function expectNoAxeViolations(page: Page): Promise<void> {
 /** Signs in with the n-th demo account (0: Maria, card on file; 1: James, bank account on file). */
 async function signIn(page: Page, which = 0): Promise<void> {
   await page.goto('/#/sign-in');
-  await page.getByRole('button', { name: /Use this account/ }).nth(which).click();
+  await page
+    .getByRole('button', { name: /Use this account/ })
+    .nth(which)
+    .click();
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(page.getByTestId('invoice-row').first()).toBeVisible();
 }
 
 /** Pay Now on the first invoice row with this status; returns its number. */
 async function payInvoice(page: Page, status: 'open' | 'overdue' | 'partially_paid' = 'open'): Promise<string> {
-  const row = page.getByTestId('invoice-row').filter({ has: page.locator(`[data-status="${status}"]`) }).first();
+  const row = page
+    .getByTestId('invoice-row')
+    .filter({ has: page.locator(`[data-status="${status}"]`) })
+    .first();
   const number = ((await row.getByTestId('invoice-number').textContent()) ?? '').trim();
   await row.getByTestId('pay-now').click();
   await expect(page.getByRole('heading', { level: 1, name: `Pay invoice ${number}` })).toBeVisible();
@@ -78,7 +84,10 @@ async function expectWelcomeAndSignedOut(page: Page): Promise<void> {
 
 // ---- Ways in -------------------------------------------------------------------------------------
 
-test('sign in → Payments tab → Pay Now pays the oldest open invoice with the card on file; Email my receipt; Done wipes', async ({ page, preview }) => {
+test('sign in → Payments tab → Pay Now pays the oldest open invoice with the card on file; Email my receipt; Done wipes', async ({
+  page,
+  preview,
+}) => {
   await signIn(page);
   await page.getByRole('link', { name: 'Payments', exact: true }).click();
   const balance = page.getByTestId('open-balance');

@@ -103,7 +103,9 @@ interface Confirmation {
  */
 async function stubStripe(page: Page, sb: TestSandbox, paymentMethod: string): Promise<Confirmation[]> {
   const confirmations: Confirmation[] = [];
-  await page.route('https://js.stripe.com/**', (route) => route.fulfill({ status: 200, contentType: 'text/javascript; charset=utf-8', body: FAKE_STRIPE_JS }));
+  await page.route('https://js.stripe.com/**', (route) =>
+    route.fulfill({ status: 200, contentType: 'text/javascript; charset=utf-8', body: FAKE_STRIPE_JS }),
+  );
   await page.route('https://api.stripe.com/v1/payment_intents/*/confirm', async (route: Route) => {
     const cors = { 'Access-Control-Allow-Origin': '*' };
     const id = decodeURIComponent(new URL(route.request().url()).pathname.split('/')[3] ?? '');
@@ -113,21 +115,35 @@ async function stubStripe(page: Page, sb: TestSandbox, paymentMethod: string): P
       key: form.get('key') ?? '',
       clientSecret: form.get('client_secret') ?? '',
       methodType: form.get('payment_method_data[type]') ?? '',
-      mandate: form.get('mandate_data[customer_acceptance][type]') === 'online' && form.get('mandate_data[customer_acceptance][online][infer_from_client]') === 'true',
+      mandate:
+        form.get('mandate_data[customer_acceptance][type]') === 'online' &&
+        form.get('mandate_data[customer_acceptance][online][infer_from_client]') === 'true',
     };
     confirmations.push(confirmation);
     if (!confirmation.clientSecret.startsWith(`${id}_secret_`)) {
-      await route.fulfill({ status: 400, headers: cors, contentType: 'application/json', body: JSON.stringify({ error: { type: 'invalid_request_error', message: 'bad client secret' } }) });
+      await route.fulfill({
+        status: 400,
+        headers: cors,
+        contentType: 'application/json',
+        body: JSON.stringify({ error: { type: 'invalid_request_error', message: 'bad client secret' } }),
+      });
       return;
     }
     try {
       const userAgent = (await route.request().allHeaders())['user-agent'] ?? '';
-      const mandate = confirmation.mandate ? { mandate_data: { customer_acceptance: { type: 'online' as const, online: { ip_address: '127.0.0.1', user_agent: userAgent } } } } : {};
+      const mandate = confirmation.mandate
+        ? { mandate_data: { customer_acceptance: { type: 'online' as const, online: { ip_address: '127.0.0.1', user_agent: userAgent } } } }
+        : {};
       const pi = await sb.stripe.paymentIntents.confirm(id, { payment_method: paymentMethod, ...mandate });
       await route.fulfill({ status: 200, headers: cors, contentType: 'application/json', body: JSON.stringify(pi) });
     } catch (err) {
       const e = err as { statusCode?: number; raw?: unknown; message?: string };
-      await route.fulfill({ status: e.statusCode ?? 402, headers: cors, contentType: 'application/json', body: JSON.stringify({ error: e.raw ?? { type: 'api_error', message: e.message } }) });
+      await route.fulfill({
+        status: e.statusCode ?? 402,
+        headers: cors,
+        contentType: 'application/json',
+        body: JSON.stringify({ error: e.raw ?? { type: 'api_error', message: e.message } }),
+      });
     }
   });
   return confirmations;
@@ -149,9 +165,24 @@ function collectResponses(page: Page): string[] {
 /** A customer with a billing zip and a finalized $90.00 invoice, made in the sandbox with the SDK. */
 async function seedInvoice(sb: TestSandbox): Promise<{ customerId: string; invoiceId: string; number: string; zip: string }> {
   const zip = '78704';
-  const customer = await sb.stripe.customers.create({ name: 'Lena Live', email: 'lena@example.com', address: { postal_code: zip, country: 'US', line1: '1 Main St' } });
-  const draft = await sb.stripe.invoices.create({ customer: customer.id, collection_method: 'send_invoice', days_until_due: 30, pending_invoice_items_behavior: 'exclude' });
-  await sb.stripe.invoiceItems.create({ customer: customer.id, invoice: draft.id, amount: 9000, currency: 'usd', description: 'Water service' });
+  const customer = await sb.stripe.customers.create({
+    name: 'Lena Live',
+    email: 'lena@example.com',
+    address: { postal_code: zip, country: 'US', line1: '1 Main St' },
+  });
+  const draft = await sb.stripe.invoices.create({
+    customer: customer.id,
+    collection_method: 'send_invoice',
+    days_until_due: 30,
+    pending_invoice_items_behavior: 'exclude',
+  });
+  await sb.stripe.invoiceItems.create({
+    customer: customer.id,
+    invoice: draft.id,
+    amount: 9000,
+    currency: 'usd',
+    description: 'Water service',
+  });
   const invoice = await sb.stripe.invoices.finalizeInvoice(draft.id);
   return { customerId: customer.id, invoiceId: invoice.id, number: invoice.number!, zip };
 }
@@ -191,7 +222,9 @@ async function openEntryAsGuest(page: Page, number: string, zip: string, type: '
 }
 
 async function intentsFor(sb: TestSandbox, customerId: string, invoiceId: string) {
-  return (await sb.stripe.paymentIntents.list({ customer: customerId, limit: 100 })).data.filter((p) => p.metadata?.['invoice_id'] === invoiceId);
+  return (await sb.stripe.paymentIntents.list({ customer: customerId, limit: 100 })).data.filter(
+    (p) => p.metadata?.['invoice_id'] === invoiceId,
+  );
 }
 
 test('live mode: a guest pays in Stripe’s Payment Element; main records one succeeded intent', async ({ page, live }) => {
@@ -230,7 +263,9 @@ test('live mode: a guest pays in Stripe’s Payment Element; main records one su
   expect(await page.content()).not.toContain(LIVE_SECRET_KEY);
   // loadStripe accepted the stand-in without a version warning; no CSP violation or page error.
   expect(problems).toEqual([]);
-  expect(await page.evaluate(() => JSON.stringify(window.localStorage) + JSON.stringify(window.sessionStorage) + document.cookie)).not.toContain('sk_test');
+  expect(
+    await page.evaluate(() => JSON.stringify(window.localStorage) + JSON.stringify(window.sessionStorage) + document.cookie),
+  ).not.toContain('sk_test');
 });
 
 test('live mode: a declined card in the Payment Element shows the failure popup and moves no money', async ({ page, live }) => {
@@ -249,7 +284,10 @@ test('live mode: a declined card in the Payment Element shows the failure popup 
   expect((await sb.stripe.invoices.retrieve(seeded.invoiceId)).amount_paid).toBe(0);
 });
 
-test('live mode: a guest pays by ACH in Stripe’s Payment Element; main records one processing us_bank_account intent', async ({ page, live }) => {
+test('live mode: a guest pays by ACH in Stripe’s Payment Element; main records one processing us_bank_account intent', async ({
+  page,
+  live,
+}) => {
   const { sb } = live;
   const seeded = await seedInvoice(sb);
   const bodies = collectResponses(page);
@@ -298,5 +336,7 @@ test('live mode: a guest pays by ACH in Stripe’s Payment Element; main records
   for (const body of bodies) expect(body).not.toContain(LIVE_SECRET_KEY);
   expect(await page.content()).not.toContain(LIVE_SECRET_KEY);
   expect(problems).toEqual([]);
-  expect(await page.evaluate(() => JSON.stringify(window.localStorage) + JSON.stringify(window.sessionStorage) + document.cookie)).not.toContain('sk_test');
+  expect(
+    await page.evaluate(() => JSON.stringify(window.localStorage) + JSON.stringify(window.sessionStorage) + document.cookie),
+  ).not.toContain('sk_test');
 });

@@ -9,7 +9,9 @@ import { buildReceipt } from '../../electron/main/services/receipts/receipt-mode
 import { RECEIPT_CPL, renderSvg } from '../../electron/main/services/receipts/escpos';
 import { cardPresentInput } from '../fixtures/receipts';
 
-test('the card-present training receipt renders as an 80 mm column with the amount, card, EMV fields and training marks', async ({ page }, info) => {
+test('the card-present training receipt renders as an 80 mm column with the amount, card, EMV fields and training marks', async ({
+  page,
+}, info) => {
   const svg = renderSvg(buildReceipt({ ...cardPresentInput(), training: true }));
   await page.setContent(`<!doctype html><html><body style="margin:0;background:#fff">${svg}</body></html>`);
   const image = page.locator('svg').first();
@@ -19,7 +21,17 @@ test('the card-present training receipt renders as an 80 mm column with the amou
   expect(box.height).toBeGreaterThan(box.width);
 
   const text = (await image.textContent())!.replace(/\s+/g, ' ');
-  for (const part of ['Riverside Billing Co.', '$125.50', '4242', 'VISA CREDIT', 'A0000000031010', '123456', 'pi_3PqRsT2eZvKYlo2C1aBcDeFg', 'Dana Ortiz', 'Jordan Avery']) {
+  for (const part of [
+    'Riverside Billing Co.',
+    '$125.50',
+    '4242',
+    'VISA CREDIT',
+    'A0000000031010',
+    '123456',
+    'pi_3PqRsT2eZvKYlo2C1aBcDeFg',
+    'Dana Ortiz',
+    'Jordan Avery',
+  ]) {
     expect(text).toContain(part);
   }
   expect(text.match(/TRAINING/g)?.length).toBe(2);

@@ -13,7 +13,10 @@ function trainingBanner(page: Page): Locator {
 
 async function signInWithDemo(page: Page): Promise<void> {
   await page.goto('/#/sign-in');
-  await page.getByRole('button', { name: /Use this account/ }).first().click();
+  await page
+    .getByRole('button', { name: /Use this account/ })
+    .first()
+    .click();
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(page.getByTestId('invoice-row').first()).toBeVisible();
 }
@@ -71,7 +74,10 @@ test('the Spanish switch changes the texts on every screen, and back', async ({ 
   await language.getByRole('button', { name: 'Español' }).click();
 
   await expect(page.locator('html')).toHaveAttribute('lang', 'es');
-  await expect(page.getByRole('group', { name: 'Idioma' }).getByRole('button', { name: 'Español' })).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByRole('group', { name: 'Idioma' }).getByRole('button', { name: 'Español' })).toHaveAttribute(
+    'aria-pressed',
+    'true',
+  );
   await expect(page.getByRole('heading', { level: 1, name: 'Bienvenido' })).toBeVisible();
   await expect(page.getByRole('status').filter({ hasText: 'Modo de práctica' })).toBeVisible();
   await page.getByRole('link', { name: /Iniciar sesión en su cuenta/ }).click();
@@ -86,11 +92,19 @@ test('the Spanish switch changes the texts on every screen, and back', async ({ 
   await page.getByRole('button', { name: 'Iniciar sesión', exact: true }).click();
   await expect(page.getByTestId('email-error')).toHaveText(/correo electrónico válido/);
 
-  await page.getByRole('button', { name: /Usar esta cuenta/ }).first().click();
+  await page
+    .getByRole('button', { name: /Usar esta cuenta/ })
+    .first()
+    .click();
   await page.getByRole('button', { name: 'Iniciar sesión', exact: true }).click();
   await expect(page.getByRole('link', { name: 'Facturas', exact: true })).toBeVisible();
   await expect(page.getByRole('columnheader', { name: 'Número de factura' })).toBeVisible();
-  await expect(page.getByTestId('status-badge').filter({ hasText: /Vencida/ }).first()).toBeVisible();
+  await expect(
+    page
+      .getByTestId('status-badge')
+      .filter({ hasText: /Vencida/ })
+      .first(),
+  ).toBeVisible();
   await expect(page.getByTestId('pay-now').first()).toContainText('Pagar ahora');
 
   await page.getByRole('group', { name: 'Idioma' }).getByRole('button', { name: 'English' }).click();

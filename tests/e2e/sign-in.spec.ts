@@ -69,10 +69,16 @@ test('signing in with the demo account shows that customer’s invoices with num
 
 test('an invoice number opens its detail with lines, and Pay Now goes to the payment page', async ({ page }) => {
   await openSignIn(page);
-  await page.getByRole('button', { name: /Use this account/ }).first().click();
+  await page
+    .getByRole('button', { name: /Use this account/ })
+    .first()
+    .click();
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 
-  const row = page.getByTestId('invoice-row').filter({ has: page.getByTestId('pay-now') }).first();
+  const row = page
+    .getByTestId('invoice-row')
+    .filter({ has: page.getByTestId('pay-now') })
+    .first();
   const number = (await row.getByTestId('invoice-number').textContent())?.trim() ?? '';
   await row.getByTestId('invoice-number').click();
 
@@ -131,7 +137,10 @@ test('an invalid email shows a message at the field', async ({ page }) => {
 test('the invoices page needs a signed-in customer', async ({ page }) => {
   await page.goto('/#/account/invoices');
   await expect(page).toHaveURL(/#\/sign-in\?redirect=/);
-  await page.getByRole('button', { name: /Use this account/ }).first().click();
+  await page
+    .getByRole('button', { name: /Use this account/ })
+    .first()
+    .click();
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(page).toHaveURL(/#\/account\/invoices$/);
 });

@@ -72,7 +72,9 @@ async function openWithAdapter(page: Page): Promise<{ scriptRequests: string[] }
 /** The adapter as the page exposes it (renderer/src/terminal/terminal-js-adapter.ts; the renderer is outside this project's tsconfig). */
 type Result = { ok: true; [key: string]: unknown } | { ok: false; code: string; message: string };
 interface Adapter {
-  discoverReaders(options: { simulated: boolean }): Promise<{ ok: true; readers: { id: string }[] } | { ok: false; code: string; message: string }>;
+  discoverReaders(options: {
+    simulated: boolean;
+  }): Promise<{ ok: true; readers: { id: string }[] } | { ok: false; code: string; message: string }>;
   connect(reader: { id: string }): Promise<Result>;
   collectAndProcess(clientSecret: string): Promise<Result>;
   cancel(): Promise<Result>;
@@ -80,7 +82,15 @@ interface Adapter {
   connectedReader(): { id: string } | null;
   lastDisconnect(): Result | null;
 }
-type Win = Window & { __terminalJsAdapter: Adapter; __fakeTerminal: { calls: string[]; tokens: string[]; tokenErrors: string[]; callbacks: { onUnexpectedReaderDisconnect(e: unknown): void } } };
+type Win = Window & {
+  __terminalJsAdapter: Adapter;
+  __fakeTerminal: {
+    calls: string[];
+    tokens: string[];
+    tokenErrors: string[];
+    callbacks: { onUnexpectedReaderDisconnect(e: unknown): void };
+  };
+};
 
 test('terminal-js adapter: tokens from main, calls in order, errors in plain words', async ({ page }) => {
   const { scriptRequests } = await openWithAdapter(page);
@@ -118,7 +128,17 @@ test('terminal-js adapter: tokens from main, calls in order, errors in plain wor
     await a.connect(found.readers[0]!);
     w.__fakeTerminal.callbacks.onUnexpectedReaderDisconnect({ error: { message: 'reader went away' } });
     const afterDrop = { reader: a.connectedReader(), last: a.lastDisconnect(), pay: await a.collectAndProcess('pi_456_secret_ghi') };
-    return { beforeConnect, connected, paid, declined, canceled, disconnected, afterDrop, calls: w.__fakeTerminal.calls, tokens: w.__fakeTerminal.tokens };
+    return {
+      beforeConnect,
+      connected,
+      paid,
+      declined,
+      canceled,
+      disconnected,
+      afterDrop,
+      calls: w.__fakeTerminal.calls,
+      tokens: w.__fakeTerminal.tokens,
+    };
   });
 
   expect(run.beforeConnect).toMatchObject({ ok: false, code: 'not_connected' });

@@ -17,7 +17,14 @@ import { SettingsService } from '../../electron/main/services/settings/settings-
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { 'data-dir': { type: 'string' }, 'sandbox-port': { type: 'string' }, customer: { type: 'string' }, invoice: { type: 'string' }, method: { type: 'string' }, amount: { type: 'string' } },
+  options: {
+    'data-dir': { type: 'string' },
+    'sandbox-port': { type: 'string' },
+    customer: { type: 'string' },
+    invoice: { type: 'string' },
+    method: { type: 'string' },
+    amount: { type: 'string' },
+  },
 });
 const dataDir = values['data-dir']!;
 const port = Number(values['sandbox-port']);
@@ -43,7 +50,13 @@ if (positionals[0] === 'queue') {
   const start = await call('startPayment', { invoiceId: values.invoice });
   await call('listMethods', {}); // the customer sees their methods online
   await admin('refuse');
-  const outcome = await call('paySaved', { attemptId: start['attemptId'], paymentMethodId: values.method, amount: Number(values.amount), nameOnAccount: 'Crash Test', postalCode: '78704' });
+  const outcome = await call('paySaved', {
+    attemptId: start['attemptId'],
+    paymentMethodId: values.method,
+    amount: Number(values.amount),
+    nameOnAccount: 'Crash Test',
+    postalCode: '78704',
+  });
   await admin('off');
   console.log(JSON.stringify({ attemptId: start['attemptId'], outcome }));
 } else {

@@ -67,7 +67,11 @@ export async function startTestKiosk(opts: { dir?: string; settings?: Partial<Se
       await self.ok(callerId, 'signIn', { email: demo.email, password: demo.password });
     },
     async admin(path, body = {}) {
-      const res = await fetch(`${kiosk.sandboxUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(body).toString() });
+      const res = await fetch(`${kiosk.sandboxUrl}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(body).toString(),
+      });
       if (!res.ok) throw new Error(`sandbox admin ${path}: ${res.status}`);
     },
     async restart() {

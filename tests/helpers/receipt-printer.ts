@@ -75,10 +75,14 @@ const CP1252: Record<string, string> = { '\x96': '\u2013', '\x97': '\u2014', '\x
  * code-page switch (ESC t n); the one code page these receipts use is Windows-1252 (the dash).
  */
 export function printedLines(job: Buffer): string[][] {
-  const text = job.toString('latin1').replace(/\x1bt[\s\S]([\x80-\xff]+)/g, (_, high: string) => [...high].map((c) => CP1252[c] ?? c).join(''));
+  const text = job
+    .toString('latin1')
+    .replace(/\x1bt[\s\S]([\x80-\xff]+)/g, (_, high: string) => [...high].map((c) => CP1252[c] ?? c).join(''));
   return text
     .split('\n')
-    .map((line) => [...line.matchAll(/\x1d![\x00\x11](?:\x1bE1|\x1dB1)*([^\x00-\x1f]+?)(?=[\x00-\x1f]|$)/g)].map((m) => m[1]!.trim()).filter(Boolean))
+    .map((line) =>
+      [...line.matchAll(/\x1d![\x00\x11](?:\x1bE1|\x1dB1)*([^\x00-\x1f]+?)(?=[\x00-\x1f]|$)/g)].map((m) => m[1]!.trim()).filter(Boolean),
+    )
     .filter((pieces) => pieces.length > 0);
 }
 

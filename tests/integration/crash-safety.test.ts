@@ -21,7 +21,11 @@ beforeAll(async () => {
 afterAll(async () => sb.stop());
 
 /** Runs the child asynchronously: the sandbox lives in this process and must keep answering. */
-function child(dataDir: string, args: string[], crashAt?: string): Promise<{ signal: NodeJS.Signals | null; status: number | null; out: string; err: string }> {
+function child(
+  dataDir: string,
+  args: string[],
+  crashAt?: string,
+): Promise<{ signal: NodeJS.Signals | null; status: number | null; out: string; err: string }> {
   return new Promise((done) => {
     const p = spawn(process.execPath, ['--import', 'tsx', CHILD, ...args, '--data-dir', dataDir, '--sandbox-port', String(sb.port)], {
       cwd: ROOT,
@@ -40,9 +44,18 @@ function child(dataDir: string, args: string[], crashAt?: string): Promise<{ sig
 }
 
 async function seed() {
-  const customer = await sb.stripe.customers.create({ name: 'Crash Test', email: `crash-${Date.now()}@example.com`, address: { postal_code: '78704', country: 'US', line1: '1 Main' } });
+  const customer = await sb.stripe.customers.create({
+    name: 'Crash Test',
+    email: `crash-${Date.now()}@example.com`,
+    address: { postal_code: '78704', country: 'US', line1: '1 Main' },
+  });
   const pm = await sb.stripe.paymentMethods.attach('pm_card_visa', { customer: customer.id });
-  const draft = await sb.stripe.invoices.create({ customer: customer.id, collection_method: 'send_invoice', days_until_due: 30, pending_invoice_items_behavior: 'exclude' });
+  const draft = await sb.stripe.invoices.create({
+    customer: customer.id,
+    collection_method: 'send_invoice',
+    days_until_due: 30,
+    pending_invoice_items_behavior: 'exclude',
+  });
   await sb.stripe.invoiceItems.create({ customer: customer.id, invoice: draft.id, amount: 5000, currency: 'usd', description: 'Water' });
   const invoice = await sb.stripe.invoices.finalizeInvoice(draft.id);
   return { customer: customer.id, invoice: invoice.id, method: pm.id };
@@ -64,7 +77,17 @@ describe('crash safety of a queued saved-method charge', () => {
     const t = tempDir('kiosk-crash-');
     try {
       const s = await seed();
-      const queued = await child(t.dir, ['queue', '--customer', s.customer, '--invoice', s.invoice, '--method', s.method, '--amount', '1234']);
+      const queued = await child(t.dir, [
+        'queue',
+        '--customer',
+        s.customer,
+        '--invoice',
+        s.invoice,
+        '--method',
+        s.method,
+        '--amount',
+        '1234',
+      ]);
       expect(queued.status, queued.err).toBe(0);
       const { attemptId, outcome } = JSON.parse(queued.out) as { attemptId: string; outcome: { status: string } };
       expect(outcome.status).toBe('queued');
@@ -79,7 +102,9 @@ describe('crash safety of a queued saved-method charge', () => {
       expect(items).toHaveLength(1);
       expect(items[0]!.state).toBe('succeeded');
 
-      const intents = (await sb.stripe.paymentIntents.list({ customer: s.customer, limit: 100 })).data.filter((p) => p.metadata?.['attempt_id'] === attemptId);
+      const intents = (await sb.stripe.paymentIntents.list({ customer: s.customer, limit: 100 })).data.filter(
+        (p) => p.metadata?.['attempt_id'] === attemptId,
+      );
       expect(intents).toHaveLength(1);
       expect(intents[0]!.status).toBe('succeeded');
       expect(intents[0]!.amount).toBe(1234);
@@ -95,7 +120,11 @@ describe('crash safety of a queued saved-method charge', () => {
     const t = tempDir('kiosk-crash-');
     try {
       const s = await seed();
-      const crashed = await child(t.dir, ['queue', '--customer', s.customer, '--invoice', s.invoice, '--method', s.method, '--amount', '700'], 'outbox:after-enqueue');
+      const crashed = await child(
+        t.dir,
+        ['queue', '--customer', s.customer, '--invoice', s.invoice, '--method', s.method, '--amount', '700'],
+        'outbox:after-enqueue',
+      );
       expect(crashed.signal, JSON.stringify(crashed)).toBe('SIGKILL');
       await fetch(`${sb.url}/__sandbox/outage`, { method: 'POST', body: new URLSearchParams({ mode: 'off' }) });
       expect(integrityOk(t.dir)).toBe('ok');

@@ -42,9 +42,7 @@ describe('SQLite connection', () => {
 
   it('rolls back a migration that fails, leaving nothing half done', () => {
     const path = join(dir(), 'f.db');
-    const bad: Migration[] = [
-      { version: 1, name: 'bad', up: (db) => (db.exec('CREATE TABLE x (a TEXT)'), db.exec('THIS IS NOT SQL')) },
-    ];
+    const bad: Migration[] = [{ version: 1, name: 'bad', up: (db) => (db.exec('CREATE TABLE x (a TEXT)'), db.exec('THIS IS NOT SQL')) }];
     expect(() => openDatabase(path, bad)).toThrow();
     const db = openDatabase(path, []);
     expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'x'").get()).toBeUndefined();
@@ -52,7 +50,10 @@ describe('SQLite connection', () => {
   });
 
   it('refuses two migrations with the same version', () => {
-    const dup = [{ version: 2, name: 'x', up: () => {} }, { version: 2, name: 'y', up: () => {} }];
+    const dup = [
+      { version: 2, name: 'x', up: () => {} },
+      { version: 2, name: 'y', up: () => {} },
+    ];
     expect(() => openDatabase(join(dir(), 'g.db'), dup)).toThrow(/share version 2/);
   });
 

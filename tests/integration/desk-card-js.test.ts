@@ -54,7 +54,9 @@ async function openInvoice(index: number): Promise<Stripe.Invoice> {
 }
 
 async function intentsOf(inv: Stripe.Invoice): Promise<Stripe.PaymentIntent[]> {
-  return (await k.stripe.paymentIntents.list({ customer: inv.customer as string, limit: 100 })).data.filter((p) => p.metadata['invoice_id'] === inv.id);
+  return (await k.stripe.paymentIntents.list({ customer: inv.customer as string, limit: 100 })).data.filter(
+    (p) => p.metadata['invoice_id'] === inv.id,
+  );
 }
 
 const create = (inv: Stripe.Invoice, amount: number) =>
@@ -64,17 +66,42 @@ describe('terminal-js payments', () => {
   it('create → the reader approves → capture: the invoice is credited once, one intent, the ledger and receipt as the server-driven flow', async () => {
     const inv = await openInvoice(0);
     const before = await intentsOf(inv);
-    const created = await k.ok('mgr', 'deskCreateTerminalJsPayment', { invoiceId: inv.id, customerId: inv.customer as string, amount: 1500, readerId });
+    const created = await k.ok('mgr', 'deskCreateTerminalJsPayment', {
+      invoiceId: inv.id,
+      customerId: inv.customer as string,
+      amount: 1500,
+      readerId,
+    });
     // Only what the SDK needs leaves main.
     expect(Object.keys(created).sort()).toEqual(['attemptId', 'clientSecret']);
     const id = created.clientSecret.split('_secret_')[0]!;
     const pi = await k.stripe.paymentIntents.retrieve(id);
-    expect(pi).toMatchObject({ amount: 1500, currency: 'usd', capture_method: 'manual', payment_method_types: ['card_present'], status: 'requires_payment_method', customer: inv.customer });
-    expect(pi.metadata).toMatchObject({ station_id: 'station-1', staff_id: staffId, invoice_id: inv.id, channel: 'desk', desk_payment_id: created.attemptId });
+    expect(pi).toMatchObject({
+      amount: 1500,
+      currency: 'usd',
+      capture_method: 'manual',
+      payment_method_types: ['card_present'],
+      status: 'requires_payment_method',
+      customer: inv.customer,
+    });
+    expect(pi.metadata).toMatchObject({
+      station_id: 'station-1',
+      staff_id: staffId,
+      invoice_id: inv.id,
+      channel: 'desk',
+      desk_payment_id: created.attemptId,
+    });
     // The attempt is in the desk's ledger before the reader has done anything.
-    expect(await k.ok('mgr', 'deskCardPayment', { paymentId: created.attemptId })).toMatchObject({ status: 'waiting_for_card', paymentIntentId: id, readerId });
+    expect(await k.ok('mgr', 'deskCardPayment', { paymentId: created.attemptId })).toMatchObject({
+      status: 'waiting_for_card',
+      paymentIntentId: id,
+      readerId,
+    });
     // Capturing before the reader approved is refused, and moves nothing.
-    expect(await k.call('mgr', 'deskCaptureTerminalJsPayment', { attemptId: created.attemptId })).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    expect(await k.call('mgr', 'deskCaptureTerminalJsPayment', { attemptId: created.attemptId })).toMatchObject({
+      ok: false,
+      error: { code: 'conflict' },
+    });
 
     expect((await readerProcesses(created.clientSecret)).status).toBe('requires_capture');
     // A double click: two captures at once give one capture and the same answer.
@@ -84,8 +111,17 @@ describe('terminal-js payments', () => {
     ]);
     expect(a).toEqual(b);
     expect(a).toMatchObject({
-      paymentId: created.attemptId, status: 'succeeded', amount: 1500, currency: 'usd', paymentIntentId: id, confirmation: id,
-      brand: 'visa', last4: '4242', invoiceAttached: true, invoiceId: inv.id, message: null,
+      paymentId: created.attemptId,
+      status: 'succeeded',
+      amount: 1500,
+      currency: 'usd',
+      paymentIntentId: id,
+      confirmation: id,
+      brand: 'visa',
+      last4: '4242',
+      invoiceAttached: true,
+      invoiceId: inv.id,
+      message: null,
     });
     expect(a.receipt?.applicationPreferredName).toBeTruthy();
     expect(a.receipt?.dedicatedFileName).toMatch(/^[0-9A-F]+$/i);
@@ -120,7 +156,10 @@ describe('terminal-js payments', () => {
     const pi = await readerProcesses(created.value.clientSecret, DECLINED);
     expect(pi.status).toBe('requires_payment_method');
     expect(pi.last_payment_error?.decline_code).toBe('generic_decline');
-    expect(await k.call('mgr', 'deskCaptureTerminalJsPayment', { attemptId: created.value.attemptId })).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    expect(await k.call('mgr', 'deskCaptureTerminalJsPayment', { attemptId: created.value.attemptId })).toMatchObject({
+      ok: false,
+      error: { code: 'conflict' },
+    });
 
     const closed = await k.ok('mgr', 'deskCancelTerminalJsPayment', { attemptId: created.value.attemptId });
     expect(closed).toMatchObject({ status: 'failed', code: 'generic_decline', invoiceId: inv.id, confirmation: null });
@@ -131,7 +170,10 @@ describe('terminal-js payments', () => {
     expect((await k.stripe.invoices.retrieve(inv.id)).amount_remaining).toBe(inv.amount_remaining);
     // A settled attempt answers with its record; no receipt for money not taken.
     expect(await k.ok('mgr', 'deskCaptureTerminalJsPayment', { attemptId: created.value.attemptId })).toEqual(closed);
-    expect(await k.call('mgr', 'deskReceiptPdf', { paymentId: created.value.attemptId })).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    expect(await k.call('mgr', 'deskReceiptPdf', { paymentId: created.value.attemptId })).toMatchObject({
+      ok: false,
+      error: { code: 'conflict' },
+    });
 
     const next = await create(inv, 1200);
     expect(next.ok).toBe(true);
@@ -140,7 +182,12 @@ describe('terminal-js payments', () => {
 
   it('cancel mid-collect, and cancel after the reader approved: the intent is canceled and nothing is captured', async () => {
     const inv = await openInvoice(2);
-    const collecting = await k.ok('mgr', 'deskCreateTerminalJsPayment', { invoiceId: inv.id, customerId: inv.customer as string, amount: 700, readerId });
+    const collecting = await k.ok('mgr', 'deskCreateTerminalJsPayment', {
+      invoiceId: inv.id,
+      customerId: inv.customer as string,
+      amount: 700,
+      readerId,
+    });
     const canceled = await k.ok('mgr', 'deskCancelTerminalJsPayment', { attemptId: collecting.attemptId });
     expect(canceled).toMatchObject({ status: 'canceled', code: 'canceled', message: expect.stringMatching(/canceled/) });
     const firstId = collecting.clientSecret.split('_secret_')[0]!;
@@ -148,12 +195,21 @@ describe('terminal-js payments', () => {
     // The renderer's capture arriving late gets the record, not a charge.
     expect(await k.ok('mgr', 'deskCaptureTerminalJsPayment', { attemptId: collecting.attemptId })).toEqual(canceled);
 
-    const approved = await k.ok('mgr', 'deskCreateTerminalJsPayment', { invoiceId: inv.id, customerId: inv.customer as string, amount: 700, readerId });
+    const approved = await k.ok('mgr', 'deskCreateTerminalJsPayment', {
+      invoiceId: inv.id,
+      customerId: inv.customer as string,
+      amount: 700,
+      readerId,
+    });
     expect((await readerProcesses(approved.clientSecret)).status).toBe('requires_capture');
     const released = await k.ok('mgr', 'deskCancelTerminalJsPayment', { attemptId: approved.attemptId });
     expect(released.status).toBe('canceled');
     const secondId = approved.clientSecret.split('_secret_')[0]!;
-    expect(await k.stripe.paymentIntents.retrieve(secondId)).toMatchObject({ status: 'canceled', amount_received: 0, amount_capturable: 0 });
+    expect(await k.stripe.paymentIntents.retrieve(secondId)).toMatchObject({
+      status: 'canceled',
+      amount_received: 0,
+      amount_capturable: 0,
+    });
     expect((await k.stripe.invoices.retrieve(inv.id)).amount_remaining).toBe(inv.amount_remaining);
   });
 
@@ -164,7 +220,10 @@ describe('terminal-js payments', () => {
     expect(over).toMatchObject({ ok: false, error: { code: 'invalid_request', field: 'amount' } });
     const [a, b] = await Promise.all([create(inv, 600), create(inv, 601)]);
     expect([a, b].filter((r) => r.ok)).toHaveLength(1);
-    expect([a, b].find((r) => !r.ok)).toMatchObject({ ok: false, error: { code: 'conflict', message: expect.stringMatching(/already in progress/) } });
+    expect([a, b].find((r) => !r.ok)).toMatchObject({
+      ok: false,
+      error: { code: 'conflict', message: expect.stringMatching(/already in progress/) },
+    });
     const open = [a, b].find((r) => r.ok);
     if (!open?.ok) throw new Error('expected one attempt');
     expect(await create(inv, 600)).toMatchObject({ ok: false, error: { code: 'conflict' } });
@@ -183,7 +242,14 @@ describe('terminal-js payments', () => {
     }
     expect(k.kiosk.appInfo().terminalDriver).toBe('js');
     // Nobody signed in at the desk: refused before anything is sent.
-    expect(await k.call('nobody', 'deskCreateTerminalJsPayment', { invoiceId: inv.id, customerId: inv.customer as string, amount: 600, readerId })).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
+    expect(
+      await k.call('nobody', 'deskCreateTerminalJsPayment', {
+        invoiceId: inv.id,
+        customerId: inv.customer as string,
+        amount: 600,
+        readerId,
+      }),
+    ).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
   });
 
   it('remembers the station’s Terminal JS reader', async () => {
@@ -194,24 +260,42 @@ describe('terminal-js payments', () => {
 
   it('a restart after the reader approved: the attempt is settled from its intent (captured once) before a new one for the invoice', async () => {
     const inv = await openInvoice(4);
-    const created = await k.ok('mgr', 'deskCreateTerminalJsPayment', { invoiceId: inv.id, customerId: inv.customer as string, amount: 900, readerId });
+    const created = await k.ok('mgr', 'deskCreateTerminalJsPayment', {
+      invoiceId: inv.id,
+      customerId: inv.customer as string,
+      amount: 900,
+      readerId,
+    });
     expect((await readerProcesses(created.clientSecret)).status).toBe('requires_capture');
     // The window never captured: the station restarted.
     await k.restart();
     await k.ok('mgr2', 'deskSignIn', { name: 'Jo Manager', pin: '1357' });
     expect(await k.ok('mgr2', 'deskCardPayment', { paymentId: created.attemptId })).toMatchObject({ status: 'unknown' });
     // A new payment for the invoice first settles the one left: it was approved, so it is captured once.
-    const next = await k.call('mgr2', 'deskCreateTerminalJsPayment', { invoiceId: inv.id, customerId: inv.customer as string, amount: 900, readerId });
+    const next = await k.call('mgr2', 'deskCreateTerminalJsPayment', {
+      invoiceId: inv.id,
+      customerId: inv.customer as string,
+      amount: 900,
+      readerId,
+    });
     expect(next.ok).toBe(true);
     const left = await k.ok('mgr2', 'deskCardPayment', { paymentId: created.attemptId });
     expect(left).toMatchObject({ status: 'succeeded', invoiceAttached: true, amount: 900 });
     expect((await k.stripe.invoices.retrieve(inv.id)).amount_remaining).toBe(inv.amount_remaining - 900);
     // Retry on it now answers with the record (the server-driven flow's Retry entry works for it too).
-    expect(await k.call('mgr2', 'deskRetryCardPayment', { paymentId: created.attemptId })).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    expect(await k.call('mgr2', 'deskRetryCardPayment', { paymentId: created.attemptId })).toMatchObject({
+      ok: false,
+      error: { code: 'conflict' },
+    });
     if (next.ok) await k.ok('mgr2', 'deskCancelTerminalJsPayment', { attemptId: next.value.attemptId });
 
     // Retry (the desk's entry for a lost answer) on an attempt the restart left mid-collect: nothing was read, so it is closed.
-    const collecting = await k.ok('mgr2', 'deskCreateTerminalJsPayment', { invoiceId: null, customerId: inv.customer as string, amount: 450, readerId });
+    const collecting = await k.ok('mgr2', 'deskCreateTerminalJsPayment', {
+      invoiceId: null,
+      customerId: inv.customer as string,
+      amount: 450,
+      readerId,
+    });
     await k.restart();
     await k.ok('mgr3', 'deskSignIn', { name: 'Jo Manager', pin: '1357' });
     const retried = await k.ok('mgr3', 'deskRetryCardPayment', { paymentId: collecting.attemptId });
@@ -221,7 +305,11 @@ describe('terminal-js payments', () => {
     const { entries } = await k.ok('mgr3', 'deskAudit', { limit: 500 });
     const forIt = entries.filter((e) => e.subjectId === created.attemptId || e.detail?.includes(created.attemptId));
     expect(forIt.map((e) => e.action)).toEqual(expect.arrayContaining(['card.started', 'card.retried', 'card.succeeded']));
-    expect(entries.find((e) => e.action === 'card.succeeded' && e.detail?.includes(created.attemptId))).toMatchObject({ staffId, amount: 900, currency: 'usd' });
+    expect(entries.find((e) => e.action === 'card.succeeded' && e.detail?.includes(created.attemptId))).toMatchObject({
+      staffId,
+      amount: 900,
+      currency: 'usd',
+    });
   });
 });
 
@@ -231,7 +319,12 @@ describe('an attempt left open (the window went away mid-collect)', () => {
     let now = Date.now();
     const clock = { now: () => now };
     const port = Number(new URL(k.kiosk.sandboxUrl!).port);
-    const gateway = new TerminalGateway({ secretKey: TEST_SECRET_KEY, endpoint: { host: '127.0.0.1', port, protocol: 'http' }, clock, maxNetworkRetries: 0 });
+    const gateway = new TerminalGateway({
+      secretKey: TEST_SECRET_KEY,
+      endpoint: { host: '127.0.0.1', port, protocol: 'http' },
+      clock,
+      maxNetworkRetries: 0,
+    });
     const db = k.kiosk.db;
     const payments = new CardPresentJsPayments({
       terminal: new TerminalService({ gateway, clock }),
@@ -245,8 +338,17 @@ describe('an attempt left open (the window went away mid-collect)', () => {
       invoice: async (id) => {
         const i = await k.stripe.invoices.retrieve(id);
         return {
-          id: i.id, number: i.number, customerId: i.customer as string, status: 'open', currency: i.currency, total: i.total,
-          amountDue: i.amount_due, amountPaid: i.amount_paid, amountRemaining: i.amount_remaining, issuedAt: i.created, dueAt: i.due_date,
+          id: i.id,
+          number: i.number,
+          customerId: i.customer as string,
+          status: 'open',
+          currency: i.currency,
+          total: i.total,
+          amountDue: i.amount_due,
+          amountPaid: i.amount_paid,
+          amountRemaining: i.amount_remaining,
+          issuedAt: i.created,
+          dueAt: i.due_date,
         };
       },
     });

@@ -37,8 +37,14 @@ describe('readers', () => {
     expect(readers.find((r) => r.id === chosenReaderId)).toMatchObject({ simulated: true, status: 'online', busy: false });
     const added = await k.ok('mgr', 'deskRegisterReader', { registrationCode: 'simulated-s700', label: 'Counter 2' });
     expect(added.model).toBe('stripe_s700');
-    expect(await k.call('mgr', 'deskRegisterReader', { registrationCode: 'bogus-code', label: 'X' })).toMatchObject({ ok: false, error: { field: 'registrationCode' } });
-    expect(await k.call('mgr', 'deskChooseReader', { readerId: 'tmr_doesnotexist' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(await k.call('mgr', 'deskRegisterReader', { registrationCode: 'bogus-code', label: 'X' })).toMatchObject({
+      ok: false,
+      error: { field: 'registrationCode' },
+    });
+    expect(await k.call('mgr', 'deskChooseReader', { readerId: 'tmr_doesnotexist' })).toMatchObject({
+      ok: false,
+      error: { code: 'not_found' },
+    });
     await k.ok('mgr', 'deskChooseReader', { readerId: chosenReaderId! });
   });
 });
@@ -46,7 +52,11 @@ describe('readers', () => {
 describe('card-present payments', () => {
   it('another payment pays the invoice while the card is read: the authorization is released, nothing is captured, the invoice is not overpaid', async () => {
     const inv = await openInvoice();
-    const started = await k.ok('mgr', 'deskTakeCardPayment', { invoiceId: inv.id, customerId: inv.customer as string, amount: inv.amount_remaining });
+    const started = await k.ok('mgr', 'deskTakeCardPayment', {
+      invoiceId: inv.id,
+      customerId: inv.customer as string,
+      amount: inv.amount_remaining,
+    });
     expect(started.status).toBe('waiting_for_card');
     // Meanwhile a clerk at another counter takes cash for part of it (sent to Stripe at once).
     expect((await k.ok('mgr', 'deskRecordCash', { invoiceId: inv.id, amount: 1000 })).status).toBe('sent');
@@ -54,7 +64,9 @@ describe('card-present payments', () => {
     const done = await settled(started.paymentId);
     expect(done).toMatchObject({ status: 'failed' });
     expect(done.message).toContain('nothing was charged');
-    const pi = await k.stripe.paymentIntents.retrieve(done.paymentIntentId ?? (await k.stripe.paymentIntents.list({ limit: 1 })).data[0]!.id);
+    const pi = await k.stripe.paymentIntents.retrieve(
+      done.paymentIntentId ?? (await k.stripe.paymentIntents.list({ limit: 1 })).data[0]!.id,
+    );
     expect(pi.status).toBe('canceled');
     expect(pi.amount_received).toBe(0);
     expect((await k.stripe.invoices.retrieve(inv.id)).amount_remaining).toBe(inv.amount_remaining - 1000);
@@ -80,12 +92,19 @@ describe('card-present payments', () => {
     // One charge only, and asking again gives the same answer.
     expect((await k.stripe.charges.list({ payment_intent: pi.id })).data).toHaveLength(1);
     expect(await k.ok('mgr', 'deskCardPayment', { paymentId: started.paymentId })).toEqual(done);
-    expect(await k.call('mgr', 'deskRetryCardPayment', { paymentId: started.paymentId })).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    expect(await k.call('mgr', 'deskRetryCardPayment', { paymentId: started.paymentId })).toMatchObject({
+      ok: false,
+      error: { code: 'conflict' },
+    });
   });
 
   it('refuses more than the invoice has left, before anything is sent', async () => {
     const inv = await openInvoice();
-    const r = await k.call('mgr', 'deskTakeCardPayment', { invoiceId: inv.id, customerId: inv.customer as string, amount: inv.amount_remaining + 1 });
+    const r = await k.call('mgr', 'deskTakeCardPayment', {
+      invoiceId: inv.id,
+      customerId: inv.customer as string,
+      amount: inv.amount_remaining + 1,
+    });
     expect(r).toMatchObject({ ok: false, error: { code: 'invalid_request', field: 'amount' } });
   });
 
@@ -121,7 +140,11 @@ describe('card-present payments', () => {
     const b = await k.ok('mgr', 'deskTakeCardPayment', { invoiceId: null, customerId: await customerId(), amount: 800 });
     await k.admin(`/__sandbox/readers/${readerId}/customer_cancel`);
     expect((await settled(b.paymentId)).status).toBe('canceled');
-    for (const p of [a, b]) expect((await k.stripe.paymentIntents.retrieve((await k.ok('mgr', 'deskCardPayment', { paymentId: p.paymentId })).paymentIntentId!)).status).not.toBe('succeeded');
+    for (const p of [a, b])
+      expect(
+        (await k.stripe.paymentIntents.retrieve((await k.ok('mgr', 'deskCardPayment', { paymentId: p.paymentId })).paymentIntentId!))
+          .status,
+      ).not.toBe('succeeded');
   });
 
   it('a busy reader refuses a second payment; an offline reader says so', async () => {
@@ -146,7 +169,8 @@ describe('card-present payments', () => {
   it('is audited', async () => {
     const { entries } = await k.ok('mgr', 'deskAudit', { limit: 500 });
     const actions = new Set(entries.map((e) => e.action));
-    for (const a of ['card.started', 'card.succeeded', 'card.failed', 'card.canceled', 'card.cancel_requested']) expect(actions).toContain(a);
+    for (const a of ['card.started', 'card.succeeded', 'card.failed', 'card.canceled', 'card.cancel_requested'])
+      expect(actions).toContain(a);
     const ok = entries.find((e) => e.action === 'card.succeeded')!;
     expect(ok).toMatchObject({ staffId, staffName: 'Mia Manager', amount: 1500, currency: 'usd', stationId: 'station-1' });
   });
@@ -161,23 +185,38 @@ describe('refunds (manager only)', () => {
 
   it('partial, then over the rest (refused, nothing written), then the rest; a clerk cannot refund', async () => {
     const pi = await paid(5000);
-    const part = await k.ok('mgr', 'deskRefund', { requestId: randomUUID(), paymentIntentId: pi, amount: 2000, reason: 'requested_by_customer' });
+    const part = await k.ok('mgr', 'deskRefund', {
+      requestId: randomUUID(),
+      paymentIntentId: pi,
+      amount: 2000,
+      reason: 'requested_by_customer',
+    });
     expect(part).toMatchObject({ amount: 2000, currency: 'usd' });
-    const over = await k.call('mgr', 'deskRefund', { requestId: randomUUID(), paymentIntentId: pi, amount: 3001, reason: 'requested_by_customer' });
+    const over = await k.call('mgr', 'deskRefund', {
+      requestId: randomUUID(),
+      paymentIntentId: pi,
+      amount: 3001,
+      reason: 'requested_by_customer',
+    });
     expect(over).toMatchObject({ ok: false, error: { code: 'invalid_request', field: 'amount' } });
     expect((await k.stripe.refunds.list({ payment_intent: pi })).data).toHaveLength(1);
     const rest = await k.ok('mgr', 'deskRefund', { requestId: randomUUID(), paymentIntentId: pi, reason: 'requested_by_customer' });
     expect(rest.amount).toBe(3000);
     const refund = await k.stripe.refunds.retrieve(rest.refundId);
     expect(refund.metadata).toMatchObject({ station_id: 'station-1', staff_id: staffId });
-    expect(await k.call('mgr', 'deskRefund', { requestId: randomUUID(), paymentIntentId: pi, amount: 1, reason: 'duplicate' })).toMatchObject({ ok: false, error: { field: 'amount' } });
+    expect(
+      await k.call('mgr', 'deskRefund', { requestId: randomUUID(), paymentIntentId: pi, amount: 1, reason: 'duplicate' }),
+    ).toMatchObject({ ok: false, error: { field: 'amount' } });
 
     const full = await paid(700);
     expect((await k.ok('mgr', 'deskRefund', { requestId: randomUUID(), paymentIntentId: full, reason: 'duplicate' })).amount).toBe(700);
 
     await k.ok('mgr', 'deskAddStaff', { name: 'Cal Clerk', pin: '1111', role: 'clerk' });
     await k.ok('clerk', 'deskSignIn', { name: 'Cal Clerk', pin: '1111' });
-    expect(await k.call('clerk', 'deskRefund', { requestId: randomUUID(), paymentIntentId: full, reason: 'duplicate' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await k.call('clerk', 'deskRefund', { requestId: randomUUID(), paymentIntentId: full, reason: 'duplicate' })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
     const actions = (await k.ok('mgr', 'deskAudit', { limit: 500 })).entries.map((e) => e.action);
     expect(actions.filter((a) => a === 'refund.created')).toHaveLength(3);
     expect(actions).toContain('refund.refused');

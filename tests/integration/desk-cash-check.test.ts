@@ -20,7 +20,9 @@ afterAll(async () => {
 });
 
 const openInvoices = async () =>
-  (await k.stripe.invoices.list({ limit: 100, status: 'open' })).data.filter((i) => i.amount_remaining > 0).sort((a, b) => b.amount_remaining - a.amount_remaining);
+  (await k.stripe.invoices.list({ limit: 100, status: 'open' })).data
+    .filter((i) => i.amount_remaining > 0)
+    .sort((a, b) => b.amount_remaining - a.amount_remaining);
 const recordsFor = async (paymentId: string) =>
   (await k.stripe.paymentRecords.list({ limit: 100 })).data.filter((r) => r.metadata?.['desk_payment_id'] === paymentId);
 const queueItem = async (id: string) => (await k.ok('mgr', 'deskQueue', {})).items.find((i) => i.id === id)!;
@@ -38,17 +40,31 @@ describe('cash and check', () => {
     // In the customer's history at the desk (from the local copy, under the record's id), and at the kiosk.
     const file = await k.ok('mgr', 'deskCustomer', { customerId: inv.customer as string });
     expect(file.payments.filter((p) => p.id === records[0]!.id)).toEqual([
-      expect.objectContaining({ amount: 1000, status: 'succeeded', method: expect.objectContaining({ type: 'cash' }), invoiceId: inv.id, invoiceNumber: inv.number }),
+      expect.objectContaining({
+        amount: 1000,
+        status: 'succeeded',
+        method: expect.objectContaining({ type: 'cash' }),
+        invoiceId: inv.id,
+        invoiceNumber: inv.number,
+      }),
     ]);
   });
 
   it('the customer sees cash taken at the desk in the kiosk Payments tab', async () => {
     await k.signIn('maria', 0);
-    const mine = (await k.ok('maria', 'listInvoices', {})).invoices.find((i) => i.amountRemaining > 300 && ['open', 'overdue', 'partially_paid'].includes(i.status))!;
+    const mine = (await k.ok('maria', 'listInvoices', {})).invoices.find(
+      (i) => i.amountRemaining > 300 && ['open', 'overdue', 'partially_paid'].includes(i.status),
+    )!;
     const r = await k.ok('mgr', 'deskRecordCash', { invoiceId: mine.id, amount: 275 });
     const [record] = await recordsFor(r.paymentId);
     const { payments } = await k.ok('maria', 'listPayments', {});
-    expect(payments.find((p) => p.id === record!.id)).toMatchObject({ amount: 275, status: 'succeeded', method: { type: 'cash' }, invoiceId: mine.id, invoiceNumber: mine.number });
+    expect(payments.find((p) => p.id === record!.id)).toMatchObject({
+      amount: 275,
+      status: 'succeeded',
+      method: { type: 'cash' },
+      invoiceId: mine.id,
+      invoiceNumber: mine.number,
+    });
   });
 
   it('a check needs its number; more than the invoice has left is refused; nothing is written', async () => {
@@ -74,7 +90,10 @@ describe('cash and check', () => {
     expect(r.message).toMatch(/connection/);
     expect((await queueItem(r.queueId)).state).toBe('queued');
     // History shows it as queued (under the desk's own id: Stripe has no record of it yet).
-    const history = async () => (await k.ok('mgr', 'deskCustomer', { customerId: inv.customer as string })).payments.filter((p) => p.amount === 700 && p.method.type === 'check');
+    const history = async () =>
+      (await k.ok('mgr', 'deskCustomer', { customerId: inv.customer as string })).payments.filter(
+        (p) => p.amount === 700 && p.method.type === 'check',
+      );
     expect(await history()).toEqual([expect.objectContaining({ id: r.paymentId, status: 'queued' })]);
     await k.admin('/__sandbox/outage', { mode: 'off' });
     await until(async () => {
@@ -112,7 +131,10 @@ describe('cash and check', () => {
     expect(retried.state).toBe('needs_review');
     const canceled = await k.ok('mgr', 'deskCancelQueued', { id: second.queueId, reason: 'customer paid by card already' });
     expect(canceled.state).toBe('canceled');
-    expect(await k.call('mgr', 'deskCancelQueued', { id: first.queueId, reason: 'too late' })).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    expect(await k.call('mgr', 'deskCancelQueued', { id: first.queueId, reason: 'too late' })).toMatchObject({
+      ok: false,
+      error: { code: 'conflict' },
+    });
     const audit = (await k.ok('mgr', 'deskAudit', { limit: 200 })).entries;
     expect(audit.find((e) => e.action === 'queue.retry')).toMatchObject({ subjectId: second.queueId, staffName: 'Mia Manager' });
     expect(audit.find((e) => e.action === 'queue.cancel')).toMatchObject({ subjectId: second.queueId, amount: half });
@@ -175,7 +197,13 @@ describe('receipts', () => {
     const inv = (await k.ok('kiosk', 'listInvoices', {})).invoices.find((i) => i.amountRemaining > 500)!;
     const { attemptId } = await k.ok('kiosk', 'startPayment', { invoiceId: inv.id });
     const visa = (await k.ok('kiosk', 'listMethods', {})).methods.find((m) => m.type === 'card')!;
-    const paid = await k.ok('kiosk', 'paySaved', { attemptId, amount: 250, nameOnAccount: 'Maria Garcia', postalCode: '78704', paymentMethodId: visa.id });
+    const paid = await k.ok('kiosk', 'paySaved', {
+      attemptId,
+      amount: 250,
+      nameOnAccount: 'Maria Garcia',
+      postalCode: '78704',
+      paymentMethodId: visa.id,
+    });
     expect(paid.status).toBe('succeeded');
     expect(await k.ok('kiosk', 'kioskPrintReceipt', { attemptId })).toMatchObject({ printed: true });
     const text = jobs.at(-1)!.toString('latin1');

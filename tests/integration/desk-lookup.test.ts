@@ -29,7 +29,12 @@ describe('desk lookup', () => {
   it('finds an invoice by its number, with status and amount left', async () => {
     const inv = (await k.stripe.invoices.list({ limit: 100, customer: customer.id })).data.find((i) => i.number && i.status === 'open')!;
     const found = await k.ok('c', 'deskSearch', { query: inv.number! });
-    expect(found.invoices[0]).toMatchObject({ id: inv.id, number: inv.number, amountRemaining: inv.amount_remaining, customerId: customer.id });
+    expect(found.invoices[0]).toMatchObject({
+      id: inv.id,
+      number: inv.number,
+      amountRemaining: inv.amount_remaining,
+      customerId: customer.id,
+    });
     expect(['open', 'overdue', 'partially_paid']).toContain(found.invoices[0]!.status);
   });
 

@@ -73,7 +73,10 @@ describe('card on account (training reader)', () => {
     const [credit, ...more] = await txns(cus);
     expect(more).toEqual([]);
     expect(credit).toMatchObject({
-      amount: -2500, currency: 'usd', type: 'adjustment', ending_balance: -2500,
+      amount: -2500,
+      currency: 'usd',
+      type: 'adjustment',
+      ending_balance: -2500,
       metadata: { station_id: 'station-1', staff_id: staffId, desk_payment_id: done.paymentId, payment_intent: pi.id },
     });
     // The desk's local copy knows the new balance at once (the sync brings the same later).
@@ -99,7 +102,11 @@ describe('card on account (training reader)', () => {
     expect(done.message).toMatch(/account is not credited yet.*Retry/);
     expect(await balanceOf(cus)).toBe(-1800);
     // Money taken but the credit not confirmed here: a refund would leave the credit behind, so it waits.
-    const early = await k.call('mgr', 'deskRefund', { requestId: randomUUID(), paymentIntentId: done.paymentIntentId!, reason: 'requested_by_customer' });
+    const early = await k.call('mgr', 'deskRefund', {
+      requestId: randomUUID(),
+      paymentIntentId: done.paymentIntentId!,
+      reason: 'requested_by_customer',
+    });
     expect(early).toMatchObject({ ok: false, error: { code: 'conflict', message: expect.stringMatching(/Retry/) } });
 
     const retried = await k.ok('mgr', 'deskRetryCardPayment', { paymentId: done.paymentId });
@@ -108,7 +115,10 @@ describe('card on account (training reader)', () => {
     expect(await balanceOf(cus)).toBe(-1800);
     expect((await txns(cus)).map((t) => t.amount)).toEqual([-1800]);
     expect((await k.stripe.charges.list({ payment_intent: done.paymentIntentId! })).data).toHaveLength(1);
-    expect(await k.call('mgr', 'deskRetryCardPayment', { paymentId: done.paymentId })).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    expect(await k.call('mgr', 'deskRetryCardPayment', { paymentId: done.paymentId })).toMatchObject({
+      ok: false,
+      error: { code: 'conflict' },
+    });
   });
 
   it('credit refused (nothing made): Retry makes it once', async () => {
@@ -128,15 +138,35 @@ describe('card on account (training reader)', () => {
     const done = await cardOnAccount(cus, 3000);
     const requestId = randomUUID();
     await k.admin('/__sandbox/faults', { pattern: CREDIT_REQUEST, mode: 'lose_answer', times: '3' });
-    const first = await k.call('mgr', 'deskRefund', { requestId, paymentIntentId: done.paymentIntentId!, amount: 1000, reason: 'requested_by_customer' });
-    expect(first).toMatchObject({ ok: false, error: { code: 'stripe_unavailable', message: expect.stringMatching(/refund was made.*Refund again/) } });
-    const again = await k.ok('mgr', 'deskRefund', { requestId, paymentIntentId: done.paymentIntentId!, amount: 1000, reason: 'requested_by_customer' });
+    const first = await k.call('mgr', 'deskRefund', {
+      requestId,
+      paymentIntentId: done.paymentIntentId!,
+      amount: 1000,
+      reason: 'requested_by_customer',
+    });
+    expect(first).toMatchObject({
+      ok: false,
+      error: { code: 'stripe_unavailable', message: expect.stringMatching(/refund was made.*Refund again/) },
+    });
+    const again = await k.ok('mgr', 'deskRefund', {
+      requestId,
+      paymentIntentId: done.paymentIntentId!,
+      amount: 1000,
+      reason: 'requested_by_customer',
+    });
     expect(again.amount).toBe(1000);
     expect((await k.stripe.refunds.list({ payment_intent: done.paymentIntentId! })).data).toHaveLength(1);
     expect(await balanceOf(cus)).toBe(-2000);
     const debit = (await txns(cus)).filter((t) => t.amount > 0);
-    expect(debit).toEqual([expect.objectContaining({ amount: 1000, metadata: expect.objectContaining({ refund: again.refundId, payment_intent: done.paymentIntentId }) })]);
-    const actions = (await k.ok('mgr', 'deskAudit', { limit: 500 })).entries.filter((e) => e.detail?.includes(requestId)).map((e) => e.action);
+    expect(debit).toEqual([
+      expect.objectContaining({
+        amount: 1000,
+        metadata: expect.objectContaining({ refund: again.refundId, payment_intent: done.paymentIntentId }),
+      }),
+    ]);
+    const actions = (await k.ok('mgr', 'deskAudit', { limit: 500 })).entries
+      .filter((e) => e.detail?.includes(requestId))
+      .map((e) => e.action);
     expect(actions.filter((a) => a === 'refund.created')).toHaveLength(1);
   });
 });
@@ -157,7 +187,12 @@ describe('card on account with the Terminal JS driver', () => {
   it('capture credits the account; a lost credit answer is finished by Retry, once', async () => {
     const cus = (await j.stripe.customers.create({ name: 'JS Credit' })).id;
     await j.kiosk.sync.runOnce();
-    const created = await j.ok('mgr', 'deskCreateTerminalJsPayment', { invoiceId: null, customerId: cus, amount: 2200, readerId: jsReader });
+    const created = await j.ok('mgr', 'deskCreateTerminalJsPayment', {
+      invoiceId: null,
+      customerId: cus,
+      amount: 2200,
+      readerId: jsReader,
+    });
     // What the window's SDK does on Stripe's side: the reader reads a Visa for this intent.
     const piId = created.clientSecret.split('_secret_')[0]!;
     await j.stripe.terminal.readers.processPaymentIntent(jsReader, { payment_intent: piId });
@@ -190,11 +225,27 @@ describe('cash and check on account', () => {
     expect(record!.metadata['invoice_id']).toBeUndefined();
     expect(await balanceOf(cus)).toBe(-2000);
     expect(await txns(cus)).toEqual([
-      expect.objectContaining({ amount: -2000, metadata: expect.objectContaining({ payment_record: record!.id, desk_payment_id: r.paymentId, station_id: 'station-1', staff_id: staffId }) }),
+      expect.objectContaining({
+        amount: -2000,
+        metadata: expect.objectContaining({
+          payment_record: record!.id,
+          desk_payment_id: r.paymentId,
+          station_id: 'station-1',
+          staff_id: staffId,
+        }),
+      }),
     ]);
     const f = await file(cus);
     expect(f.balance).toEqual({ amount: -2000, currency: 'usd' });
-    expect(f.payments).toEqual([expect.objectContaining({ id: record!.id, amount: 2000, status: 'succeeded', invoiceId: null, method: expect.objectContaining({ type: 'cash' }) })]);
+    expect(f.payments).toEqual([
+      expect.objectContaining({
+        id: record!.id,
+        amount: 2000,
+        status: 'succeeded',
+        invoiceId: null,
+        method: expect.objectContaining({ type: 'cash' }),
+      }),
+    ]);
     // The end-of-day report counts it like any cash, under the staff member who took it.
     const after = await k.ok('mgr', 'deskReport', { date: today, scope: 'station' });
     const cash = (rep: typeof after) => rep.byMethod.find((m) => m.method === 'cash')!;
@@ -213,7 +264,9 @@ describe('cash and check on account', () => {
     const r = await k.ok('mgr', 'deskRecordOnAccount', { method: 'check', customerId: cus, amount: 4500, checkNumber: '3301' });
     expect(r.status).toBe('queued');
     expect(r.message).toMatch(/connection/);
-    expect((await file(cus)).payments).toEqual([expect.objectContaining({ id: r.paymentId, status: 'queued', invoiceId: null, amount: 4500 })]);
+    expect((await file(cus)).payments).toEqual([
+      expect.objectContaining({ id: r.paymentId, status: 'queued', invoiceId: null, amount: 4500 }),
+    ]);
     await k.admin('/__sandbox/outage', { mode: 'off' });
     expect(await balanceOf(cus)).toBe(0);
     await until(async () => {
@@ -231,7 +284,14 @@ describe('cash and check on account', () => {
     const draft = await k.stripe.invoices.create({ customer: cus, collection_method: 'send_invoice', days_until_due: 30 });
     await k.stripe.invoiceItems.create({ customer: cus, invoice: draft.id, amount: 6000, currency: 'usd', description: 'Water, March' });
     const inv = await k.stripe.invoices.finalizeInvoice(draft.id);
-    expect(inv).toMatchObject({ status: 'open', total: 6000, starting_balance: -4500, ending_balance: 0, amount_due: 1500, amount_remaining: 1500 });
+    expect(inv).toMatchObject({
+      status: 'open',
+      total: 6000,
+      starting_balance: -4500,
+      ending_balance: 0,
+      amount_due: 1500,
+      amount_remaining: 1500,
+    });
     expect(await balanceOf(cus)).toBe(0);
     // The desk sees the invoice with only the rest due, and the credit used up.
     await k.kiosk.sync.runOnce();
@@ -269,11 +329,23 @@ describe('cash and check on account', () => {
       [{ method: 'check', customerId: cus, amount: 500, checkNumber: '  ' }, 'checkNumber'],
     ] as const;
     for (const [request, field] of bad) {
-      expect(await k.call('mgr', 'deskRecordOnAccount', request as never)).toMatchObject({ ok: false, error: { code: 'invalid_request', field } });
+      expect(await k.call('mgr', 'deskRecordOnAccount', request as never)).toMatchObject({
+        ok: false,
+        error: { code: 'invalid_request', field },
+      });
     }
-    expect(await k.call('mgr', 'deskRecordOnAccount', { method: 'cash', customerId: 'cus_doesnotexist', amount: 500 })).toMatchObject({ ok: false, error: { code: 'not_found' } });
-    expect(await k.call('mgr', 'deskTakeCardPayment', { invoiceId: null, customerId: 'cus_doesnotexist', amount: 500 })).toMatchObject({ ok: false, error: { code: 'not_found' } });
-    expect(await k.call('mgr', 'deskTakeCardPayment', { invoiceId: null, customerId: cus, amount: 0 })).toMatchObject({ ok: false, error: { field: 'amount' } });
+    expect(await k.call('mgr', 'deskRecordOnAccount', { method: 'cash', customerId: 'cus_doesnotexist', amount: 500 })).toMatchObject({
+      ok: false,
+      error: { code: 'not_found' },
+    });
+    expect(await k.call('mgr', 'deskTakeCardPayment', { invoiceId: null, customerId: 'cus_doesnotexist', amount: 500 })).toMatchObject({
+      ok: false,
+      error: { code: 'not_found' },
+    });
+    expect(await k.call('mgr', 'deskTakeCardPayment', { invoiceId: null, customerId: cus, amount: 0 })).toMatchObject({
+      ok: false,
+      error: { field: 'amount' },
+    });
     expect(k.kiosk.outbox.list()).toHaveLength(queued);
     expect((await file(cus)).payments).toEqual([]);
     expect(await txns(cus)).toEqual([]);

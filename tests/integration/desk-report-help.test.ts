@@ -14,11 +14,17 @@ beforeAll(async () => {
 });
 afterAll(async () => k.stop());
 
-const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Chicago', year: 'numeric', month: '2-digit', day: '2-digit' }).format(Date.now());
-const openInvoice = async () => (await k.stripe.invoices.list({ limit: 100, status: 'open' })).data.sort((a, b) => b.amount_remaining - a.amount_remaining)[0]!;
+const today = () =>
+  new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Chicago', year: 'numeric', month: '2-digit', day: '2-digit' }).format(Date.now());
+const openInvoice = async () =>
+  (await k.stripe.invoices.list({ limit: 100, status: 'open' })).data.sort((a, b) => b.amount_remaining - a.amount_remaining)[0]!;
 const card = async (caller: string, amount: number, test: 'visa' | 'declined') => {
   const inv = await openInvoice();
-  const started = await k.ok(caller, 'deskTakeCardPayment', { invoiceId: test === 'visa' ? inv.id : null, customerId: inv.customer as string, amount });
+  const started = await k.ok(caller, 'deskTakeCardPayment', {
+    invoiceId: test === 'visa' ? inv.id : null,
+    customerId: inv.customer as string,
+    amount,
+  });
   await k.ok(caller, 'deskPresentTestCard', { readerId, card: test });
   return until(async () => {
     const p = await k.ok(caller, 'deskCardPayment', { paymentId: started.paymentId });
@@ -31,7 +37,12 @@ describe('end-of-day report', () => {
     const paid = await card('mgr', 1500, 'visa');
     expect(paid.status).toBe('succeeded');
     expect((await card('mgr', 1200, 'declined')).status).toBe('failed');
-    await k.ok('mgr', 'deskRefund', { requestId: randomUUID(), paymentIntentId: paid.paymentIntentId!, amount: 500, reason: 'requested_by_customer' });
+    await k.ok('mgr', 'deskRefund', {
+      requestId: randomUUID(),
+      paymentIntentId: paid.paymentIntentId!,
+      amount: 500,
+      reason: 'requested_by_customer',
+    });
     const inv = await openInvoice();
     await k.ok('mgr', 'deskRecordCash', { invoiceId: inv.id, amount: 1000 });
     await k.ok('mgr', 'deskRecordCheck', { invoiceId: inv.id, amount: 250, checkNumber: '77' });
@@ -55,8 +66,14 @@ describe('end-of-day report', () => {
     expect(office.total.amount).toBeGreaterThanOrEqual(r.total.amount);
     const yesterday = await k.ok('mgr', 'deskReport', { date: '2001-01-01', scope: 'station' });
     expect(yesterday.total).toEqual({ count: 0, amount: 0 });
-    expect(await k.call('evil', 'deskReport', { date: today(), scope: 'station' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
-    expect(await k.call('mgr', 'deskReport', { date: 'yesterday', scope: 'station' })).toMatchObject({ ok: false, error: { field: 'date' } });
+    expect(await k.call('evil', 'deskReport', { date: today(), scope: 'station' })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
+    expect(await k.call('mgr', 'deskReport', { date: 'yesterday', scope: 'station' })).toMatchObject({
+      ok: false,
+      error: { field: 'date' },
+    });
   });
 
   it('office scope reads every station\u2019s payments, cash and checks included, from Stripe; station scope only its own', async () => {
@@ -80,8 +97,16 @@ describe('end-of-day report', () => {
       await until(async () => (await other.ok('mgr2', 'deskCardPayment', { paymentId: started.paymentId })).status === 'succeeded');
 
       const office = await k.ok('mgr', 'deskReport', { date: today(), scope: 'office' });
-      expect(cashOf(office, 'cash')).toEqual({ method: 'cash', count: cashOf(before, 'cash').count + 1, amount: cashOf(before, 'cash').amount + 333 });
-      expect(cashOf(office, 'check')).toEqual({ method: 'check', count: cashOf(before, 'check').count + 1, amount: cashOf(before, 'check').amount + 444 });
+      expect(cashOf(office, 'cash')).toEqual({
+        method: 'cash',
+        count: cashOf(before, 'cash').count + 1,
+        amount: cashOf(before, 'cash').amount + 333,
+      });
+      expect(cashOf(office, 'check')).toEqual({
+        method: 'check',
+        count: cashOf(before, 'check').count + 1,
+        amount: cashOf(before, 'check').amount + 444,
+      });
       expect(office.total.amount).toBe(before.total.amount + 999);
       // Station 1 does not know station 2's staff: the name comes with the payments' metadata.
       expect(office.byStaff.find((s) => s.name === 'Olu Other')).toMatchObject({ count: 3, amount: 999 });
@@ -95,7 +120,10 @@ describe('end-of-day report', () => {
       await k.kiosk.sync.runOnce();
       const history = (await k.ok('mgr', 'deskCustomer', { customerId: inv.customer as string })).payments;
       expect(history.filter((p) => p.amount === 333 || p.amount === 444).map((p) => [p.method.type, p.status, p.invoiceId])).toEqual(
-        expect.arrayContaining([['cash', 'succeeded', inv.id], ['check', 'succeeded', inv.id]]),
+        expect.arrayContaining([
+          ['cash', 'succeeded', inv.id],
+          ['check', 'succeeded', inv.id],
+        ]),
       );
       // A third station's first full load lists them too (payment records are paged like everything else).
       const third = await startTestKiosk({ stripe: k.kiosk.sandboxUrl!, settings: { stationId: 'station-3' } });
@@ -162,6 +190,9 @@ describe('kiosk → desk hand-off', () => {
   it('a walk-up (public) request stays on this station and is listed', async () => {
     const asked = await k.ok('walkup', 'helpRequest', { note: 'Need change' });
     expect(asked.sharedWithDesk).toBe(false);
-    expect((await k.ok('mgr', 'deskHelpList', {})).requests.find((r) => r.id === asked.id)).toMatchObject({ note: 'Need change', invoiceId: null });
+    expect((await k.ok('mgr', 'deskHelpList', {})).requests.find((r) => r.id === asked.id)).toMatchObject({
+      note: 'Need change',
+      invoiceId: null,
+    });
   });
 });

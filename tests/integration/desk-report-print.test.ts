@@ -30,9 +30,11 @@ afterAll(async () => {
 });
 
 const setPrinter = (receiptPrinter: Settings['receiptPrinter']) => new SettingsService(createConfStore(k.dir)).update({ receiptPrinter });
-const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Chicago', year: 'numeric', month: '2-digit', day: '2-digit' }).format(Date.now());
+const today = () =>
+  new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Chicago', year: 'numeric', month: '2-digit', day: '2-digit' }).format(Date.now());
 const usd = (cents: number) => formatMoney(cents, 'usd');
-const openInvoice = async () => (await k.stripe.invoices.list({ limit: 100, status: 'open' })).data.sort((a, b) => b.amount_remaining - a.amount_remaining)[0]!;
+const openInvoice = async () =>
+  (await k.stripe.invoices.list({ limit: 100, status: 'open' })).data.sort((a, b) => b.amount_remaining - a.amount_remaining)[0]!;
 const auditActions = async () => (await k.ok('mgr', 'deskAudit', { limit: 50 })).entries.filter((e) => e.action.startsWith('report.print'));
 /** The printed line that starts with `label` (a table row: [label, count, amount]). */
 const line = (job: Buffer, label: string) => printedLines(job).find((l) => l[0] === label);
@@ -40,9 +42,16 @@ const line = (job: Buffer, label: string) => printedLines(job).find((l) => l[0] 
 describe('printing the end-of-day report', () => {
   it('with no printer set up: a clear message to use the PDF, nothing printed or queued', async () => {
     const answer = await k.ok('mgr', 'deskPrintReport', { date: today(), scope: 'station' });
-    expect(answer).toEqual({ printed: false, problem: 'no_printer', message: expect.stringMatching(/^No receipt printer is set up at this station\. .*PDF/) });
+    expect(answer).toEqual({
+      printed: false,
+      problem: 'no_printer',
+      message: expect.stringMatching(/^No receipt printer is set up at this station\. .*PDF/),
+    });
     setPrinter({ kind: 'none', host: '', port: 9100 });
-    expect(await k.ok('mgr', 'deskPrintReport', { date: today(), scope: 'station' })).toMatchObject({ printed: false, problem: 'no_printer' });
+    expect(await k.ok('mgr', 'deskPrintReport', { date: today(), scope: 'station' })).toMatchObject({
+      printed: false,
+      problem: 'no_printer',
+    });
     expect(printer.jobs).toHaveLength(0);
     expect((await k.ok('mgr', 'deskQueue', {})).items).toEqual([]);
     expect((await auditActions()).map((e) => [e.action, e.subjectId, JSON.parse(e.detail ?? '{}').problem])).toEqual([
@@ -67,7 +76,11 @@ describe('printing the end-of-day report', () => {
     expect(report.total).toEqual({ count: 2, amount: 3625 });
 
     setPrinter({ kind: 'network', host: '127.0.0.1', port: printer.port });
-    expect(await k.ok('mgr', 'deskPrintReport', { date: today(), scope: 'station' })).toEqual({ printed: true, problem: null, message: null });
+    expect(await k.ok('mgr', 'deskPrintReport', { date: today(), scope: 'station' })).toEqual({
+      printed: true,
+      problem: null,
+      message: null,
+    });
     expect(printer.jobs).toHaveLength(1);
     const job = printer.jobs[0]!;
     const rows = printedRows(job);
@@ -142,9 +155,18 @@ describe('printing the end-of-day report', () => {
     await k.ok('mgr', 'deskAddStaff', { name: 'Cal Clerk', pin: '1111', role: 'clerk' });
     await k.ok('clerk', 'deskSignIn', { name: 'Cal Clerk', pin: '1111' });
     const before = printer.jobs.length;
-    expect(await k.call('clerk', 'deskPrintReport', { date: today(), scope: 'station' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
-    expect(await k.call('walkup', 'deskPrintReport', { date: today(), scope: 'station' })).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
-    expect(await k.call('mgr', 'deskPrintReport', { date: 'today', scope: 'station' })).toMatchObject({ ok: false, error: { field: 'date' } });
+    expect(await k.call('clerk', 'deskPrintReport', { date: today(), scope: 'station' })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
+    expect(await k.call('walkup', 'deskPrintReport', { date: today(), scope: 'station' })).toMatchObject({
+      ok: false,
+      error: { code: 'unauthenticated' },
+    });
+    expect(await k.call('mgr', 'deskPrintReport', { date: 'today', scope: 'station' })).toMatchObject({
+      ok: false,
+      error: { field: 'date' },
+    });
     expect(printer.jobs.length).toBe(before);
   });
 });

@@ -58,8 +58,11 @@ const SAMPLE: Record<keyof typeof deskEntries, Record<string, unknown>> = {
   deskRetryQueued: { id: 'q_x' },
   deskCancelQueued: { id: 'q_x', reason: 'not needed' },
 };
-const call = (caller: string, name: EntryName, req: Record<string, unknown>) => k.kiosk.dispatcher.dispatch(caller, contract[name].channel, req);
-const staffOnly = (Object.keys(deskEntries) as (keyof typeof deskEntries)[]).filter((n) => contract[n].roles.every((r) => r === 'clerk' || r === 'manager'));
+const call = (caller: string, name: EntryName, req: Record<string, unknown>) =>
+  k.kiosk.dispatcher.dispatch(caller, contract[name].channel, req);
+const staffOnly = (Object.keys(deskEntries) as (keyof typeof deskEntries)[]).filter((n) =>
+  contract[n].roles.every((r) => r === 'clerk' || r === 'manager'),
+);
 
 describe('first start', () => {
   it('asks for a manager, creates one once, and signs them in', async () => {
@@ -90,7 +93,10 @@ describe('PIN sign-in', () => {
     expect(c.staff.role).toBe('clerk');
     expect((await k.ok('c', 'currentSession', {})).role).toBe('clerk');
     // A clerk is not a manager.
-    expect(await k.call('c', 'deskAddStaff', { name: 'X Y', pin: '1234', role: 'clerk' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await k.call('c', 'deskAddStaff', { name: 'X Y', pin: '1234', role: 'clerk' })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
     expect(await k.call('c', 'deskAudit', { limit: 5 })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     const wrong = await k.call('x', 'deskSignIn', { name: 'Carl Clerk', pin: '0000' });
     expect(wrong).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
@@ -103,7 +109,10 @@ describe('PIN sign-in', () => {
   it('locks a staff member after 10 wrong PINs, for 30 minutes, across a restart', async () => {
     const lena = await k.ok('m', 'deskAddStaff', { name: 'Lena Locked', pin: '4321', role: 'clerk' });
     for (let i = 0; i < 9; i++) {
-      expect(await k.call('l', 'deskSignIn', { staffId: lena.id, pin: '0000' })).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
+      expect(await k.call('l', 'deskSignIn', { staffId: lena.id, pin: '0000' })).toMatchObject({
+        ok: false,
+        error: { code: 'unauthenticated' },
+      });
     }
     const tenth = await k.call('l', 'deskSignIn', { staffId: lena.id, pin: '0000' });
     expect(tenth).toMatchObject({ ok: false, error: { code: 'locked' } });
@@ -120,14 +129,29 @@ describe('PIN sign-in', () => {
     expect((await k.ok('m', 'deskSetStaffActive', { staffId: dan.id, active: false })).active).toBe(false);
     expect(await k.call('d', 'deskSignIn', { staffId: dan.id, pin: '5555' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     const ana = (await k.ok('m', 'deskListStaff', {})).staff.find((s) => s.name === 'Ana Manager')!;
-    expect(await k.call('m', 'deskSetStaffActive', { staffId: ana.id, active: false })).toMatchObject({ ok: false, error: { code: 'conflict' } });
-    expect(await k.call('m', 'deskAddStaff', { name: 'dan disabled', pin: '1234', role: 'clerk' })).toMatchObject({ ok: false, error: { field: 'name' } });
+    expect(await k.call('m', 'deskSetStaffActive', { staffId: ana.id, active: false })).toMatchObject({
+      ok: false,
+      error: { code: 'conflict' },
+    });
+    expect(await k.call('m', 'deskAddStaff', { name: 'dan disabled', pin: '1234', role: 'clerk' })).toMatchObject({
+      ok: false,
+      error: { field: 'name' },
+    });
   });
 
   it('keeps an audit log of sign-ins, failures and staff changes', async () => {
     const { entries } = await k.ok('m', 'deskAudit', { limit: 200 });
     const actions = entries.map((e) => e.action);
-    for (const a of ['staff.first_manager', 'staff.sign_in', 'staff.sign_out', 'staff.pin_failed', 'staff.locked', 'staff.added', 'staff.disabled']) expect(actions).toContain(a);
+    for (const a of [
+      'staff.first_manager',
+      'staff.sign_in',
+      'staff.sign_out',
+      'staff.pin_failed',
+      'staff.locked',
+      'staff.added',
+      'staff.disabled',
+    ])
+      expect(actions).toContain(a);
     expect(entries[0]!.id).toBeGreaterThan(entries.at(-1)!.id);
     const older = await k.ok('m', 'deskAudit', { limit: 5, before: entries[2]!.id });
     expect(older.entries[0]!.id).toBe(entries[3]!.id);
@@ -153,6 +177,9 @@ describe('roles', () => {
     }
     // Sign-in and first-manager are not for a customer's window either.
     expect(await call('cust', 'deskSignIn', SAMPLE.deskSignIn)).toMatchObject({ ok: false, error: { code: 'forbidden' } });
-    expect(await call('cust', 'deskCreateFirstManager', SAMPLE.deskCreateFirstManager)).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await call('cust', 'deskCreateFirstManager', SAMPLE.deskCreateFirstManager)).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
   });
 });

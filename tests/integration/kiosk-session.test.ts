@@ -52,13 +52,17 @@ describe('a customer sees only their own', () => {
     expect(await k.call('m', 'setDefaultMethod', { paymentMethodId: pm })).toMatchObject({ ok: false, error: { code: 'not_found' } });
     const mine = (await k.ok('m', 'listInvoices', {})).invoices.find((i) => i.status === 'open')!;
     const { attemptId } = await k.ok('m', 'startPayment', { invoiceId: mine.id });
-    expect(await k.call('m', 'paySaved', { attemptId, paymentMethodId: pm, amount: 100, nameOnAccount: 'Maria Garcia', postalCode: '78704' })).toMatchObject({
+    expect(
+      await k.call('m', 'paySaved', { attemptId, paymentMethodId: pm, amount: 100, nameOnAccount: 'Maria Garcia', postalCode: '78704' }),
+    ).toMatchObject({
       ok: false,
       error: { code: 'not_found' },
     });
     // James cannot pay on Maria's attempt either.
     const jamesPm = pm;
-    expect(await k.call('j', 'paySaved', { attemptId, paymentMethodId: jamesPm, amount: 100, nameOnAccount: 'James', postalCode: '78741' })).toMatchObject({
+    expect(
+      await k.call('j', 'paySaved', { attemptId, paymentMethodId: jamesPm, amount: 100, nameOnAccount: 'James', postalCode: '78741' }),
+    ).toMatchObject({
       ok: false,
       error: { code: 'not_found' },
     });
@@ -115,17 +119,32 @@ describe('guest pay', () => {
     expect((await k.ok('l', 'guestOpenLink', { link: demo.link })).role).toBe('guest');
     const forged = demo.link.replace(/t=.{4}/, 't=AAAA');
     expect(await k.call('l2', 'guestOpenLink', { link: forged })).toMatchObject({ ok: false, error: { code: 'not_found' } });
-    expect(await k.call('l2', 'guestOpenLink', { link: 'hello' })).toMatchObject({ ok: false, error: { code: 'invalid_request', field: 'link' } });
+    expect(await k.call('l2', 'guestOpenLink', { link: 'hello' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_request', field: 'link' },
+    });
   });
 
   it('locks an invoice for 15 minutes after five wrong zip codes in a row', async () => {
     const demo = k.kiosk.appInfo().demoGuestInvoices[1]!;
     for (let i = 0; i < 4; i++) {
-      expect(await k.call('z', 'guestFindInvoice', { invoiceNumber: demo.invoiceNumber, postalCode: '00000' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+      expect(await k.call('z', 'guestFindInvoice', { invoiceNumber: demo.invoiceNumber, postalCode: '00000' })).toMatchObject({
+        ok: false,
+        error: { code: 'not_found' },
+      });
     }
-    expect(await k.call('z', 'guestFindInvoice', { invoiceNumber: demo.invoiceNumber, postalCode: '00000' })).toMatchObject({ ok: false, error: { code: 'locked' } });
-    expect(await k.call('z', 'guestFindInvoice', { invoiceNumber: demo.invoiceNumber, postalCode: demo.postalCode })).toMatchObject({ ok: false, error: { code: 'locked' } });
-    expect(await k.call('z', 'guestFindInvoice', { invoiceNumber: demo.invoiceNumber, postalCode: '1234' })).toMatchObject({ ok: false, error: { code: 'invalid_request', field: 'postalCode' } });
+    expect(await k.call('z', 'guestFindInvoice', { invoiceNumber: demo.invoiceNumber, postalCode: '00000' })).toMatchObject({
+      ok: false,
+      error: { code: 'locked' },
+    });
+    expect(await k.call('z', 'guestFindInvoice', { invoiceNumber: demo.invoiceNumber, postalCode: demo.postalCode })).toMatchObject({
+      ok: false,
+      error: { code: 'locked' },
+    });
+    expect(await k.call('z', 'guestFindInvoice', { invoiceNumber: demo.invoiceNumber, postalCode: '1234' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_request', field: 'postalCode' },
+    });
   });
 
   it('cannot save a method for autopay or use saved methods', async () => {
@@ -133,12 +152,25 @@ describe('guest pay', () => {
     const s = await k.ok('gg', 'guestFindInvoice', { invoiceNumber: demo.invoiceNumber, postalCode: demo.postalCode });
     const { attemptId } = await k.ok('gg', 'startPayment', { invoiceId: s.guestInvoiceId! });
     const base = { attemptId, amount: 500, nameOnAccount: 'Aiko Tanaka', postalCode: demo.postalCode };
-    expect(await k.call('gg', 'payNewCard', { ...base, saveForAutopay: true, card: { number: '4242424242424242', expMonth: 12, expYear: 2034, cvc: '123' } })).toMatchObject({
+    expect(
+      await k.call('gg', 'payNewCard', {
+        ...base,
+        saveForAutopay: true,
+        card: { number: '4242424242424242', expMonth: 12, expYear: 2034, cvc: '123' },
+      }),
+    ).toMatchObject({
       ok: false,
       error: { code: 'forbidden', field: 'saveForAutopay' },
     });
-    expect(await k.call('gg', 'paySaved', { ...base, paymentMethodId: 'pm_card_visa' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
-    const paid = await k.ok('gg', 'payNewCard', { ...base, saveForAutopay: false, card: { number: '4242 4242 4242 4242', expMonth: 12, expYear: 2034, cvc: '123' } });
+    expect(await k.call('gg', 'paySaved', { ...base, paymentMethodId: 'pm_card_visa' })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
+    const paid = await k.ok('gg', 'payNewCard', {
+      ...base,
+      saveForAutopay: false,
+      card: { number: '4242 4242 4242 4242', expMonth: 12, expYear: 2034, cvc: '123' },
+    });
     expect(paid).toMatchObject({ status: 'succeeded', amount: 500, savedForAutopay: false, method: { brand: 'visa', last4: '4242' } });
   });
 });

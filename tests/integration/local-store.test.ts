@@ -97,10 +97,12 @@ describe('LocalStore', () => {
     expect(store.getCustomer('cus_1')?.name).toBe('Maria Garcia');
     store.upsertCustomers([customer('cus_1', 'Maria Lopez')], { version: 21 });
     expect(store.getCustomer('cus_1')?.name).toBe('Maria Lopez');
-    const terms = db.prepare("SELECT term FROM ls_terms WHERE kind = 1 AND exact = 1 ORDER BY term").pluck().all();
+    const terms = db.prepare('SELECT term FROM ls_terms WHERE kind = 1 AND exact = 1 ORDER BY term').pluck().all();
     expect(terms).toEqual(['lopez', 'maria']);
 
-    store.upsertInvoices([invoice('in_0001', 'cus_1', 1_700_000_000, { status: 'paid', amountPaid: 12_500, amountRemaining: 0 })], { version: 5 });
+    store.upsertInvoices([invoice('in_0001', 'cus_1', 1_700_000_000, { status: 'paid', amountPaid: 12_500, amountRemaining: 0 })], {
+      version: 5,
+    });
     store.upsertInvoices([invoice('in_0001', 'cus_1', 1_700_000_000)], { version: 4 });
     expect(store.getInvoice('in_0001')?.status).toBe('paid');
     store.upsertPayments([payment('pi_1', 'cus_1', { status: 'refunded' })], { version: 9 });
@@ -125,13 +127,22 @@ describe('LocalStore', () => {
     ]);
     store.upsertPayments([payment('pi_1', 'cus_1', { created: 1 }), payment('pi_2', 'cus_1', { created: 2 }), payment('pi_3', 'cus_2')]);
     store.upsertPaymentMethods('cus_1', [card('pm_1'), card('pm_2', { isDefault: true, brand: 'mastercard', last4: '4444' })]);
-    store.upsertPaymentMethods('cus_2', [{ ...card('pm_3'), type: 'us_bank_account', brand: null, bankName: 'STRIPE TEST BANK', last4: '6789', expMonth: null, expYear: null }]);
+    store.upsertPaymentMethods('cus_2', [
+      { ...card('pm_3'), type: 'us_bank_account', brand: null, bankName: 'STRIPE TEST BANK', last4: '6789', expMonth: null, expYear: null },
+    ]);
 
     expect(store.invoicesForCustomer('cus_1').map((i) => i.id)).toEqual(['in_0002', 'in_0001']);
     expect(store.invoicesForCustomer('cus_2').map((i) => i.id)).toEqual(['in_0003']);
     expect(store.paymentsForCustomer('cus_1').map((p) => p.id)).toEqual(['pi_2', 'pi_1']);
-    expect(store.paymentMethodsForCustomer('cus_1').map((m) => [m.id, m.isDefault])).toEqual([['pm_2', true], ['pm_1', false]]);
-    expect(store.paymentMethodsForCustomer('cus_2')[0]).toMatchObject({ type: 'us_bank_account', bankName: 'STRIPE TEST BANK', last4: '6789' });
+    expect(store.paymentMethodsForCustomer('cus_1').map((m) => [m.id, m.isDefault])).toEqual([
+      ['pm_2', true],
+      ['pm_1', false],
+    ]);
+    expect(store.paymentMethodsForCustomer('cus_2')[0]).toMatchObject({
+      type: 'us_bank_account',
+      bankName: 'STRIPE TEST BANK',
+      last4: '6789',
+    });
     expect(store.getInvoice('in_0003', 'cus_1')).toBeNull();
     expect(store.getInvoice('in_0003', 'cus_2')?.customerId).toBe('cus_2');
     expect(store.findInvoiceByNumber(' abcd1234-0002 ')?.id).toBe('in_0002');

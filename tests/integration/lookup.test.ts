@@ -11,19 +11,65 @@ import { tempDir } from '../helpers/temp-dir';
 const addr = (line1: string, city: string, postalCode: string) => ({ line1, line2: null, city, state: 'IL', postalCode, country: 'US' });
 
 const CUSTOMERS: Customer[] = [
-  { id: 'cus_maria', name: 'Maria Garcia', email: 'maria.garcia@gmail.com', phone: '(312) 555-0101', address: addr('1234 Maple Ave', 'Springfield', '62704') },
-  { id: 'cus_mariana', name: 'Mariana Garcia Lopez', email: 'mgl@yahoo.com', phone: '+1 773-555-0199', address: addr('88 Oak St', 'Chicago', '60614') },
-  { id: 'cus_marco', name: 'Marco Garza', email: 'marco.garza@outlook.com', phone: '217.555.4321', address: addr('9 Elm Ct', 'Springfield', '62701') },
-  { id: 'cus_gary', name: 'Gary Martin', email: 'gmartin@gmail.com', phone: '+13125550777', address: addr('55 Cedar Rd', 'Peoria', '61602') },
-  { id: 'cus_john', name: 'John Smith', email: 'john.smith@example.com', phone: '(608) 222-1234', address: addr('1 Main St', 'Madison', '53703') },
+  {
+    id: 'cus_maria',
+    name: 'Maria Garcia',
+    email: 'maria.garcia@gmail.com',
+    phone: '(312) 555-0101',
+    address: addr('1234 Maple Ave', 'Springfield', '62704'),
+  },
+  {
+    id: 'cus_mariana',
+    name: 'Mariana Garcia Lopez',
+    email: 'mgl@yahoo.com',
+    phone: '+1 773-555-0199',
+    address: addr('88 Oak St', 'Chicago', '60614'),
+  },
+  {
+    id: 'cus_marco',
+    name: 'Marco Garza',
+    email: 'marco.garza@outlook.com',
+    phone: '217.555.4321',
+    address: addr('9 Elm Ct', 'Springfield', '62701'),
+  },
+  {
+    id: 'cus_gary',
+    name: 'Gary Martin',
+    email: 'gmartin@gmail.com',
+    phone: '+13125550777',
+    address: addr('55 Cedar Rd', 'Peoria', '61602'),
+  },
+  {
+    id: 'cus_john',
+    name: 'John Smith',
+    email: 'john.smith@example.com',
+    phone: '(608) 222-1234',
+    address: addr('1 Main St', 'Madison', '53703'),
+  },
   { id: 'cus_jon', name: "Jon O'Brien", email: 'jobrien@example.com', phone: null, address: null },
-  { id: 'cus_nunez', name: 'José Núñez', email: 'jose.nunez@example.com', phone: '608-333-1234', address: addr('77 Lake Dr', 'Madison', '53711') },
+  {
+    id: 'cus_nunez',
+    name: 'José Núñez',
+    email: 'jose.nunez@example.com',
+    phone: '608-333-1234',
+    address: addr('77 Lake Dr', 'Madison', '53711'),
+  },
   { id: 'cus_noname', name: null, email: 'billing@acme.test', phone: null, address: null },
   { id: 'cus_weird', name: '100% _Under "Quote" Star* Tick\'s', email: 'odd%_"*\'@example.com', phone: null, address: null },
 ];
 
 const inv = (id: string, number: string, customerId: string, issuedAt: number): Invoice => ({
-  id, number, customerId, status: 'open', currency: 'usd', total: 10_000, amountDue: 10_000, amountPaid: 0, amountRemaining: 10_000, issuedAt, dueAt: null,
+  id,
+  number,
+  customerId,
+  status: 'open',
+  currency: 'usd',
+  total: 10_000,
+  amountDue: 10_000,
+  amountPaid: 0,
+  amountRemaining: 10_000,
+  issuedAt,
+  dueAt: null,
 });
 
 const INVOICES: Invoice[] = [
@@ -129,7 +175,11 @@ describe('LookupService', () => {
 
   it('honours the limit (default 20, at most 50)', () => {
     const many: Customer[] = Array.from({ length: 80 }, (_, i) => ({
-      id: `cus_many${i}`, name: `Maxwell Person${i}`, email: null, phone: null, address: null,
+      id: `cus_many${i}`,
+      name: `Maxwell Person${i}`,
+      email: null,
+      phone: null,
+      address: null,
     }));
     store.upsertCustomers(many);
     expect(ids('max')).toHaveLength(20);
@@ -142,7 +192,11 @@ describe('LookupService', () => {
 
   it('ranks well when every typed word is common (the walk over long posting lists)', () => {
     const many: Customer[] = Array.from({ length: 1_200 }, (_, i) => ({
-      id: `cus_lee${i}`, name: i % 2 ? 'Ann Lee' : 'Annabel Leeds', email: null, phone: null, address: null,
+      id: `cus_lee${i}`,
+      name: i % 2 ? 'Ann Lee' : 'Annabel Leeds',
+      email: null,
+      phone: null,
+      address: null,
     }));
     store.upsertCustomers(many);
     store.upsertInvoices(many.map((c, i) => inv(`in_lee${i}`, `LEEE0000-${i}`, c.id, 1_600_000_000 + i)));

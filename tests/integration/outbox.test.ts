@@ -29,14 +29,28 @@ beforeEach(() => {
   db = openDatabase(join(t.dir, 'kiosk.db'), appMigrations);
   now = 1_800_000_000_000;
   sender = new RecordingSender();
-  outbox = new Outbox({ db, clock: { now: () => now }, handlers: { cash: sender, saved_method_charge: sender, receipt_print: sender }, limits: () => limits, log: silentLogger });
+  outbox = new Outbox({
+    db,
+    clock: { now: () => now },
+    handlers: { cash: sender, saved_method_charge: sender, receipt_print: sender },
+    limits: () => limits,
+    log: silentLogger,
+  });
 });
 afterEach(() => {
   db.close();
   cleanup();
 });
 
-const cash = (customerId: string, amount = 1000) => ({ kind: 'cash' as const, customerId, payload: { amount }, amount, currency: 'usd', createdBy: 'clerk-1', stationId: 'station-1' });
+const cash = (customerId: string, amount = 1000) => ({
+  kind: 'cash' as const,
+  customerId,
+  payload: { amount },
+  amount,
+  currency: 'usd',
+  createdBy: 'clerk-1',
+  stationId: 'station-1',
+});
 
 describe('outbox', () => {
   it('writes the idempotency key with the item, before any attempt, and sends every attempt with it', async () => {
@@ -99,7 +113,14 @@ describe('outbox', () => {
   });
 
   it('applies the limits only to what must wait: while Stripe answers, a large cash record goes through', () => {
-    const online = new Outbox({ db, clock: { now: () => now }, handlers: { cash: sender }, limits: () => limits, online: () => true, log: silentLogger });
+    const online = new Outbox({
+      db,
+      clock: { now: () => now },
+      handlers: { cash: sender },
+      limits: () => limits,
+      online: () => true,
+      log: silentLogger,
+    });
     expect(online.enqueue(cash('cus_big', 90_000)).state).toBe('queued');
   });
 

@@ -8,9 +8,16 @@ beforeAll(async () => {
 });
 afterAll(async () => k.stop());
 
-const bank = (accountNumber: string) => ({ routingNumber: '110000000', accountNumber, accountHolderType: 'individual' as const, accountType: 'checking' as const });
+const bank = (accountNumber: string) => ({
+  routingNumber: '110000000',
+  accountNumber,
+  accountHolderType: 'individual' as const,
+  accountType: 'checking' as const,
+});
 const payable = async () =>
-  (await k.ok('j', 'listInvoices', {})).invoices.filter((i) => ['open', 'overdue', 'partially_paid'].includes(i.status)).sort((a, b) => b.amountRemaining - a.amountRemaining)[0]!;
+  (await k.ok('j', 'listInvoices', {})).invoices
+    .filter((i) => ['open', 'overdue', 'partially_paid'].includes(i.status))
+    .sort((a, b) => b.amountRemaining - a.amountRemaining)[0]!;
 const base = (attemptId: string, amount: number) => ({ attemptId, amount, nameOnAccount: 'James Wilson', postalCode: '78741' });
 
 describe('ACH', () => {
@@ -31,12 +38,23 @@ describe('ACH', () => {
   it('a hand-entered account needs micro-deposit verification; a wrong code is explained; SM11AA verifies', async () => {
     const invoice = await payable();
     const { attemptId } = await k.ok('j', 'startPayment', { invoiceId: invoice.id });
-    const outcome = await k.ok('j', 'payNewBankAccount', { ...base(attemptId, 800), saveForAutopay: false, bankAccount: bank('000123456789'), mandateAccepted: true });
+    const outcome = await k.ok('j', 'payNewBankAccount', {
+      ...base(attemptId, 800),
+      saveForAutopay: false,
+      bankAccount: bank('000123456789'),
+      mandateAccepted: true,
+    });
     expect(outcome).toMatchObject({ status: 'requires_verification', method: { type: 'us_bank_account', last4: '6789' } });
     const { pending } = await k.ok('j', 'pendingVerifications', {});
     expect(pending.map((p) => p.attemptId)).toContain(attemptId);
-    expect(await k.ok('j', 'verifyMicrodeposits', { attemptId, code: 'SM99ZZ' })).toMatchObject({ status: 'failed', reason: 'verification_failed' });
-    expect(await k.call('j', 'verifyMicrodeposits', { attemptId, code: 'nope' })).toMatchObject({ ok: false, error: { code: 'invalid_request', field: 'code' } });
+    expect(await k.ok('j', 'verifyMicrodeposits', { attemptId, code: 'SM99ZZ' })).toMatchObject({
+      status: 'failed',
+      reason: 'verification_failed',
+    });
+    expect(await k.call('j', 'verifyMicrodeposits', { attemptId, code: 'nope' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_request', field: 'code' },
+    });
     expect(await k.ok('j', 'verifyMicrodeposits', { attemptId, code: 'sm11aa' })).toMatchObject({ status: 'processing' });
     expect((await k.ok('j', 'pendingVerifications', {})).pending.map((p) => p.attemptId)).not.toContain(attemptId);
   });
@@ -44,7 +62,12 @@ describe('ACH', () => {
   it('without the mandate accepted nothing is sent', async () => {
     const invoice = await payable();
     const { attemptId } = await k.ok('j', 'startPayment', { invoiceId: invoice.id });
-    const r = await k.call('j', 'payNewBankAccount', { ...base(attemptId, 800), saveForAutopay: false, bankAccount: bank('000123456789'), mandateAccepted: false as true });
+    const r = await k.call('j', 'payNewBankAccount', {
+      ...base(attemptId, 800),
+      saveForAutopay: false,
+      bankAccount: bank('000123456789'),
+      mandateAccepted: false as true,
+    });
     expect(r).toMatchObject({ ok: false, error: { code: 'invalid_request', field: 'mandateAccepted' } });
   });
 
@@ -54,7 +77,12 @@ describe('ACH', () => {
   ])('a debit that fails after the fact (%s) shows as failed in the history', async (accountNumber) => {
     const invoice = await payable();
     const { attemptId } = await k.ok('j', 'startPayment', { invoiceId: invoice.id });
-    const outcome = await k.ok('j', 'payNewBankAccount', { ...base(attemptId, 400), saveForAutopay: false, bankAccount: bank(accountNumber), mandateAccepted: true });
+    const outcome = await k.ok('j', 'payNewBankAccount', {
+      ...base(attemptId, 400),
+      saveForAutopay: false,
+      bankAccount: bank(accountNumber),
+      mandateAccepted: true,
+    });
     expect(outcome.status).toBe('requires_verification');
     expect(await k.ok('j', 'verifyMicrodeposits', { attemptId, code: 'SM11AA' })).toMatchObject({ status: 'processing' });
     await k.admin('/__sandbox/settle');
@@ -69,10 +97,19 @@ describe('ACH', () => {
 describe('a guest paying from a hand-entered bank account', () => {
   it('comes back as a guest with the same invoice and finishes with the code; another invoice’s guest sees nothing', async () => {
     const [own, other] = [k.kiosk.appInfo().demoGuestInvoices[2]!, k.kiosk.appInfo().demoGuestInvoices[1]!];
-    const open = async (caller: string, demo: typeof own) => (await k.ok(caller, 'guestFindInvoice', { invoiceNumber: demo.invoiceNumber, postalCode: demo.postalCode })).guestInvoiceId!;
+    const open = async (caller: string, demo: typeof own) =>
+      (await k.ok(caller, 'guestFindInvoice', { invoiceNumber: demo.invoiceNumber, postalCode: demo.postalCode })).guestInvoiceId!;
     const invoiceId = await open('g1', own);
     const { attemptId } = await k.ok('g1', 'startPayment', { invoiceId });
-    const outcome = await k.ok('g1', 'payNewBankAccount', { attemptId, amount: 600, nameOnAccount: 'Aiko Tanaka', postalCode: own.postalCode, saveForAutopay: false, bankAccount: bank('000123456789'), mandateAccepted: true });
+    const outcome = await k.ok('g1', 'payNewBankAccount', {
+      attemptId,
+      amount: 600,
+      nameOnAccount: 'Aiko Tanaka',
+      postalCode: own.postalCode,
+      saveForAutopay: false,
+      bankAccount: bank('000123456789'),
+      mandateAccepted: true,
+    });
     expect(outcome.status).toBe('requires_verification');
     await k.ok('g1', 'signOut', {});
 
@@ -80,7 +117,10 @@ describe('a guest paying from a hand-entered bank account', () => {
     expect((await k.ok('g2', 'pendingVerifications', {})).pending.map((p) => p.attemptId)).toEqual([attemptId]);
     await open('g3', other);
     expect((await k.ok('g3', 'pendingVerifications', {})).pending).toEqual([]);
-    expect(await k.call('g3', 'verifyMicrodeposits', { attemptId, code: 'SM11AA' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(await k.call('g3', 'verifyMicrodeposits', { attemptId, code: 'SM11AA' })).toMatchObject({
+      ok: false,
+      error: { code: 'not_found' },
+    });
     expect(await k.ok('g2', 'verifyMicrodeposits', { attemptId, code: 'SM11AA' })).toMatchObject({ status: 'processing' });
   });
 });

@@ -13,10 +13,13 @@ const card = (number: string) => ({ number, expMonth: 12, expYear: 2034, cvc: '1
 const PAYABLE: Invoice['status'][] = ['open', 'overdue', 'partially_paid'];
 /** The payable invoice with the most left to pay (or the first one in the given status). */
 const openInvoice = async (status?: Invoice['status']) => {
-  const invoices = (await k.ok('m', 'listInvoices', {})).invoices.filter((i) => (status ? i.status === status : PAYABLE.includes(i.status)));
+  const invoices = (await k.ok('m', 'listInvoices', {})).invoices.filter((i) =>
+    status ? i.status === status : PAYABLE.includes(i.status),
+  );
   return invoices.sort((a, b) => b.amountRemaining - a.amountRemaining)[0]!;
 };
-const intentsFor = async (attemptId: string) => (await k.stripe.paymentIntents.list({ limit: 100 })).data.filter((p) => p.metadata?.['attempt_id'] === attemptId);
+const intentsFor = async (attemptId: string) =>
+  (await k.stripe.paymentIntents.list({ limit: 100 })).data.filter((p) => p.metadata?.['attempt_id'] === attemptId);
 const base = (attemptId: string, amount: number) => ({ attemptId, amount, nameOnAccount: 'Maria Garcia', postalCode: '78704' });
 
 describe('paying with a saved card', () => {
@@ -29,7 +32,13 @@ describe('paying with a saved card', () => {
     const { methods } = await k.ok('m', 'listMethods', {});
     const visa = methods.find((m) => m.type === 'card' && m.isDefault)!;
     const outcome = await k.ok('m', 'paySaved', { ...base(start.attemptId, 1000), paymentMethodId: visa.id });
-    expect(outcome).toMatchObject({ status: 'succeeded', amount: 1000, currency: 'usd', method: { brand: 'visa', last4: '4242' }, invoiceNumber: invoice.number });
+    expect(outcome).toMatchObject({
+      status: 'succeeded',
+      amount: 1000,
+      currency: 'usd',
+      method: { brand: 'visa', last4: '4242' },
+      invoiceNumber: invoice.number,
+    });
     const after = (await k.ok('m', 'listInvoices', {})).invoices.find((i) => i.id === invoice.id)!;
     expect(after.amountRemaining).toBe(invoice.amountRemaining - 1000);
     expect(after.status).toBe('partially_paid');
@@ -131,9 +140,17 @@ describe('paying with a new card (training mode)', () => {
 
 describe('Update Information', () => {
   it('validates and saves the billing address to the Stripe customer', async () => {
-    const bad = await k.call('m', 'updateBilling', { email: 'maria@example.com', phone: '512-555-0101', address: { line1: '1 Main St', line2: '', city: 'Austin', state: 'Texas', postalCode: '787', country: 'US' } });
+    const bad = await k.call('m', 'updateBilling', {
+      email: 'maria@example.com',
+      phone: '512-555-0101',
+      address: { line1: '1 Main St', line2: '', city: 'Austin', state: 'Texas', postalCode: '787', country: 'US' },
+    });
     expect(bad).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
-    const updated = await k.ok('m', 'updateBilling', { email: 'maria.new@example.com', phone: '+1 512 555 0199', address: { line1: '77 Lake Austin Blvd', line2: '', city: 'Austin', state: 'TX', postalCode: '78703', country: 'US' } });
+    const updated = await k.ok('m', 'updateBilling', {
+      email: 'maria.new@example.com',
+      phone: '+1 512 555 0199',
+      address: { line1: '77 Lake Austin Blvd', line2: '', city: 'Austin', state: 'TX', postalCode: '78703', country: 'US' },
+    });
     expect(updated.address).toMatchObject({ line1: '77 Lake Austin Blvd', postalCode: '78703', line2: null });
     const customer = await k.stripe.customers.retrieve(updated.id);
     expect(customer).toMatchObject({ email: 'maria.new@example.com', address: { postal_code: '78703' } });
@@ -145,17 +162,32 @@ describe('leaving the kiosk', () => {
     await k.signIn('leave', 0);
     const invoices = (await k.ok('leave', 'listInvoices', {})).invoices.filter((i) => i.amountRemaining > 0);
     const declinedStart = await k.ok('leave', 'startPayment', { invoiceId: invoices[0]!.id });
-    const declined = await k.ok('leave', 'payNewCard', { ...base(declinedStart.attemptId, 200), saveForAutopay: false, card: card('4000000000000002') });
+    const declined = await k.ok('leave', 'payNewCard', {
+      ...base(declinedStart.attemptId, 200),
+      saveForAutopay: false,
+      card: card('4000000000000002'),
+    });
     expect(declined.status).toBe('failed');
     const paidStart = await k.ok('leave', 'startPayment', { invoiceId: invoices[0]!.id });
-    const paid = await k.ok('leave', 'payNewCard', { ...base(paidStart.attemptId, 200), saveForAutopay: false, card: card('4242424242424242') });
+    const paid = await k.ok('leave', 'payNewCard', {
+      ...base(paidStart.attemptId, 200),
+      saveForAutopay: false,
+      card: card('4242424242424242'),
+    });
     expect(paid.status).toBe('succeeded');
     await k.ok('leave', 'signOut', {});
     await expect.poll(async () => (await intentsFor(declinedStart.attemptId))[0]?.status).toBe('canceled');
     expect((await intentsFor(paidStart.attemptId))[0]?.status).toBe('succeeded');
     // The closed page cannot be paid any more.
     await k.signIn('leave', 0);
-    const again = await k.call('leave', 'payNewCard', { ...base(declinedStart.attemptId, 200), saveForAutopay: false, card: card('4242424242424242') });
-    expect(again).toMatchObject({ ok: false, error: { code: 'conflict', message: 'This payment page was closed. Please start again from the invoice.' } });
+    const again = await k.call('leave', 'payNewCard', {
+      ...base(declinedStart.attemptId, 200),
+      saveForAutopay: false,
+      card: card('4242424242424242'),
+    });
+    expect(again).toMatchObject({
+      ok: false,
+      error: { code: 'conflict', message: 'This payment page was closed. Please start again from the invoice.' },
+    });
   });
 });

@@ -23,14 +23,30 @@ beforeAll(async () => {
   sb = await startTestSandbox();
   const t = tempDir();
   cleanup = t.cleanup;
-  const customer = await sb.stripe.customers.create({ name: 'Live Customer', email: 'live@example.com', address: { postal_code: '78704', country: 'US', line1: '1 Main' } });
+  const customer = await sb.stripe.customers.create({
+    name: 'Live Customer',
+    email: 'live@example.com',
+    address: { postal_code: '78704', country: 'US', line1: '1 Main' },
+  });
   customerId = customer.id;
-  const draft = await sb.stripe.invoices.create({ customer: customer.id, collection_method: 'send_invoice', days_until_due: 30, pending_invoice_items_behavior: 'exclude' });
+  const draft = await sb.stripe.invoices.create({
+    customer: customer.id,
+    collection_method: 'send_invoice',
+    days_until_due: 30,
+    pending_invoice_items_behavior: 'exclude',
+  });
   await sb.stripe.invoiceItems.create({ customer: customer.id, invoice: draft.id, amount: 9000, currency: 'usd', description: 'Water' });
   invoiceId = (await sb.stripe.invoices.finalizeInvoice(draft.id)).id!;
   const settings = new SettingsService(createConfStore(t.dir), { STRIPE_SECRET_KEY: 'sk_test_livemodeviasandbox' });
   settings.update({ stripePublishableKey: 'pk_test_livemodeviasandbox' });
-  kiosk = await startKiosk({ dataDir: join(t.dir, 'app'), resourcesDir: new URL('../../resources', import.meta.url).pathname, settings, log: silentLogger, version: 't', stripeEndpoint: { host: '127.0.0.1', port: sb.port, protocol: 'http' } });
+  kiosk = await startKiosk({
+    dataDir: join(t.dir, 'app'),
+    resourcesDir: new URL('../../resources', import.meta.url).pathname,
+    settings,
+    log: silentLogger,
+    version: 't',
+    stripeEndpoint: { host: '127.0.0.1', port: sb.port, protocol: 'http' },
+  });
   kiosk.sessions.signInCustomer('live', customerId);
 });
 afterAll(async () => {
@@ -54,7 +70,14 @@ describe('live mode', () => {
     const start = await call('startPayment', { invoiceId });
     if (!start.ok) throw new Error('start failed');
     const { attemptId } = start.value as { attemptId: string };
-    const r = await call('payNewCard', { attemptId, amount: 100, nameOnAccount: 'Live Customer', postalCode: '78704', saveForAutopay: false, card: { number: '4242424242424242', expMonth: 1, expYear: 2035, cvc: '123' } });
+    const r = await call('payNewCard', {
+      attemptId,
+      amount: 100,
+      nameOnAccount: 'Live Customer',
+      postalCode: '78704',
+      saveForAutopay: false,
+      card: { number: '4242424242424242', expMonth: 1, expYear: 2035, cvc: '123' },
+    });
     expect(r).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     expect((await sb.stripe.paymentMethods.list({ customer: customerId, type: 'card' })).data).toEqual([]);
   });
@@ -63,7 +86,14 @@ describe('live mode', () => {
     const start = await call('startPayment', { invoiceId });
     if (!start.ok) throw new Error('start failed');
     const { attemptId } = start.value as { attemptId: string };
-    const req = { attemptId, amount: 2500, nameOnAccount: 'Live Customer', postalCode: '78704', paymentType: 'card', saveForAutopay: false };
+    const req = {
+      attemptId,
+      amount: 2500,
+      nameOnAccount: 'Live Customer',
+      postalCode: '78704',
+      paymentType: 'card',
+      saveForAutopay: false,
+    };
     const first = await call('createPaymentIntent', req);
     const second = await call('createPaymentIntent', req);
     expect(first.ok && second.ok).toBe(true);
@@ -76,7 +106,9 @@ describe('live mode', () => {
     const done = await call('completePayment', { attemptId });
     expect(done).toMatchObject({ ok: true, value: { status: 'succeeded', amount: 2500, confirmation: piId } });
     expect((await sb.stripe.invoices.retrieve(invoiceId)).amount_paid).toBe(2500);
-    const intents = (await sb.stripe.paymentIntents.list({ customer: customerId, limit: 100 })).data.filter((p) => p.metadata?.['attempt_id'] === attemptId);
+    const intents = (await sb.stripe.paymentIntents.list({ customer: customerId, limit: 100 })).data.filter(
+      (p) => p.metadata?.['attempt_id'] === attemptId,
+    );
     expect(intents).toHaveLength(1);
   });
 
@@ -84,7 +116,14 @@ describe('live mode', () => {
     const start = await call('startPayment', { invoiceId });
     if (!start.ok) throw new Error('start failed');
     const { attemptId } = start.value as { attemptId: string };
-    const created = await call('createPaymentIntent', { attemptId, amount: 1500, nameOnAccount: 'Live Customer', postalCode: '78704', paymentType: 'card', saveForAutopay: true });
+    const created = await call('createPaymentIntent', {
+      attemptId,
+      amount: 1500,
+      nameOnAccount: 'Live Customer',
+      postalCode: '78704',
+      paymentType: 'card',
+      saveForAutopay: true,
+    });
     const secret = (created as { value: { clientSecret: string } }).value.clientSecret;
     const piId = secret.split('_secret_')[0]!;
     expect((await sb.stripe.paymentIntents.retrieve(piId)).setup_future_usage).toBe('off_session');
@@ -92,7 +131,12 @@ describe('live mode', () => {
     const done = await call('completePayment', { attemptId });
     expect(done).toMatchObject({ ok: true, value: { status: 'succeeded', savedForAutopay: true } });
     const customer = await sb.stripe.customers.retrieve(customerId);
-    expect((customer as { invoice_settings: { default_payment_method: string | null } }).invoice_settings.default_payment_method).toBe(confirmed.payment_method);
-    expect(await call('listMethods', {})).toMatchObject({ ok: true, value: { autopay: { enabled: true, defaultMethodId: confirmed.payment_method } } });
+    expect((customer as { invoice_settings: { default_payment_method: string | null } }).invoice_settings.default_payment_method).toBe(
+      confirmed.payment_method,
+    );
+    expect(await call('listMethods', {})).toMatchObject({
+      ok: true,
+      value: { autopay: { enabled: true, defaultMethodId: confirmed.payment_method } },
+    });
   });
 });

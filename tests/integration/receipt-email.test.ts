@@ -83,7 +83,14 @@ describe('the SMTP mailer against a real listener', () => {
   });
   const port = (smtp: { host?: string; port: number; user?: string; password?: string }, timeoutMs?: number) =>
     smtpMailPort({
-      smtp: { host: smtp.host ?? '127.0.0.1', port: smtp.port, secure: false, from: FROM, ...(smtp.user ? { user: smtp.user } : {}), ...(smtp.password ? { password: smtp.password } : {}) },
+      smtp: {
+        host: smtp.host ?? '127.0.0.1',
+        port: smtp.port,
+        secure: false,
+        from: FROM,
+        ...(smtp.user ? { user: smtp.user } : {}),
+        ...(smtp.password ? { password: smtp.password } : {}),
+      },
       fromName: () => 'Riverside Billing Co.',
       log: silentLogger,
       ...(timeoutMs ? { timeoutMs } : {}),
@@ -106,7 +113,11 @@ describe('the SMTP mailer against a real listener', () => {
     cleanups.push(smtp.close);
     const wrong = `${PASSWORD}-wrong`;
     const answer = await port({ port: smtp.port, user: USER, password: wrong })(message('jordan@example.com'));
-    expect(answer).toEqual({ ok: false, code: 'email_failed', message: 'The mail server did not accept this station\u2019s user name or password.' });
+    expect(answer).toEqual({
+      ok: false,
+      code: 'email_failed',
+      message: 'The mail server did not accept this station\u2019s user name or password.',
+    });
     expect(JSON.stringify(answer)).not.toContain(wrong);
     expect(smtp.messages).toHaveLength(0);
   });
@@ -123,7 +134,11 @@ describe('the SMTP mailer against a real listener', () => {
     const smtp = await startSmtp();
     await smtp.close();
     const answer = await port({ port: smtp.port })(message('jordan@example.com'));
-    expect(answer).toEqual({ ok: false, code: 'email_failed', message: `The mail server (127.0.0.1:${smtp.port}) refused the connection.` });
+    expect(answer).toEqual({
+      ok: false,
+      code: 'email_failed',
+      message: `The mail server (127.0.0.1:${smtp.port}) refused the connection.`,
+    });
   });
 
   it('a server that never answers: "did not answer in time" (the send is given up, never left hanging)', async () => {
@@ -133,18 +148,30 @@ describe('the SMTP mailer against a real listener', () => {
     cleanups.push(() => new Promise<void>((resolve) => (sockets.forEach((s) => s.destroy()), silent.close(() => resolve()))));
     const silentPort = (silent.address() as { port: number }).port;
     const answer = await port({ port: silentPort }, 300)(message('jordan@example.com'));
-    expect(answer).toEqual({ ok: false, code: 'email_failed', message: `The mail server (127.0.0.1:${silentPort}) did not answer in time.` });
+    expect(answer).toEqual({
+      ok: false,
+      code: 'email_failed',
+      message: `The mail server (127.0.0.1:${silentPort}) did not answer in time.`,
+    });
   });
 
   it('training mail drop: the same message saved as an .eml file, nothing sent', async () => {
     const t = tempDir('mail-drop-');
     cleanups.push(t.cleanup);
-    const drop = trainingMailDrop({ dataDir: t.dir, clock: { now: () => Date.UTC(2025, 4, 2, 14, 30) }, fromName: () => 'Riverside Billing Co.', log: silentLogger });
+    const drop = trainingMailDrop({
+      dataDir: t.dir,
+      clock: { now: () => Date.UTC(2025, 4, 2, 14, 30) },
+      fromName: () => 'Riverside Billing Co.',
+      log: silentLogger,
+    });
     const answer = await drop(message('jordan@example.com'));
     const files = readdirSync(join(t.dir, TRAINING_MAIL_DIR));
     expect(files).toHaveLength(1);
     expect(files[0]).toMatch(/^2025-05-02T14-30-00-000Z-[0-9a-f]{8}\.eml$/);
-    expect(answer).toEqual({ ok: true, message: `Training mode: the email was not sent. It was saved as training-mail/${files[0]} in the station\u2019s data folder.` });
+    expect(answer).toEqual({
+      ok: true,
+      message: `Training mode: the email was not sent. It was saved as training-mail/${files[0]} in the station\u2019s data folder.`,
+    });
     const mail = await simpleParser(readFileSync(join(t.dir, TRAINING_MAIL_DIR, files[0]!)));
     expect(mail.to && !Array.isArray(mail.to) ? mail.to.value[0]!.address : null).toBe('jordan@example.com');
     expect(mail.subject).toBe('Payment receipt — Riverside Billing Co.');
@@ -277,7 +304,8 @@ describe('Email receipt at the desk, through the dispatcher', () => {
     await k.kiosk.sync.runOnce();
     expect(await ok('deskEmailReceipt', { paymentId })).toEqual({
       sent: false,
-      message: 'The email address on file (aiko..tanaka@example.com) is not valid. Correct it in the customer\u2019s record, then try again.',
+      message:
+        'The email address on file (aiko..tanaka@example.com) is not valid. Correct it in the customer\u2019s record, then try again.',
     });
 
     await k.stripe.customers.update(customer.id, { email: '' });
@@ -285,7 +313,10 @@ describe('Email receipt at the desk, through the dispatcher', () => {
     expect((await k.ok('mgr', 'deskCustomer', { customerId: customer.id })).customer.email).toBeNull();
     expect(await ok('deskEmailReceipt', { paymentId })).toEqual({ sent: false, message: 'This customer has no email address on file.' });
     expect(smtp.messages).toHaveLength(received);
-    expect(await k.call('mgr', 'deskEmailReceipt', { paymentId: 'dp_doesnotexist' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(await k.call('mgr', 'deskEmailReceipt', { paymentId: 'dp_doesnotexist' })).toMatchObject({
+      ok: false,
+      error: { code: 'not_found' },
+    });
   });
 
   it('the kiosk: "Email my receipt" sends this session\u2019s own payment to the address on file, answered masked; nobody else\u2019s', async () => {
@@ -293,7 +324,17 @@ describe('Email receipt at the desk, through the dispatcher', () => {
     const inv = (await k.ok('kiosk', 'listInvoices', {})).invoices.find((i) => i.amountRemaining > 500)!;
     const { attemptId } = await k.ok('kiosk', 'startPayment', { invoiceId: inv.id });
     const visa = (await k.ok('kiosk', 'listMethods', {})).methods.find((m) => m.type === 'card')!;
-    expect((await k.ok('kiosk', 'paySaved', { attemptId, amount: 260, nameOnAccount: 'Maria Garcia', postalCode: '78704', paymentMethodId: visa.id })).status).toBe('succeeded');
+    expect(
+      (
+        await k.ok('kiosk', 'paySaved', {
+          attemptId,
+          amount: 260,
+          nameOnAccount: 'Maria Garcia',
+          postalCode: '78704',
+          paymentMethodId: visa.id,
+        })
+      ).status,
+    ).toBe('succeeded');
     const maria = await customerByName('Maria Garcia');
     const before = smtp.messages.length;
     const answer = await k.ok('kiosk', 'kioskEmailReceipt', { attemptId });

@@ -79,7 +79,13 @@ describe('a payment taken at another station, reprinted from the payment history
     const inv = (await a.ok('maria', 'listInvoices', {})).invoices.find((i) => i.amountRemaining > 500)!;
     const { attemptId } = await a.ok('maria', 'startPayment', { invoiceId: inv.id });
     const visa = (await a.ok('maria', 'listMethods', {})).methods.find((m) => m.type === 'card')!;
-    const paid = await a.ok('maria', 'paySaved', { attemptId, amount: 250, nameOnAccount: 'Maria Garcia', postalCode: '78704', paymentMethodId: visa.id });
+    const paid = await a.ok('maria', 'paySaved', {
+      attemptId,
+      amount: 250,
+      nameOnAccount: 'Maria Garcia',
+      postalCode: '78704',
+      paymentMethodId: visa.id,
+    });
     if (paid.status !== 'succeeded') throw new Error(`the kiosk payment did not succeed: ${paid.status}`);
     const pi = await a.stripe.paymentIntents.retrieve(paid.confirmation, { expand: ['latest_charge'] });
     const charge = pi.latest_charge as Stripe.Charge;
@@ -108,7 +114,10 @@ describe('a payment taken at another station, reprinted from the payment history
     const pdf = Buffer.from((await b.ok('clerk', 'deskReceiptPdf', { paymentId: pi.id })).base64, 'base64');
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
     const audit = (await b.ok('clerk', 'deskAudit', { limit: 50 })).entries;
-    expect(audit.find((e) => e.action === 'receipt.reprinted' && e.subjectId === pi.id)).toMatchObject({ staffName: 'Bo Station', stationId: 'station-2' });
+    expect(audit.find((e) => e.action === 'receipt.reprinted' && e.subjectId === pi.id)).toMatchObject({
+      staffName: 'Bo Station',
+      stationId: 'station-2',
+    });
     expect(audit.find((e) => e.action === 'receipt.pdf' && e.subjectId === pi.id)).toBeTruthy();
 
     // At station A the kiosk's own attempt has the payment: its receipt prints from there, even offline.
@@ -119,7 +128,12 @@ describe('a payment taken at another station, reprinted from the payment history
       await a.admin('/__sandbox/outage', { mode: 'off' });
     }
     const atA = printer.jobs.at(-1)!;
-    expect(Object.fromEntries(printedRows(atA))).toMatchObject({ 'Served by': 'Kiosk', Station: 'station-1', Amount: '$2.50', Invoice: inv.number });
+    expect(Object.fromEntries(printedRows(atA))).toMatchObject({
+      'Served by': 'Kiosk',
+      Station: 'station-1',
+      Amount: '$2.50',
+      Invoice: inv.number,
+    });
     expect(printedLines(atA)).toContainEqual([pi.id]);
     expect(printedLines(atA).filter((l) => l[0] === 'TRAINING — NOT A REAL PAYMENT')).toHaveLength(2);
   });
@@ -174,7 +188,12 @@ describe('a payment taken at another station, reprinted from the payment history
   it('a desk payment whose clerk this station does not know and Stripe does not name: "Front desk", never "Kiosk"', async () => {
     const maria = await customerNamed('Maria Garcia');
     const pi = await a.stripe.paymentIntents.create({
-      amount: 640, currency: 'usd', customer: maria.id, payment_method: 'pm_card_visa', confirm: true, allowed_payment_method_types: ['card'],
+      amount: 640,
+      currency: 'usd',
+      customer: maria.id,
+      payment_method: 'pm_card_visa',
+      confirm: true,
+      allowed_payment_method_types: ['card'],
       metadata: { channel: 'desk', station_id: 'station-9', staff_id: 'staff_somewhereelse' },
     });
     expect(pi.status).toBe('succeeded');
@@ -188,10 +207,18 @@ describe('a payment taken at another station, reprinted from the payment history
 
   it('an ACH payment: the bank and last 4, "Processing" until the debit settles, then "Approved"', async () => {
     await a.signIn('james', 1);
-    const inv = (await a.ok('james', 'listInvoices', {})).invoices.filter((i) => i.amountRemaining > 900).sort((x, y) => y.amountRemaining - x.amountRemaining)[0]!;
+    const inv = (await a.ok('james', 'listInvoices', {})).invoices
+      .filter((i) => i.amountRemaining > 900)
+      .sort((x, y) => y.amountRemaining - x.amountRemaining)[0]!;
     const { attemptId } = await a.ok('james', 'startPayment', { invoiceId: inv.id });
     const account = (await a.ok('james', 'listMethods', {})).methods.find((m) => m.type === 'us_bank_account')!;
-    const paid = await a.ok('james', 'paySaved', { attemptId, amount: 900, nameOnAccount: 'James Wilson', postalCode: '78741', paymentMethodId: account.id });
+    const paid = await a.ok('james', 'paySaved', {
+      attemptId,
+      amount: 900,
+      nameOnAccount: 'James Wilson',
+      postalCode: '78741',
+      paymentMethodId: account.id,
+    });
     if (paid.status !== 'processing') throw new Error(`expected a processing bank payment, got ${paid.status}`);
     const piId = paid.confirmation;
 
@@ -273,21 +300,44 @@ describe('a payment taken at another station, reprinted from the payment history
     expect(mail.text).toContain('Amount: $100.00');
     expect(mail.text).toContain(`Invoice: ${meter.number}`);
     expect(mail.text).toContain(`Confirmation: ${online.id}`);
-    expect(mail.attachments.find((x) => x.contentType === 'application/pdf')?.content.subarray(0, 4).toString()).toBe('%PDF');
+    expect(
+      mail.attachments
+        .find((x) => x.contentType === 'application/pdf')
+        ?.content.subarray(0, 4)
+        .toString(),
+    ).toBe('%PDF');
   });
 });
 
 describe('what cannot be a receipt', () => {
   it('an intent that failed or was canceled is refused with a clear message, and nothing prints', async () => {
     const maria = await customerNamed('Maria Garcia');
-    const declined = await a.stripe.paymentIntents.create({ amount: 900, currency: 'usd', customer: maria.id, allowed_payment_method_types: ['card'] });
-    await expect(a.stripe.paymentIntents.confirm(declined.id, { payment_method: 'pm_card_visa_chargeDeclined' })).rejects.toMatchObject({ type: 'StripeCardError' });
-    const canceled = await a.stripe.paymentIntents.create({ amount: 800, currency: 'usd', customer: maria.id, allowed_payment_method_types: ['card'] });
+    const declined = await a.stripe.paymentIntents.create({
+      amount: 900,
+      currency: 'usd',
+      customer: maria.id,
+      allowed_payment_method_types: ['card'],
+    });
+    await expect(a.stripe.paymentIntents.confirm(declined.id, { payment_method: 'pm_card_visa_chargeDeclined' })).rejects.toMatchObject({
+      type: 'StripeCardError',
+    });
+    const canceled = await a.stripe.paymentIntents.create({
+      amount: 800,
+      currency: 'usd',
+      customer: maria.id,
+      allowed_payment_method_types: ['card'],
+    });
     await a.stripe.paymentIntents.cancel(canceled.id);
     expect((await historyAtB(maria.id)).find((p) => p.id === declined.id)).toMatchObject({ status: 'failed' });
 
     const printed = printer.jobs.length;
-    const failedAnswer = { ok: false, error: { code: 'conflict', message: 'That payment did not go through (it was declined or never finished), so there is no receipt for it.' } };
+    const failedAnswer = {
+      ok: false,
+      error: {
+        code: 'conflict',
+        message: 'That payment did not go through (it was declined or never finished), so there is no receipt for it.',
+      },
+    };
     expect(await b.call('clerk', 'deskReprintReceipt', { paymentId: declined.id })).toEqual(failedAnswer);
     expect(await b.call('clerk', 'deskReceiptPdf', { paymentId: declined.id })).toEqual(failedAnswer);
     expect(await b.call('clerk', 'deskEmailReceipt', { paymentId: declined.id })).toEqual(failedAnswer);
@@ -295,8 +345,14 @@ describe('what cannot be a receipt', () => {
       ok: false,
       error: { code: 'conflict', message: 'That payment was canceled, so there is no receipt for it.' },
     });
-    expect(await b.call('clerk', 'deskReprintReceipt', { paymentId: 'pi_doesnotexist' })).toEqual({ ok: false, error: { code: 'not_found', message: 'That payment was not found.' } });
-    expect(await b.call('clerk', 'deskReprintReceipt', { paymentId: 'pr_doesnotexist' })).toEqual({ ok: false, error: { code: 'not_found', message: 'That payment was not found.' } });
+    expect(await b.call('clerk', 'deskReprintReceipt', { paymentId: 'pi_doesnotexist' })).toEqual({
+      ok: false,
+      error: { code: 'not_found', message: 'That payment was not found.' },
+    });
+    expect(await b.call('clerk', 'deskReprintReceipt', { paymentId: 'pr_doesnotexist' })).toEqual({
+      ok: false,
+      error: { code: 'not_found', message: 'That payment was not found.' },
+    });
     expect(printer.jobs).toHaveLength(printed);
   });
 

@@ -20,7 +20,6 @@ import { cardPresentInput } from '../fixtures/receipts';
 // ---------------------------------------------------------------------------------------------
 // Fixtures
 
-
 const EMV_VALUES = ['VISA CREDIT', 'A0000000031010', 'Credit', '3030', 'D4B6A1C9E0F21834', '0080008000', 'E800'];
 
 // ---------------------------------------------------------------------------------------------
@@ -124,7 +123,11 @@ describe('receipt model', () => {
 
   it('says "Kiosk" when no staff member took the payment, and explains processing and queued payments', () => {
     const ach = buildReceipt(
-      cardPresentInput({ staffName: null, status: 'processing', method: { type: 'us_bank_account', bankName: 'STRIPE TEST BANK', last4: '6789' } }),
+      cardPresentInput({
+        staffName: null,
+        status: 'processing',
+        method: { type: 'us_bank_account', bankName: 'STRIPE TEST BANK', last4: '6789' },
+      }),
     );
     expect(ach.details.find((d) => d.key === 'staff')?.value).toBe('Kiosk');
     expect(ach.methodText).toBe('STRIPE TEST BANK **** 6789');
@@ -157,7 +160,10 @@ describe('a card number in any field is refused', () => {
     ['confirmation id', { confirmationId: 'pi_4242424242424242' }],
     ['station id', { station: { id: '6011 1111 1111 1117', intlLocale: 'en-US', timeZone: 'UTC' } }],
     ['last 4 that is a whole card number', (i) => ({ ...i, method: { type: 'card', brand: 'visa', last4: '4242424242424242' } })],
-    ['an EMV field', (i) => ({ ...i, method: { type: 'card_present', last4: '4242', emv: { application_preferred_name: '4111 1111 1111 1111' } } })],
+    [
+      'an EMV field',
+      (i) => ({ ...i, method: { type: 'card_present', last4: '4242', emv: { application_preferred_name: '4111 1111 1111 1111' } } }),
+    ],
     ['a field the model does not know', (i) => ({ ...i, notes: 'card 5105105105105100' })],
   ];
   it.each(cases)('%s', (_name, change) => {
@@ -193,7 +199,16 @@ describe('ESC/POS to a network printer', () => {
     const job = printer.job();
     expect(printer.statusQueries()).toBe(1);
     expect([...job.subarray(0, 2)]).toEqual([0x1b, 0x40]); // ESC @
-    for (const text of ['$125.50', '4242', 'pi_3PqRsT2eZvKYlo2C1aBcDeFg', 'Riverside Billing Co.', 'Dana Ortiz', ...EMV_VALUES, 'Chip', '123456'])
+    for (const text of [
+      '$125.50',
+      '4242',
+      'pi_3PqRsT2eZvKYlo2C1aBcDeFg',
+      'Riverside Billing Co.',
+      'Dana Ortiz',
+      ...EMV_VALUES,
+      'Chip',
+      '123456',
+    ])
       expect(includes(job, text), text).toBe(true);
     expect(includes(job, 'TRAINING')).toBe(false);
     // GS V 66 0 (feed and cut), then the GS r 1 status request receiptline appends so the printer
@@ -240,9 +255,7 @@ describe('ESC/POS to a network printer', () => {
 
   it('reports out of paper from the DLE EOT 4 paper sensor and prints nothing', async () => {
     const printer = await fakePrinter(0x12 | 0x60); // paper end bits 5 and 6
-    const result = await new NetworkPrinter({ host: '127.0.0.1', port: printer.port }).send(
-      renderEscPos(buildReceipt(cardPresentInput())),
-    );
+    const result = await new NetworkPrinter({ host: '127.0.0.1', port: printer.port }).send(renderEscPos(buildReceipt(cardPresentInput())));
     expect(result).toMatchObject({ ok: false, code: 'out_of_paper' });
     expect((result as { message: string }).message).toMatch(/out of paper/);
     await printer.closed();
@@ -265,7 +278,18 @@ describe('Spanish receipts', () => {
   it('uses Spanish labels everywhere', () => {
     expect(r.statusText).toBe('Aprobado');
     const doc = receiptDocument(r);
-    for (const label of ['Fecha', 'Quiosco', 'Estación', 'Cliente', 'Facturas', 'Importe', 'Pagado con', 'Aprobado', 'Confirmación', 'ENTRENAMIENTO'])
+    for (const label of [
+      'Fecha',
+      'Quiosco',
+      'Estación',
+      'Cliente',
+      'Facturas',
+      'Importe',
+      'Pagado con',
+      'Aprobado',
+      'Confirmación',
+      'ENTRENAMIENTO',
+    ])
       expect(doc).toContain(label);
     expect(doc).not.toContain('Approved');
     const bytes = renderEscPos(r);
@@ -300,7 +324,14 @@ describe('PDF', () => {
     const pdf = await renderPdf(buildReceipt(cardPresentInput({ training: true })), { compress: false });
     expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
     const text = pdfText(pdf);
-    for (const t of ['Riverside Billing Co.', '$125.50', 'Visa **** 4242', 'pi_3PqRsT2eZvKYlo2C1aBcDeFg', 'TRAINING — NOT A REAL PAYMENT', ...EMV_VALUES])
+    for (const t of [
+      'Riverside Billing Co.',
+      '$125.50',
+      'Visa **** 4242',
+      'pi_3PqRsT2eZvKYlo2C1aBcDeFg',
+      'TRAINING — NOT A REAL PAYMENT',
+      ...EMV_VALUES,
+    ])
       expect(text, t).toContain(t);
     const fonts = [...pdf.toString('latin1').matchAll(/\/BaseFont \/(\S+)/g)].map((m) => m[1]);
     expect(new Set(fonts)).toEqual(new Set(['Helvetica', 'Helvetica-Bold', 'Courier']));
@@ -317,11 +348,13 @@ describe('PDF', () => {
 });
 
 describe('ReceiptsService', () => {
-  const settings = (printer: ReceiptSettings['printer']): (() => ReceiptSettings) => () => ({
-    printer,
-    locale: 'en-US',
-    timeZone: 'America/Chicago',
-  });
+  const settings =
+    (printer: ReceiptSettings['printer']): (() => ReceiptSettings) =>
+    () => ({
+      printer,
+      locale: 'en-US',
+      timeZone: 'America/Chicago',
+    });
   const clock = { now: () => Date.UTC(2025, 4, 2, 14, 30) };
 
   it('builds with the station locale and time zone from the settings and prints on the network printer', async () => {
@@ -347,7 +380,11 @@ describe('ReceiptsService', () => {
 
   it('returns the printer failure for the caller to queue, and never throws', async () => {
     const port = await portWithNothingListening();
-    const service = new ReceiptsService({ escpos: networkPrinterPort(), clock, settings: settings({ kind: 'network', host: '127.0.0.1', port }) });
+    const service = new ReceiptsService({
+      escpos: networkPrinterPort(),
+      clock,
+      settings: settings({ kind: 'network', host: '127.0.0.1', port }),
+    });
     const receipt = buildReceipt(cardPresentInput());
     expect(await service.print(receipt)).toMatchObject({ ok: false, code: 'printer_offline' });
 
@@ -357,7 +394,9 @@ describe('ReceiptsService', () => {
       settings: settings({ kind: 'network', host: '127.0.0.1', port }),
     });
     expect(await throwing.print(receipt)).toMatchObject({ ok: false, code: 'print_failed' });
-    expect(await new ReceiptsService({ escpos: networkPrinterPort(), clock, settings: settings({ kind: 'none' }) }).print(receipt)).toMatchObject({
+    expect(
+      await new ReceiptsService({ escpos: networkPrinterPort(), clock, settings: settings({ kind: 'none' }) }).print(receipt),
+    ).toMatchObject({
       ok: false,
       code: 'no_printer',
     });

@@ -11,19 +11,38 @@ const mandate_data = { customer_acceptance: { type: 'online' as const, online: {
 const settle = async () => (await fetch(`${t.url}/__sandbox/settle`, { method: 'POST' })).json() as Promise<{ settled: number }>;
 
 async function manualBank(account = '000123456789'): Promise<string> {
-  return (await stripe.paymentMethods.create({
-    type: 'us_bank_account', billing_details: { name: 'Jenny Rosen' },
-    us_bank_account: { routing_number: '110000000', account_number: account, account_holder_type: 'individual' },
-  })).id;
+  return (
+    await stripe.paymentMethods.create({
+      type: 'us_bank_account',
+      billing_details: { name: 'Jenny Rosen' },
+      us_bank_account: { routing_number: '110000000', account_number: account, account_holder_type: 'individual' },
+    })
+  ).id;
 }
 
 function achIntent(pm: string, extra: Partial<Stripe.PaymentIntentCreateParams> = {}) {
-  return stripe.paymentIntents.create({ amount: 4000, currency: 'usd', allowed_payment_method_types: ['us_bank_account'], payment_method: pm, confirm: true, mandate_data, ...extra });
+  return stripe.paymentIntents.create({
+    amount: 4000,
+    currency: 'usd',
+    allowed_payment_method_types: ['us_bank_account'],
+    payment_method: pm,
+    confirm: true,
+    mandate_data,
+    ...extra,
+  });
 }
 
 describe('ACH Direct Debit', () => {
   it('needs mandate_data (or an existing mandate) to confirm', async () => {
-    const e = await stripe.paymentIntents.create({ amount: 4000, currency: 'usd', allowed_payment_method_types: ['us_bank_account'], payment_method: 'pm_usBankAccount_success', confirm: true }).catch((x: unknown) => x);
+    const e = await stripe.paymentIntents
+      .create({
+        amount: 4000,
+        currency: 'usd',
+        allowed_payment_method_types: ['us_bank_account'],
+        payment_method: 'pm_usBankAccount_success',
+        confirm: true,
+      })
+      .catch((x: unknown) => x);
     expect(e).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
     expect(e).toMatchObject({ statusCode: 400, param: 'mandate_data' });
     expect((await stripe.paymentIntents.list({ limit: 100 })).data).toHaveLength(0);
@@ -33,7 +52,11 @@ describe('ACH Direct Debit', () => {
     const pi = await achIntent(await manualBank(), { expand: ['latest_charge'] });
     expect(pi.status).toBe('requires_action');
     expect(pi.next_action?.type).toBe('verify_with_microdeposits');
-    expect(pi.next_action?.verify_with_microdeposits).toMatchObject({ microdeposit_type: 'descriptor_code', hosted_verification_url: expect.any(String), arrival_date: expect.any(Number) });
+    expect(pi.next_action?.verify_with_microdeposits).toMatchObject({
+      microdeposit_type: 'descriptor_code',
+      hosted_verification_url: expect.any(String),
+      arrival_date: expect.any(Number),
+    });
     const v = await stripe.paymentIntents.verifyMicrodeposits(pi.id, { descriptor_code: 'SM11AA', expand: ['latest_charge'] });
     expect(v.status).toBe('processing');
     const mandate = (v.latest_charge as Stripe.Charge).payment_method_details?.us_bank_account?.mandate;
@@ -53,8 +76,10 @@ describe('ACH Direct Debit', () => {
 
   it('refuses a wrong code without changing the intent', async () => {
     const pi = await achIntent(await manualBank());
-    await expect(stripe.paymentIntents.verifyMicrodeposits(pi.id, { descriptor_code: 'SM99ZZ' }))
-      .rejects.toMatchObject({ statusCode: 400, code: 'payment_method_microdeposit_verification_descriptor_code_mismatch' });
+    await expect(stripe.paymentIntents.verifyMicrodeposits(pi.id, { descriptor_code: 'SM99ZZ' })).rejects.toMatchObject({
+      statusCode: 400,
+      code: 'payment_method_microdeposit_verification_descriptor_code_mismatch',
+    });
     expect((await stripe.paymentIntents.retrieve(pi.id)).status).toBe('requires_action');
   });
 
@@ -103,7 +128,15 @@ describe('ACH Direct Debit', () => {
     const cus = await stripe.customers.create({ name: 'ACH saver' });
     const first = await achIntent('pm_usBankAccount_success', { customer: cus.id, setup_future_usage: 'off_session' });
     const pm = first.payment_method as string;
-    const second = await stripe.paymentIntents.create({ amount: 100, currency: 'usd', customer: cus.id, allowed_payment_method_types: ['us_bank_account'], payment_method: pm, confirm: true, off_session: true });
+    const second = await stripe.paymentIntents.create({
+      amount: 100,
+      currency: 'usd',
+      customer: cus.id,
+      allowed_payment_method_types: ['us_bank_account'],
+      payment_method: pm,
+      confirm: true,
+      off_session: true,
+    });
     expect(second.status).toBe('processing');
   });
 });
@@ -113,12 +146,20 @@ describe('ACH settlement timer', () => {
     const fast = await startTestSandbox({ achSettlementMs: 30 });
     try {
       const pi = await fast.stripe.paymentIntents.create({
-        amount: 100, currency: 'usd', allowed_payment_method_types: ['us_bank_account'], payment_method: 'pm_usBankAccount_success', confirm: true, mandate_data,
+        amount: 100,
+        currency: 'usd',
+        allowed_payment_method_types: ['us_bank_account'],
+        payment_method: 'pm_usBankAccount_success',
+        confirm: true,
+        mandate_data,
       });
       expect(pi.status).toBe('processing');
-      await vi.waitFor(async () => {
-        expect((await fast.stripe.paymentIntents.retrieve(pi.id)).status).toBe('succeeded');
-      }, { timeout: 5000, interval: 25 });
+      await vi.waitFor(
+        async () => {
+          expect((await fast.stripe.paymentIntents.retrieve(pi.id)).status).toBe('succeeded');
+        },
+        { timeout: 5000, interval: 25 },
+      );
     } finally {
       await fast.stop();
     }

@@ -10,14 +10,28 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 
 type J = null | boolean | number | string | J[] | { [k: string]: J };
-const fixtures = JSON.parse(readFileSync(join(import.meta.dirname, '../fixtures/stripe/fixtures3.json'), 'utf8')) as { resources: Record<string, J> };
+const fixtures = JSON.parse(readFileSync(join(import.meta.dirname, '../fixtures/stripe/fixtures3.json'), 'utf8')) as {
+  resources: Record<string, J>;
+};
 
 const TYPES_FILES: Record<string, string[]> = {
-  customer: ['Customers'], payment_method: ['PaymentMethods'], payment_intent: ['PaymentIntents'], setup_intent: ['SetupIntents'],
-  charge: ['Charges'], invoiceitem: ['InvoiceItems'], invoice: ['Invoices', 'InvoiceLineItems', 'InvoicePayments'], event: ['Events'],
-  mandate: ['Mandates'], line_item: ['InvoiceLineItems'], invoice_payment: ['InvoicePayments'],
-  'terminal.reader': ['Terminal/Readers'], 'terminal.location': ['Terminal/Locations'], 'terminal.connection_token': ['Terminal/ConnectionTokens'],
-  refund: ['Refunds'], payment_record: ['PaymentRecords'], customer_balance_transaction: ['CustomerBalanceTransactions'],
+  customer: ['Customers'],
+  payment_method: ['PaymentMethods'],
+  payment_intent: ['PaymentIntents'],
+  setup_intent: ['SetupIntents'],
+  charge: ['Charges'],
+  invoiceitem: ['InvoiceItems'],
+  invoice: ['Invoices', 'InvoiceLineItems', 'InvoicePayments'],
+  event: ['Events'],
+  mandate: ['Mandates'],
+  line_item: ['InvoiceLineItems'],
+  invoice_payment: ['InvoicePayments'],
+  'terminal.reader': ['Terminal/Readers'],
+  'terminal.location': ['Terminal/Locations'],
+  'terminal.connection_token': ['Terminal/ConnectionTokens'],
+  refund: ['Refunds'],
+  payment_record: ['PaymentRecords'],
+  customer_balance_transaction: ['CustomerBalanceTransactions'],
 };
 
 /** Field names declared `| null` anywhere in the resource's SDK type file (or the shared types, e.g. Address). */
@@ -36,7 +50,8 @@ const ALLOW: Record<string, string> = {
   'event.data': 'see above',
   'mandate.payment_method_details.sepa_debit': 'the fixture mandate is SEPA; the sandbox makes us_bank_account mandates',
   'charge.source': 'the fixture charge was made from a legacy Source; PaymentIntent charges have source null',
-  'invoice_payment.payment.payment_intent': 'optional in the SDK type: a payment made by a payment record (cash, check) has payment_record instead',
+  'invoice_payment.payment.payment_intent':
+    'optional in the SDK type: a payment made by a payment record (cash, check) has payment_record instead',
 };
 
 function kind(v: J | undefined): string {
@@ -54,9 +69,11 @@ function compare(fx: J, ours: J, path: string, nullable: Set<string>, errors: st
         errors.push(`${p}: missing`);
         continue;
       }
-      const a = v, b = o[k]!;
+      const a = v,
+        b = o[k]!;
       if (a === null || b === null) {
-        if (a !== b && !nullable.has(k)) errors.push(`${p}: ${kind(a)} in fixture, ${kind(b)} in sandbox, and the SDK type is not nullable`);
+        if (a !== b && !nullable.has(k))
+          errors.push(`${p}: ${kind(a)} in fixture, ${kind(b)} in sandbox, and the SDK type is not nullable`);
         continue;
       }
       if (k === 'metadata') {
@@ -72,7 +89,8 @@ function compare(fx: J, ours: J, path: string, nullable: Set<string>, errors: st
     errors.push(`${path}: ${kind(fx)} in fixture, ${kind(ours)} in sandbox`);
     return;
   }
-  if (Array.isArray(fx) && Array.isArray(ours) && fx.length > 0 && ours.length > 0) compare(fx[0]!, ours[0]!, `${path}[]`, nullable, errors);
+  if (Array.isArray(fx) && Array.isArray(ours) && fx.length > 0 && ours.length > 0)
+    compare(fx[0]!, ours[0]!, `${path}[]`, nullable, errors);
 }
 
 function check(resource: string, obj: unknown): void {
@@ -109,11 +127,23 @@ describe('conformance with Stripe fixtures', () => {
   it('every resource the sandbox serves', async () => {
     const cus = await stripe.customers.create({ email: 'shape@x.io', name: 'Shape', address: { line1: '1 A St' } });
     check('customer', cus);
-    const pm = await stripe.paymentMethods.create({ type: 'card', card: { number: '4242424242424242', exp_month: 8, exp_year: 2030, cvc: '123' }, billing_details: { name: 'Shape' } });
+    const pm = await stripe.paymentMethods.create({
+      type: 'card',
+      card: { number: '4242424242424242', exp_month: 8, exp_year: 2030, cvc: '123' },
+      billing_details: { name: 'Shape' },
+    });
     check('payment_method', await stripe.paymentMethods.attach(pm.id, { customer: cus.id }));
-    const pi = await stripe.paymentIntents.create({ amount: 1099, currency: 'usd', customer: cus.id, payment_method: pm.id, confirm: true });
+    const pi = await stripe.paymentIntents.create({
+      amount: 1099,
+      currency: 'usd',
+      customer: cus.id,
+      payment_method: pm.id,
+      confirm: true,
+    });
     check('payment_intent', pi);
-    const declined = (await stripe.paymentIntents.create({ amount: 1099, currency: 'usd', payment_method: 'pm_card_chargeDeclined', confirm: true }).catch((e: Stripe.errors.StripeCardError) => e.payment_intent))!;
+    const declined = (await stripe.paymentIntents
+      .create({ amount: 1099, currency: 'usd', payment_method: 'pm_card_chargeDeclined', confirm: true })
+      .catch((e: Stripe.errors.StripeCardError) => e.payment_intent))!;
     check('payment_intent', declined);
     check('charge', await stripe.charges.retrieve(pi.latest_charge as string));
     check('setup_intent', await stripe.setupIntents.create({ customer: cus.id, payment_method: 'pm_card_visa', confirm: true }));
@@ -126,7 +156,10 @@ describe('conformance with Stripe fixtures', () => {
     check('invoice', paid);
     check('invoice_payment', paid.payments!.data[0]);
     const ach = await stripe.setupIntents.create({
-      customer: cus.id, allowed_payment_method_types: ['us_bank_account'], payment_method: 'pm_usBankAccount_success', confirm: true,
+      customer: cus.id,
+      allowed_payment_method_types: ['us_bank_account'],
+      payment_method: 'pm_usBankAccount_success',
+      confirm: true,
       mandate_data: { customer_acceptance: { type: 'online', online: { ip_address: '127.0.0.1', user_agent: 'kiosk' } } },
     });
     check('mandate', await stripe.mandates.retrieve(ach.mandate as string));
@@ -140,12 +173,20 @@ describe('conformance with Stripe fixtures', () => {
   });
 
   it('terminal locations, readers, connection tokens, card_present charges, refunds, payment records', async () => {
-    const loc = await stripe.terminal.locations.create({ display_name: 'Shape', address: { line1: '1 A St', city: 'X', postal_code: '12345', state: 'CA', country: 'US' } });
+    const loc = await stripe.terminal.locations.create({
+      display_name: 'Shape',
+      address: { line1: '1 A St', city: 'X', postal_code: '12345', state: 'CA', country: 'US' },
+    });
     check('terminal.location', loc);
     check('terminal.connection_token', await stripe.terminal.connectionTokens.create({ location: loc.id }));
     const reader = await stripe.terminal.readers.create({ registration_code: 'simulated-wpe', label: 'Shape', location: loc.id });
     check('terminal.reader', reader);
-    const pi = await stripe.paymentIntents.create({ amount: 1099, currency: 'usd', allowed_payment_method_types: ['card_present'], capture_method: 'manual' });
+    const pi = await stripe.paymentIntents.create({
+      amount: 1099,
+      currency: 'usd',
+      allowed_payment_method_types: ['card_present'],
+      capture_method: 'manual',
+    });
     check('terminal.reader', await stripe.terminal.readers.processPaymentIntent(reader.id, { payment_intent: pi.id }));
     check('terminal.reader', await stripe.testHelpers.terminal.readers.presentPaymentMethod(reader.id));
     const captured = await stripe.paymentIntents.capture(pi.id);
@@ -153,15 +194,24 @@ describe('conformance with Stripe fixtures', () => {
     check('charge', await stripe.charges.retrieve(captured.latest_charge as string));
     const pm = await stripe.paymentMethods.retrieve(captured.payment_method as string);
     check('payment_method', pm);
-    const declined = await stripe.paymentIntents.create({ amount: 1005, currency: 'usd', allowed_payment_method_types: ['card_present'], capture_method: 'manual' });
+    const declined = await stripe.paymentIntents.create({
+      amount: 1005,
+      currency: 'usd',
+      allowed_payment_method_types: ['card_present'],
+      capture_method: 'manual',
+    });
     await stripe.terminal.readers.processPaymentIntent(reader.id, { payment_intent: declined.id });
     check('terminal.reader', await stripe.testHelpers.terminal.readers.presentPaymentMethod(reader.id));
     check('refund', await stripe.refunds.create({ payment_intent: pi.id, amount: 100 }));
     const now = Math.floor(Date.now() / 1000);
     const cus = await stripe.customers.create({ name: 'Cash' });
     const rec = await stripe.paymentRecords.reportPayment({
-      amount_requested: { value: 500, currency: 'usd' }, initiated_at: now, outcome: 'guaranteed', guaranteed: { guaranteed_at: now },
-      payment_method_details: { type: 'custom', custom: { display_name: 'Cash' } }, customer_details: { customer: cus.id },
+      amount_requested: { value: 500, currency: 'usd' },
+      initiated_at: now,
+      outcome: 'guaranteed',
+      guaranteed: { guaranteed_at: now },
+      payment_method_details: { type: 'custom', custom: { display_name: 'Cash' } },
+      customer_details: { customer: cus.id },
     });
     check('payment_record', rec);
     const inv = await stripe.invoices.create({ customer: cus.id });
@@ -179,7 +229,12 @@ describe('conformance with Stripe fixtures', () => {
 
   it('customer balance transactions, and an invoice finalized with the credit', async () => {
     const cus = await stripe.customers.create({ name: 'Credit' });
-    const credit = await stripe.customers.createBalanceTransaction(cus.id, { amount: -700, currency: 'usd', description: 'On account', metadata: { desk_payment_id: 'dp_1' } });
+    const credit = await stripe.customers.createBalanceTransaction(cus.id, {
+      amount: -700,
+      currency: 'usd',
+      description: 'On account',
+      metadata: { desk_payment_id: 'dp_1' },
+    });
     check('customer_balance_transaction', credit);
     check('customer_balance_transaction', await stripe.customers.retrieveBalanceTransaction(cus.id, credit.id));
     check('customer', await stripe.customers.retrieve(cus.id));

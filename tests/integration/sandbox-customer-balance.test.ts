@@ -22,7 +22,15 @@ describe('customer balance transactions', () => {
     expect(cus).toMatchObject({ balance: 0, currency: null });
     const params = { amount: -2000, currency: 'usd', description: 'Payment on account', metadata: { desk_payment_id: 'dp_a' } };
     const first = await stripe.customers.createBalanceTransaction(cus.id, params, { idempotencyKey: 'credit-a' });
-    expect(first).toMatchObject({ object: 'customer_balance_transaction', amount: -2000, ending_balance: -2000, type: 'adjustment', customer: cus.id, invoice: null, metadata: { desk_payment_id: 'dp_a' } });
+    expect(first).toMatchObject({
+      object: 'customer_balance_transaction',
+      amount: -2000,
+      ending_balance: -2000,
+      type: 'adjustment',
+      customer: cus.id,
+      invoice: null,
+      metadata: { desk_payment_id: 'dp_a' },
+    });
     const again = await stripe.customers.createBalanceTransaction(cus.id, params, { idempotencyKey: 'credit-a' });
     expect(again.id).toBe(first.id);
     expect(again.lastResponse.headers['idempotent-replayed']).toBe('true');
@@ -40,11 +48,21 @@ describe('customer balance transactions', () => {
 
   it('refuses a zero amount, another currency, the same key with other parameters, an unknown customer', async () => {
     const cus = await stripe.customers.create({ name: 'Credit Two' });
-    await expect(stripe.customers.createBalanceTransaction(cus.id, { amount: 0, currency: 'usd' })).rejects.toMatchObject({ statusCode: 400, param: 'amount' });
+    await expect(stripe.customers.createBalanceTransaction(cus.id, { amount: 0, currency: 'usd' })).rejects.toMatchObject({
+      statusCode: 400,
+      param: 'amount',
+    });
     await stripe.customers.createBalanceTransaction(cus.id, { amount: -100, currency: 'usd' }, { idempotencyKey: 'credit-b' });
-    await expect(stripe.customers.createBalanceTransaction(cus.id, { amount: -100, currency: 'eur' })).rejects.toMatchObject({ statusCode: 400, param: 'currency' });
-    await expect(stripe.customers.createBalanceTransaction(cus.id, { amount: -200, currency: 'usd' }, { idempotencyKey: 'credit-b' })).rejects.toMatchObject({ type: 'StripeIdempotencyError' });
-    await expect(stripe.customers.createBalanceTransaction('cus_missing', { amount: -100, currency: 'usd' })).rejects.toMatchObject({ statusCode: 404 });
+    await expect(stripe.customers.createBalanceTransaction(cus.id, { amount: -100, currency: 'eur' })).rejects.toMatchObject({
+      statusCode: 400,
+      param: 'currency',
+    });
+    await expect(
+      stripe.customers.createBalanceTransaction(cus.id, { amount: -200, currency: 'usd' }, { idempotencyKey: 'credit-b' }),
+    ).rejects.toMatchObject({ type: 'StripeIdempotencyError' });
+    await expect(stripe.customers.createBalanceTransaction('cus_missing', { amount: -100, currency: 'usd' })).rejects.toMatchObject({
+      statusCode: 404,
+    });
     expect(await balanceOf(cus.id)).toBe(-100);
   });
 });
@@ -54,7 +72,14 @@ describe('invoices use the balance at finalization', () => {
     const cus = await stripe.customers.create({ name: 'Partly Covered' });
     await stripe.customers.createBalanceTransaction(cus.id, { amount: -2000, currency: 'usd' });
     const inv = await invoiceFor(cus.id, 5000);
-    expect(inv).toMatchObject({ status: 'open', total: 5000, starting_balance: -2000, ending_balance: 0, amount_due: 3000, amount_remaining: 3000 });
+    expect(inv).toMatchObject({
+      status: 'open',
+      total: 5000,
+      starting_balance: -2000,
+      ending_balance: 0,
+      amount_due: 3000,
+      amount_remaining: 3000,
+    });
     expect(await balanceOf(cus.id)).toBe(0);
     const applied = (await stripe.customers.listBalanceTransactions(cus.id)).data[0]!;
     expect(applied).toMatchObject({ type: 'applied_to_invoice', amount: 2000, ending_balance: 0, invoice: inv.id });

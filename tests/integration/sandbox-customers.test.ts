@@ -10,7 +10,10 @@ afterAll(() => t.stop());
 describe('customers', () => {
   it('creates, retrieves and updates every supported field', async () => {
     const c = await stripe.customers.create({
-      email: 'ana@example.com', name: 'Ana Pérez', phone: '+15555550100', description: 'front desk',
+      email: 'ana@example.com',
+      name: 'Ana Pérez',
+      phone: '+15555550100',
+      description: 'front desk',
       address: { line1: '1 Main St', city: 'Austin', state: 'TX', postal_code: '78701', country: 'US' },
       metadata: { account: 'A-1', tier: 'gold' },
     });
@@ -20,7 +23,12 @@ describe('customers', () => {
     expect(c.address).toEqual({ line1: '1 Main St', line2: null, city: 'Austin', state: 'TX', postal_code: '78701', country: 'US' });
     expect(await stripe.customers.retrieve(c.id)).toEqual(c);
 
-    const u = await stripe.customers.update(c.id, { email: 'ana@new.example.com', phone: '', address: { line2: 'Apt 2' }, metadata: { tier: '', note: 'vip' } });
+    const u = await stripe.customers.update(c.id, {
+      email: 'ana@new.example.com',
+      phone: '',
+      address: { line2: 'Apt 2' },
+      metadata: { tier: '', note: 'vip' },
+    });
     expect(u.email).toBe('ana@new.example.com');
     expect(u.phone).toBeNull();
     expect(u.address?.line1).toBe('1 Main St');
@@ -31,12 +39,19 @@ describe('customers', () => {
 
   it('sets invoice_settings.default_payment_method only to an attached method', async () => {
     const c = await stripe.customers.create({ name: 'Default PM' });
-    await expect(stripe.customers.update(c.id, { invoice_settings: { default_payment_method: 'pm_card_visa' } }))
-      .rejects.toMatchObject({ param: 'invoice_settings[default_payment_method]' });
+    await expect(stripe.customers.update(c.id, { invoice_settings: { default_payment_method: 'pm_card_visa' } })).rejects.toMatchObject({
+      param: 'invoice_settings[default_payment_method]',
+    });
     const pm = await stripe.paymentMethods.attach('pm_card_mastercard', { customer: c.id });
-    const u = await stripe.customers.update(c.id, { invoice_settings: { default_payment_method: pm.id }, expand: ['invoice_settings.default_payment_method'] });
+    const u = await stripe.customers.update(c.id, {
+      invoice_settings: { default_payment_method: pm.id },
+      expand: ['invoice_settings.default_payment_method'],
+    });
     expect((u.invoice_settings.default_payment_method as Stripe.PaymentMethod).card?.brand).toBe('mastercard');
-    const withPm = await stripe.customers.create({ payment_method: 'pm_card_visa', invoice_settings: { default_payment_method: 'pm_card_visa' } });
+    const withPm = await stripe.customers.create({
+      payment_method: 'pm_card_visa',
+      invoice_settings: { default_payment_method: 'pm_card_visa' },
+    });
     const def = withPm.invoice_settings.default_payment_method as string;
     expect(def).toMatch(/^pm_/);
     expect(def).not.toBe('pm_card_visa');
@@ -53,7 +68,9 @@ describe('customers', () => {
     expect((await stripe.customers.search({ query: `name:"Finder Two"` })).data.map((c) => c.id)).toEqual([b.id]);
     expect((await stripe.customers.search({ query: "phone:'+15550001'" })).data.map((c) => c.id)).toEqual([a.id]);
     expect((await stripe.customers.search({ query: "metadata['club']:'chess'" })).data.map((c) => c.id)).toEqual([b.id, a.id]);
-    expect((await stripe.customers.search({ query: "metadata['club']:'chess' AND name:'Finder One'" })).data.map((c) => c.id)).toEqual([a.id]);
+    expect((await stripe.customers.search({ query: "metadata['club']:'chess' AND name:'Finder One'" })).data.map((c) => c.id)).toEqual([
+      a.id,
+    ]);
     expect((await stripe.customers.search({ query: "email:'find@me.io' OR email:'other@me.io'" })).data).toHaveLength(2);
     const page1 = await stripe.customers.search({ query: "metadata['club']:'chess'", limit: 1 });
     expect(page1.has_more).toBe(true);

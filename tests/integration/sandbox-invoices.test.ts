@@ -10,17 +10,30 @@ afterAll(() => t.stop());
 async function openInvoice(amounts: number[], extra: Partial<Stripe.InvoiceCreateParams> = {}) {
   const cus = await stripe.customers.create({ name: 'Billed', email: 'billed@x.io' });
   const inv = await stripe.invoices.create({ customer: cus.id, ...extra });
-  for (const amount of amounts) await stripe.invoiceItems.create({ customer: cus.id, amount, currency: 'usd', invoice: inv.id, description: `item ${amount}` });
+  for (const amount of amounts)
+    await stripe.invoiceItems.create({ customer: cus.id, amount, currency: 'usd', invoice: inv.id, description: `item ${amount}` });
   return { cus, inv: await stripe.invoices.finalizeInvoice(inv.id) };
 }
 
 describe('invoices', () => {
   it('creates, adds items, finalizes with a per-customer number', async () => {
     const cus = await stripe.customers.create({ name: 'Numbered' });
-    const draft = await stripe.invoices.create({ customer: cus.id, collection_method: 'send_invoice', days_until_due: 14, description: 'Dues', metadata: { term: 'fall' } });
+    const draft = await stripe.invoices.create({
+      customer: cus.id,
+      collection_method: 'send_invoice',
+      days_until_due: 14,
+      description: 'Dues',
+      metadata: { term: 'fall' },
+    });
     expect(draft).toMatchObject({ object: 'invoice', status: 'draft', number: null, amount_due: 0, collection_method: 'send_invoice' });
     await stripe.invoiceItems.create({ customer: cus.id, amount: 1500, currency: 'usd', invoice: draft.id, description: 'Tuition' });
-    await stripe.invoiceItems.create({ customer: cus.id, unit_amount_decimal: Stripe.Decimal.from('250'), quantity: 3, currency: 'usd', invoice: draft.id });
+    await stripe.invoiceItems.create({
+      customer: cus.id,
+      unit_amount_decimal: Stripe.Decimal.from('250'),
+      quantity: 3,
+      currency: 'usd',
+      invoice: draft.id,
+    });
     const lines = await stripe.invoices.listLineItems(draft.id);
     expect(lines.data.map((l) => l.amount)).toEqual([1500, 750]);
     const fin = await stripe.invoices.finalizeInvoice(draft.id);
@@ -31,7 +44,9 @@ describe('invoices', () => {
     expect(second.number).toBe(`${cus.invoice_prefix}-0002`);
     expect(second.status).toBe('paid'); // nothing due
     await expect(stripe.invoices.finalizeInvoice(draft.id)).rejects.toMatchObject({ statusCode: 400 });
-    await expect(stripe.invoices.create({ customer: cus.id, collection_method: 'send_invoice' })).rejects.toMatchObject({ param: 'days_until_due' });
+    await expect(stripe.invoices.create({ customer: cus.id, collection_method: 'send_invoice' })).rejects.toMatchObject({
+      param: 'days_until_due',
+    });
     await expect(stripe.invoices.create({})).rejects.toMatchObject({ param: 'customer' });
   });
 
@@ -57,7 +72,9 @@ describe('invoices', () => {
 
   it('pays with a card, records the payment, and declines with 402', async () => {
     const { inv } = await openInvoice([1000, 234]);
-    const e = (await stripe.invoices.pay(inv.id, { payment_method: 'pm_card_visa_chargeDeclined' }).catch((x: unknown) => x)) as Stripe.errors.StripeCardError;
+    const e = (await stripe.invoices
+      .pay(inv.id, { payment_method: 'pm_card_visa_chargeDeclined' })
+      .catch((x: unknown) => x)) as Stripe.errors.StripeCardError;
     expect(e).toBeInstanceOf(Stripe.errors.StripeCardError);
     expect(e.payment_intent?.amount).toBe(1234);
     const afterDecline = await stripe.invoices.retrieve(inv.id);
@@ -85,7 +102,13 @@ describe('invoices', () => {
 
   it('takes partial payments with attach_payment and stays open until fully paid', async () => {
     const { cus, inv } = await openInvoice([10_000]);
-    const first = await stripe.paymentIntents.create({ amount: 4000, currency: 'usd', customer: cus.id, payment_method: 'pm_card_visa', confirm: true });
+    const first = await stripe.paymentIntents.create({
+      amount: 4000,
+      currency: 'usd',
+      customer: cus.id,
+      payment_method: 'pm_card_visa',
+      confirm: true,
+    });
     const afterFirst = await stripe.invoices.attachPayment(inv.id, { payment_intent: first.id });
     expect(afterFirst).toMatchObject({ status: 'open', amount_paid: 4000, amount_remaining: 6000 });
     // An intent attached before it succeeds counts when it does.
@@ -104,7 +127,10 @@ describe('invoices', () => {
   it('an ACH invoice payment stays open while processing and is paid on settlement', async () => {
     const cus = await stripe.customers.create({ name: 'ACH payer' });
     const si = await stripe.setupIntents.create({
-      customer: cus.id, allowed_payment_method_types: ['us_bank_account'], payment_method: 'pm_usBankAccount_success', confirm: true,
+      customer: cus.id,
+      allowed_payment_method_types: ['us_bank_account'],
+      payment_method: 'pm_usBankAccount_success',
+      confirm: true,
       mandate_data: { customer_acceptance: { type: 'online', online: { ip_address: '127.0.0.1', user_agent: 'kiosk' } } },
     });
     await stripe.customers.update(cus.id, { invoice_settings: { default_payment_method: si.payment_method as string } });

@@ -8,9 +8,12 @@ const stripe: Stripe = t.stripe;
 afterAll(() => t.stop());
 
 const outage = async (mode: string, json = false) => {
-  const r = await fetch(`${t.url}/__sandbox/outage`, json
-    ? { method: 'POST', body: JSON.stringify({ mode }), headers: { 'Content-Type': 'application/json' } }
-    : { method: 'POST', body: `mode=${mode}`, headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+  const r = await fetch(
+    `${t.url}/__sandbox/outage`,
+    json
+      ? { method: 'POST', body: JSON.stringify({ mode }), headers: { 'Content-Type': 'application/json' } }
+      : { method: 'POST', body: `mode=${mode}`, headers: { 'Content-Type': 'application/x-www-form-urlencoded' } },
+  );
   return r;
 };
 
@@ -33,8 +36,14 @@ describe('outage simulation', () => {
     await outage('hang', true);
     let settled = false;
     const pending = stripe.customers.create({ name: 'hung' }).then(
-      () => { settled = true; return 'answered'; },
-      (e: unknown) => { settled = true; return e; },
+      () => {
+        settled = true;
+        return 'answered';
+      },
+      (e: unknown) => {
+        settled = true;
+        return e;
+      },
     );
     // The request reaches the server and is held: health shows it is up, the SDK call is still open.
     await new Promise((r) => setTimeout(r, 100));
@@ -48,7 +57,11 @@ describe('outage simulation', () => {
 
   it('hang: stop() closes held requests and returns', async () => {
     const other = await startTestSandbox();
-    await fetch(`${other.url}/__sandbox/outage`, { method: 'POST', body: 'mode=hang', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+    await fetch(`${other.url}/__sandbox/outage`, {
+      method: 'POST',
+      body: 'mode=hang',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    });
     const pending = other.stripe.customers.list().catch((e: unknown) => e);
     await new Promise((r) => setTimeout(r, 50));
     await other.stop();

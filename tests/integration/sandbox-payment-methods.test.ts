@@ -15,9 +15,16 @@ const card = (number: string) => ({ type: 'card' as const, card: { number, exp_m
 describe('card payment methods', () => {
   it('accepts every documented test card number and keeps only brand/last4/exp/fingerprint', async () => {
     const numbers: [string, string][] = [
-      ['4242424242424242', 'visa'], ['5555 5555 5555 4444', 'mastercard'], ['378282246310005', 'amex'],
-      ['4000000000000002', 'visa'], ['4000000000009995', 'visa'], ['4000000000009987', 'visa'], ['4000000000009979', 'visa'],
-      ['4000000000000069', 'visa'], ['4000000000000127', 'visa'], ['4000000000000119', 'visa'],
+      ['4242424242424242', 'visa'],
+      ['5555 5555 5555 4444', 'mastercard'],
+      ['378282246310005', 'amex'],
+      ['4000000000000002', 'visa'],
+      ['4000000000009995', 'visa'],
+      ['4000000000009987', 'visa'],
+      ['4000000000009979', 'visa'],
+      ['4000000000000069', 'visa'],
+      ['4000000000000127', 'visa'],
+      ['4000000000000119', 'visa'],
     ];
     for (const [n, brand] of numbers) {
       const pm = await stripe.paymentMethods.create(card(n));
@@ -43,12 +50,15 @@ describe('card payment methods', () => {
   });
 
   it('refuses bad expiry and missing fields with the param named', async () => {
-    await expect(stripe.paymentMethods.create({ type: 'card', card: { number: '4242424242424242', exp_month: 13, exp_year: 2034 } }))
-      .rejects.toMatchObject({ type: 'StripeCardError', param: 'exp_month' });
-    await expect(stripe.paymentMethods.create({ type: 'card', card: { number: '4242424242424242', exp_month: 1, exp_year: 2001 } }))
-      .rejects.toMatchObject({ param: 'exp_year' });
-    await expect(stripe.paymentMethods.create({ type: 'card', card: { number: '4242424242424242', exp_year: 2034 } }))
-      .rejects.toMatchObject({ param: 'card[exp_month]' });
+    await expect(
+      stripe.paymentMethods.create({ type: 'card', card: { number: '4242424242424242', exp_month: 13, exp_year: 2034 } }),
+    ).rejects.toMatchObject({ type: 'StripeCardError', param: 'exp_month' });
+    await expect(
+      stripe.paymentMethods.create({ type: 'card', card: { number: '4242424242424242', exp_month: 1, exp_year: 2001 } }),
+    ).rejects.toMatchObject({ param: 'exp_year' });
+    await expect(
+      stripe.paymentMethods.create({ type: 'card', card: { number: '4242424242424242', exp_year: 2034 } }),
+    ).rejects.toMatchObject({ param: 'card[exp_month]' });
   });
 
   it('retrieves every documented test id', async () => {
@@ -63,16 +73,36 @@ describe('card payment methods', () => {
 describe('bank account payment methods', () => {
   it('creates test accounts, requires billing name and the test routing number', async () => {
     const pm = await stripe.paymentMethods.create({
-      type: 'us_bank_account', billing_details: { name: 'Jo Doe' },
-      us_bank_account: { routing_number: '110000000', account_number: '000123456789', account_holder_type: 'individual', account_type: 'checking' },
+      type: 'us_bank_account',
+      billing_details: { name: 'Jo Doe' },
+      us_bank_account: {
+        routing_number: '110000000',
+        account_number: '000123456789',
+        account_holder_type: 'individual',
+        account_type: 'checking',
+      },
     });
     expect(pm.us_bank_account).toMatchObject({ bank_name: 'STRIPE TEST BANK', last4: '6789', routing_number: '110000000' });
-    await expect(stripe.paymentMethods.create({ type: 'us_bank_account', us_bank_account: { routing_number: '110000000', account_number: '000123456789' } }))
-      .rejects.toMatchObject({ param: 'billing_details[name]' });
-    await expect(stripe.paymentMethods.create({ type: 'us_bank_account', billing_details: { name: 'J' }, us_bank_account: { routing_number: '021000021', account_number: '000123456789' } }))
-      .rejects.toMatchObject({ param: 'us_bank_account[routing_number]' });
-    await expect(stripe.paymentMethods.create({ type: 'us_bank_account', billing_details: { name: 'J' }, us_bank_account: { routing_number: '110000000', account_number: '123' } }))
-      .rejects.toMatchObject({ param: 'us_bank_account[account_number]' });
+    await expect(
+      stripe.paymentMethods.create({
+        type: 'us_bank_account',
+        us_bank_account: { routing_number: '110000000', account_number: '000123456789' },
+      }),
+    ).rejects.toMatchObject({ param: 'billing_details[name]' });
+    await expect(
+      stripe.paymentMethods.create({
+        type: 'us_bank_account',
+        billing_details: { name: 'J' },
+        us_bank_account: { routing_number: '021000021', account_number: '000123456789' },
+      }),
+    ).rejects.toMatchObject({ param: 'us_bank_account[routing_number]' });
+    await expect(
+      stripe.paymentMethods.create({
+        type: 'us_bank_account',
+        billing_details: { name: 'J' },
+        us_bank_account: { routing_number: '110000000', account_number: '123' },
+      }),
+    ).rejects.toMatchObject({ param: 'us_bank_account[account_number]' });
   });
 });
 
@@ -93,7 +123,10 @@ describe('attach, detach, update, list', () => {
     expect((await stripe.customers.listPaymentMethods(c.id, { type: 'us_bank_account' })).data.map((x) => x.id)).toEqual([b.id]);
     expect((await stripe.customers.listPaymentMethods(c.id)).data).toHaveLength(3);
 
-    const u = await stripe.paymentMethods.update(a.id, { billing_details: { name: 'W. Allet', address: { postal_code: '94107' } }, metadata: { k: 'v' } });
+    const u = await stripe.paymentMethods.update(a.id, {
+      billing_details: { name: 'W. Allet', address: { postal_code: '94107' } },
+      metadata: { k: 'v' },
+    });
     expect(u.billing_details.name).toBe('W. Allet');
     expect(u.billing_details.address?.postal_code).toBe('94107');
     expect(u.metadata).toEqual({ k: 'v' });
@@ -102,6 +135,9 @@ describe('attach, detach, update, list', () => {
     expect(d.customer).toBeNull();
     expect((await stripe.customers.listPaymentMethods(c.id)).data).toHaveLength(2);
     await expect(stripe.paymentMethods.detach(a.id)).rejects.toMatchObject({ statusCode: 400 });
-    await expect(stripe.paymentMethods.retrieve('pm_nope')).rejects.toMatchObject({ statusCode: 404, message: "No such PaymentMethod: 'pm_nope'" });
+    await expect(stripe.paymentMethods.retrieve('pm_nope')).rejects.toMatchObject({
+      statusCode: 404,
+      message: "No such PaymentMethod: 'pm_nope'",
+    });
   });
 });

@@ -19,10 +19,19 @@ describe('persistence', () => {
     const cus = await stripe.customers.create({ email: 'keep@x.io' });
     const key = 'persist-key-1';
     const body = 'email=idem%40x.io';
-    const first = await fetch(`${url}/v1/customers`, { method: 'POST', body, headers: { Authorization: `Bearer ${TEST_SECRET_KEY}`, 'Idempotency-Key': key, 'Content-Type': 'application/x-www-form-urlencoded' } });
+    const first = await fetch(`${url}/v1/customers`, {
+      method: 'POST',
+      body,
+      headers: { Authorization: `Bearer ${TEST_SECRET_KEY}`, 'Idempotency-Key': key, 'Content-Type': 'application/x-www-form-urlencoded' },
+    });
     const firstId = ((await first.json()) as { id: string }).id;
     const pi = await stripe.paymentIntents.create({
-      amount: 100, currency: 'usd', customer: cus.id, allowed_payment_method_types: ['us_bank_account'], payment_method: 'pm_usBankAccount_success', confirm: true,
+      amount: 100,
+      currency: 'usd',
+      customer: cus.id,
+      allowed_payment_method_types: ['us_bank_account'],
+      payment_method: 'pm_usBankAccount_success',
+      confirm: true,
       mandate_data: { customer_acceptance: { type: 'online', online: { ip_address: '1.1.1.1', user_agent: 'x' } } },
     });
     expect(pi.status).toBe('processing');
@@ -34,7 +43,15 @@ describe('persistence', () => {
     try {
       const again = sandboxClient(second.port);
       expect((await again.customers.retrieve(cus.id)) as { email: string }).toMatchObject({ email: 'keep@x.io' });
-      const replay = await fetch(`${second.url}/v1/customers`, { method: 'POST', body, headers: { Authorization: `Bearer ${TEST_SECRET_KEY}`, 'Idempotency-Key': key, 'Content-Type': 'application/x-www-form-urlencoded' } });
+      const replay = await fetch(`${second.url}/v1/customers`, {
+        method: 'POST',
+        body,
+        headers: {
+          Authorization: `Bearer ${TEST_SECRET_KEY}`,
+          'Idempotency-Key': key,
+          'Content-Type': 'application/x-www-form-urlencoded',
+        },
+      });
       expect(replay.headers.get('idempotent-replayed')).toBe('true');
       expect(((await replay.json()) as { id: string }).id).toBe(firstId);
       expect((await again.paymentIntents.retrieve(pi.id)).status).toBe('succeeded');

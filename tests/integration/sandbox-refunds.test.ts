@@ -20,12 +20,23 @@ let gateway: TerminalGateway;
 beforeAll(async () => {
   t = await startTestSandbox();
   stripe = t.stripe;
-  gateway = new TerminalGateway({ secretKey: TEST_SECRET_KEY, endpoint: { host: '127.0.0.1', port: t.port, protocol: 'http' }, clock: systemClock, maxNetworkRetries: 0 });
+  gateway = new TerminalGateway({
+    secretKey: TEST_SECRET_KEY,
+    endpoint: { host: '127.0.0.1', port: t.port, protocol: 'http' },
+    clock: systemClock,
+    maxNetworkRetries: 0,
+  });
 });
 afterAll(() => t.stop());
 
 async function paid(amount: number): Promise<Stripe.PaymentIntent> {
-  return stripe.paymentIntents.create({ amount, currency: 'usd', payment_method: 'pm_card_visa', confirm: true, allowed_payment_method_types: ['card'] });
+  return stripe.paymentIntents.create({
+    amount,
+    currency: 'usd',
+    payment_method: 'pm_card_visa',
+    confirm: true,
+    allowed_payment_method_types: ['card'],
+  });
 }
 
 async function openInvoice(amount: number) {
@@ -35,7 +46,12 @@ async function openInvoice(amount: number) {
   return { cus, inv: await stripe.invoices.finalizeInvoice(inv.id) };
 }
 
-async function cashRecord(amount: number, name = 'Cash', customer?: string, outcome: 'guaranteed' | 'failed' = 'guaranteed'): Promise<Stripe.PaymentRecord> {
+async function cashRecord(
+  amount: number,
+  name = 'Cash',
+  customer?: string,
+  outcome: 'guaranteed' | 'failed' = 'guaranteed',
+): Promise<Stripe.PaymentRecord> {
   const now = Math.floor(Date.now() / 1000);
   return stripe.paymentRecords.reportPayment({
     amount_requested: { value: amount, currency: 'usd' },
@@ -53,11 +69,23 @@ describe('refunds', () => {
   it('refunds in full by payment_intent', async () => {
     const pi = await paid(2000);
     const re = await stripe.refunds.create({ payment_intent: pi.id, reason: 'requested_by_customer', metadata: { staff: 's1' } });
-    expect(re).toMatchObject({ object: 'refund', amount: 2000, currency: 'usd', status: 'succeeded', payment_intent: pi.id, charge: pi.latest_charge, reason: 'requested_by_customer', metadata: { staff: 's1' } });
+    expect(re).toMatchObject({
+      object: 'refund',
+      amount: 2000,
+      currency: 'usd',
+      status: 'succeeded',
+      payment_intent: pi.id,
+      charge: pi.latest_charge,
+      reason: 'requested_by_customer',
+      metadata: { staff: 's1' },
+    });
     const ch = await stripe.charges.retrieve(pi.latest_charge as string);
     expect(ch).toMatchObject({ amount_refunded: 2000, refunded: true });
     expect(await stripe.refunds.retrieve(re.id)).toMatchObject({ id: re.id, amount: 2000 });
-    await expect(stripe.refunds.create({ payment_intent: pi.id })).rejects.toMatchObject({ statusCode: 400, code: 'charge_already_refunded' });
+    await expect(stripe.refunds.create({ payment_intent: pi.id })).rejects.toMatchObject({
+      statusCode: 400,
+      code: 'charge_already_refunded',
+    });
   });
 
   it('refunds partially by charge, refuses more than what is left, lists by intent and charge', async () => {
@@ -79,7 +107,14 @@ describe('refunds', () => {
   });
 
   it('refuses uncaptured or unknown payments', async () => {
-    const held = await stripe.paymentIntents.create({ amount: 900, currency: 'usd', payment_method: 'pm_card_visa', confirm: true, capture_method: 'manual', allowed_payment_method_types: ['card'] });
+    const held = await stripe.paymentIntents.create({
+      amount: 900,
+      currency: 'usd',
+      payment_method: 'pm_card_visa',
+      confirm: true,
+      capture_method: 'manual',
+      allowed_payment_method_types: ['card'],
+    });
     await expect(stripe.refunds.create({ payment_intent: held.id })).rejects.toMatchObject({ statusCode: 400, param: 'payment_intent' });
     await expect(stripe.refunds.create({ payment_intent: 'pi_missing' })).rejects.toMatchObject({ statusCode: 404 });
     await expect(stripe.refunds.create({})).rejects.toMatchObject({ statusCode: 400 });
@@ -91,8 +126,13 @@ describe('payment records and invoices', () => {
     const { cus, inv } = await openInvoice(10_000);
     const cash = await cashRecord(4000, 'Cash', cus.id);
     expect(cash).toMatchObject({
-      object: 'payment_record', amount_requested: { value: 4000, currency: 'usd' }, amount_guaranteed: { value: 4000, currency: 'usd' },
-      payment_method_details: { type: 'custom', custom: { display_name: 'Cash' } }, customer_details: { customer: cus.id }, reported_by: 'self', metadata: { station_id: 'kiosk-1' },
+      object: 'payment_record',
+      amount_requested: { value: 4000, currency: 'usd' },
+      amount_guaranteed: { value: 4000, currency: 'usd' },
+      payment_method_details: { type: 'custom', custom: { display_name: 'Cash' } },
+      customer_details: { customer: cus.id },
+      reported_by: 'self',
+      metadata: { station_id: 'kiosk-1' },
     });
     expect(await stripe.paymentRecords.retrieve(cash.id)).toMatchObject({ id: cash.id });
     const partial = await stripe.invoices.attachPayment(inv.id, { payment_record: cash.id });
@@ -102,9 +142,12 @@ describe('payment records and invoices', () => {
     const done = await stripe.invoices.attachPayment(inv.id, { payment_record: check.id });
     expect(done).toMatchObject({ status: 'paid', amount_paid: 10_000, amount_remaining: 0 });
     const payments = await stripe.invoicePayments.list({ invoice: inv.id });
-    expect(payments.data.map((p) => p.payment)).toEqual(expect.arrayContaining([
-      { payment_record: cash.id, type: 'payment_record' }, { payment_record: check.id, type: 'payment_record' },
-    ]));
+    expect(payments.data.map((p) => p.payment)).toEqual(
+      expect.arrayContaining([
+        { payment_record: cash.id, type: 'payment_record' },
+        { payment_record: check.id, type: 'payment_record' },
+      ]),
+    );
     expect(payments.data.every((p) => p.status === 'paid')).toBe(true);
   });
 
@@ -112,15 +155,33 @@ describe('payment records and invoices', () => {
     const { inv } = await openInvoice(1000);
     const failed = await cashRecord(1000, 'Check #99', undefined, 'failed');
     await expect(stripe.invoices.attachPayment(inv.id, { payment_record: failed.id })).rejects.toMatchObject({ param: 'payment_record' });
-    await expect(stripe.paymentRecords.reportPayment({ amount_requested: { value: 100, currency: 'usd' }, payment_method_details: { type: 'custom', custom: { display_name: 'Cash' } } } as never))
-      .rejects.toMatchObject({ param: 'initiated_at' });
+    await expect(
+      stripe.paymentRecords.reportPayment({
+        amount_requested: { value: 100, currency: 'usd' },
+        payment_method_details: { type: 'custom', custom: { display_name: 'Cash' } },
+      } as never),
+    ).rejects.toMatchObject({ param: 'initiated_at' });
     await expect(stripe.invoices.attachPayment(inv.id, { payment_record: 'pr_missing' })).rejects.toMatchObject({ statusCode: 404 });
   });
 
   it('the gateway reports cash and attaches it', async () => {
     const { cus, inv } = await openInvoice(2500);
-    const id = await gateway.reportOfflinePayment({ amount: 2500, currency: 'usd', displayName: 'Cash', customerId: cus.id, initiatedAt: Math.floor(Date.now() / 1000), metadata: { station_id: 'k' } }, { idempotencyKey: `cash-${inv.id}` });
-    expect(await gateway.attachRecordToInvoice(inv.id, id, { idempotencyKey: `cash-${inv.id}:attach` })).toEqual({ amountPaid: 2500, amountRemaining: 0, paid: true });
+    const id = await gateway.reportOfflinePayment(
+      {
+        amount: 2500,
+        currency: 'usd',
+        displayName: 'Cash',
+        customerId: cus.id,
+        initiatedAt: Math.floor(Date.now() / 1000),
+        metadata: { station_id: 'k' },
+      },
+      { idempotencyKey: `cash-${inv.id}` },
+    );
+    expect(await gateway.attachRecordToInvoice(inv.id, id, { idempotencyKey: `cash-${inv.id}:attach` })).toEqual({
+      amountPaid: 2500,
+      amountRemaining: 0,
+      paid: true,
+    });
   });
 });
 
@@ -137,15 +198,28 @@ describe('RefundsService', () => {
   });
   const who = { staffId: 'staff_1', stationId: 'station-1' };
   const svc = (g: RefundsGatewayPort = gateway) => new RefundsService({ gateway: g, db, clock: systemClock });
-  const row = (requestId: string) => db.prepare<[string], { state: string; attempt: number; idempotency_key: string; refund_id: string | null; amount: number }>('SELECT * FROM desk_refunds WHERE request_id = ?').get(requestId);
+  const row = (requestId: string) =>
+    db
+      .prepare<[string], { state: string; attempt: number; idempotency_key: string; refund_id: string | null; amount: number }>(
+        'SELECT * FROM desk_refunds WHERE request_id = ?',
+      )
+      .get(requestId);
 
   it('refunds part, then the rest; an over-refund is refused with a field error and writes nothing', async () => {
     const pi = await paid(3000);
-    const part = await svc().refund({ requestId: randomUUID(), paymentIntentId: pi.id, amount: 1000, reason: 'requested_by_customer', ...who });
+    const part = await svc().refund({
+      requestId: randomUUID(),
+      paymentIntentId: pi.id,
+      amount: 1000,
+      reason: 'requested_by_customer',
+      ...who,
+    });
     expect(part.refund).toMatchObject({ amount: 1000, paymentIntentId: pi.id, reason: 'requested_by_customer', status: 'succeeded' });
     expect(part.refund.metadata).toMatchObject({ station_id: 'station-1', staff_id: 'staff_1' });
     const overId = randomUUID();
-    const over = await svc().refund({ requestId: overId, paymentIntentId: pi.id, amount: 2001, reason: 'requested_by_customer', ...who }).catch((e: unknown) => e);
+    const over = await svc()
+      .refund({ requestId: overId, paymentIntentId: pi.id, amount: 2001, reason: 'requested_by_customer', ...who })
+      .catch((e: unknown) => e);
     expect(over).toBeInstanceOf(AppError);
     expect(over).toMatchObject({ code: 'invalid_request', field: 'amount' });
     expect((over as AppError).message).toContain('$20.00');
@@ -154,9 +228,15 @@ describe('RefundsService', () => {
     expect(await svc().refundable(pi.id)).toEqual({ amount: 3000, refundable: 2000, currency: 'usd' });
     const rest = await svc().refund({ requestId: randomUUID(), paymentIntentId: pi.id, reason: 'duplicate', ...who });
     expect(rest.refund.amount).toBe(2000);
-    await expect(svc().refund({ requestId: randomUUID(), paymentIntentId: pi.id, amount: 1, reason: 'duplicate', ...who })).rejects.toMatchObject({ code: 'invalid_request', field: 'amount' });
-    await expect(svc().refund({ requestId: randomUUID(), paymentIntentId: pi.id, amount: 0, reason: 'duplicate', ...who })).rejects.toMatchObject({ field: 'amount' });
-    await expect(svc().refund({ requestId: randomUUID(), paymentIntentId: 'pi_missing', amount: 5, reason: 'duplicate', ...who })).rejects.toMatchObject({ code: 'not_found' });
+    await expect(
+      svc().refund({ requestId: randomUUID(), paymentIntentId: pi.id, amount: 1, reason: 'duplicate', ...who }),
+    ).rejects.toMatchObject({ code: 'invalid_request', field: 'amount' });
+    await expect(
+      svc().refund({ requestId: randomUUID(), paymentIntentId: pi.id, amount: 0, reason: 'duplicate', ...who }),
+    ).rejects.toMatchObject({ field: 'amount' });
+    await expect(
+      svc().refund({ requestId: randomUUID(), paymentIntentId: 'pi_missing', amount: 5, reason: 'duplicate', ...who }),
+    ).rejects.toMatchObject({ code: 'not_found' });
   });
 
   it('a repeat of the same request answers with the recorded refund; the same id with other details is refused', async () => {
@@ -171,7 +251,9 @@ describe('RefundsService', () => {
     expect(new Set([a.refund.id, b.refund.id, again.refund.id]).size).toBe(1);
     expect(again.replayed).toBe(true);
     expect((await stripe.refunds.list({ payment_intent: pi.id })).data).toHaveLength(1);
-    await expect(svc().refund({ requestId, paymentIntentId: pi.id, amount: 999, reason: 'requested_by_customer', ...who })).rejects.toMatchObject({ code: 'invalid_request' });
+    await expect(
+      svc().refund({ requestId, paymentIntentId: pi.id, amount: 999, reason: 'requested_by_customer', ...who }),
+    ).rejects.toMatchObject({ code: 'invalid_request' });
     expect((await stripe.refunds.list({ payment_intent: pi.id })).data).toHaveLength(1);
   });
 
@@ -193,7 +275,9 @@ describe('RefundsService', () => {
         return r;
       },
     };
-    const first = await svc(lossy).refund({ requestId, paymentIntentId: pi.id, amount: 5000, reason: 'requested_by_customer', ...who }).catch((e: unknown) => e);
+    const first = await svc(lossy)
+      .refund({ requestId, paymentIntentId: pi.id, amount: 5000, reason: 'requested_by_customer', ...who })
+      .catch((e: unknown) => e);
     expect(first).toMatchObject({ code: 'stripe_unavailable' });
     expect(row(requestId)).toMatchObject({ state: 'pending', attempt: 1, idempotency_key: `refund:${requestId}:1` });
     // The payment is now fully refunded at Stripe; without the stored key the retry would be refused or doubled.
@@ -219,10 +303,14 @@ describe('RefundsService', () => {
         throw new Error('process died');
       },
     };
-    await svc(crashAfter).refund({ requestId: sentId, paymentIntentId: sent.id, amount: 700, reason: 'duplicate', ...who }).catch(() => undefined);
+    await svc(crashAfter)
+      .refund({ requestId: sentId, paymentIntentId: sent.id, amount: 700, reason: 'duplicate', ...who })
+      .catch(() => undefined);
     // ...and before the request left.
     const crashBefore: RefundsGatewayPort = { ...crashAfter, createRefund: () => Promise.reject(new Error('process died')) };
-    await svc(crashBefore).refund({ requestId: notSentId, paymentIntentId: notSent.id, amount: 700, reason: 'duplicate', ...who }).catch(() => undefined);
+    await svc(crashBefore)
+      .refund({ requestId: notSentId, paymentIntentId: notSent.id, amount: 700, reason: 'duplicate', ...who })
+      .catch(() => undefined);
     expect(row(sentId)?.state).toBe('pending');
     expect(row(notSentId)?.state).toBe('pending');
 
@@ -233,7 +321,9 @@ describe('RefundsService', () => {
     expect(row(notSentId)?.state).toBe('failed');
     expect((await stripe.refunds.list({ payment_intent: notSent.id })).data).toHaveLength(0);
     // The settled request answers from its record; the closed one may be started again under a new key.
-    expect((await svc().refund({ requestId: sentId, paymentIntentId: sent.id, amount: 700, reason: 'duplicate', ...who })).replayed).toBe(true);
+    expect((await svc().refund({ requestId: sentId, paymentIntentId: sent.id, amount: 700, reason: 'duplicate', ...who })).replayed).toBe(
+      true,
+    );
     const retried = await svc().refund({ requestId: notSentId, paymentIntentId: notSent.id, amount: 700, reason: 'duplicate', ...who });
     expect(retried.refund.amount).toBe(700);
     expect(row(notSentId)).toMatchObject({ state: 'succeeded', attempt: 2, idempotency_key: `refund:${notSentId}:2` });

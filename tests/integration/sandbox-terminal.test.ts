@@ -9,7 +9,10 @@ let location: Stripe.Terminal.Location;
 beforeAll(async () => {
   t = await startTestSandbox();
   stripe = t.stripe;
-  location = await stripe.terminal.locations.create({ display_name: 'Front desk', address: { line1: '1 Main St', city: 'Springfield', state: 'IL', postal_code: '62701', country: 'US' } });
+  location = await stripe.terminal.locations.create({
+    display_name: 'Front desk',
+    address: { line1: '1 Main St', city: 'Springfield', state: 'IL', postal_code: '62701', country: 'US' },
+  });
 });
 afterAll(() => t.stop());
 
@@ -22,20 +25,35 @@ async function intent(amount = 1000, capture: 'manual' | 'automatic' = 'manual')
 }
 
 async function setStatus(id: string, status: 'online' | 'offline'): Promise<void> {
-  const r = await fetch(`${t.url}/__sandbox/readers/${id}/status`, { method: 'POST', body: `status=${status}`, headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+  const r = await fetch(`${t.url}/__sandbox/readers/${id}/status`, {
+    method: 'POST',
+    body: `status=${status}`,
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+  });
   expect(r.status).toBe(200);
 }
 
 async function present(readerId: string, number?: string): Promise<Stripe.Terminal.Reader> {
-  return stripe.testHelpers.terminal.readers.presentPaymentMethod(readerId, number ? { type: 'card_present', card_present: { number } } : {});
+  return stripe.testHelpers.terminal.readers.presentPaymentMethod(
+    readerId,
+    number ? { type: 'card_present', card_present: { number } } : {},
+  );
 }
 
 describe('terminal locations', () => {
   it('creates, retrieves, updates and lists', async () => {
-    expect(location).toMatchObject({ object: 'terminal.location', display_name: 'Front desk', address: { country: 'US', city: 'Springfield' } });
+    expect(location).toMatchObject({
+      object: 'terminal.location',
+      display_name: 'Front desk',
+      address: { country: 'US', city: 'Springfield' },
+    });
     const got = await stripe.terminal.locations.retrieve(location.id);
     expect(got).toMatchObject({ id: location.id, display_name: 'Front desk' });
-    const other = await stripe.terminal.locations.create({ display_name: 'Back office', address: { country: 'US' }, metadata: { floor: '2' } });
+    const other = await stripe.terminal.locations.create({
+      display_name: 'Back office',
+      address: { country: 'US' },
+      metadata: { floor: '2' },
+    });
     const upd = await stripe.terminal.locations.update(other.id, { display_name: 'Back office 2' });
     expect(upd).toMatchObject({ display_name: 'Back office 2', metadata: { floor: '2' } });
     const list = await stripe.terminal.locations.list({ limit: 10 });
@@ -58,7 +76,14 @@ describe('terminal readers', () => {
   it('registers both simulated device types, lists, updates, deletes', async () => {
     const wpe = await reader('WPE', 'simulated-wpe');
     const s700 = await reader('S700', 'simulated-s700');
-    expect(wpe).toMatchObject({ object: 'terminal.reader', device_type: 'simulated_wisepos_e', label: 'WPE', status: 'online', action: null, location: location.id });
+    expect(wpe).toMatchObject({
+      object: 'terminal.reader',
+      device_type: 'simulated_wisepos_e',
+      label: 'WPE',
+      status: 'online',
+      action: null,
+      location: location.id,
+    });
     expect(s700).toMatchObject({ device_type: 'simulated_stripe_s700', label: 'S700' });
     const list = await stripe.terminal.readers.list({ location: location.id, limit: 100 });
     expect(list.data.map((r) => r.id)).toEqual(expect.arrayContaining([wpe.id, s700.id]));
@@ -69,7 +94,9 @@ describe('terminal readers', () => {
     expect(del).toMatchObject({ id: s700.id, deleted: true });
     const after = await stripe.terminal.readers.list({ limit: 100 });
     expect(after.data.map((r) => r.id)).not.toContain(s700.id);
-    await expect(stripe.terminal.readers.create({ registration_code: 'puppy-kitten-cat' })).rejects.toMatchObject({ param: 'registration_code' });
+    await expect(stripe.terminal.readers.create({ registration_code: 'puppy-kitten-cat' })).rejects.toMatchObject({
+      param: 'registration_code',
+    });
   });
 
   it('goes offline and online through the admin switch', async () => {
@@ -77,7 +104,10 @@ describe('terminal readers', () => {
     await setStatus(r.id, 'offline');
     expect((await stripe.terminal.readers.list({ status: 'offline', limit: 100 })).data.map((x) => x.id)).toContain(r.id);
     const pi = await intent();
-    await expect(stripe.terminal.readers.processPaymentIntent(r.id, { payment_intent: pi.id })).rejects.toMatchObject({ statusCode: 400, code: 'terminal_reader_offline' });
+    await expect(stripe.terminal.readers.processPaymentIntent(r.id, { payment_intent: pi.id })).rejects.toMatchObject({
+      statusCode: 400,
+      code: 'terminal_reader_offline',
+    });
     await setStatus(r.id, 'online');
     const ok = await stripe.terminal.readers.processPaymentIntent(r.id, { payment_intent: pi.id });
     expect(ok.action?.status).toBe('in_progress');
@@ -89,8 +119,13 @@ describe('server-driven payments', () => {
     const r = await reader();
     const pi = await intent(2500);
     const started = await stripe.terminal.readers.processPaymentIntent(r.id, { payment_intent: pi.id });
-    expect(started.action).toMatchObject({ type: 'process_payment_intent', status: 'in_progress', failure_code: null, process_payment_intent: { payment_intent: pi.id } });
-    expect((await stripe.terminal.readers.retrieve(r.id) as Stripe.Terminal.Reader).action?.status).toBe('in_progress');
+    expect(started.action).toMatchObject({
+      type: 'process_payment_intent',
+      status: 'in_progress',
+      failure_code: null,
+      process_payment_intent: { payment_intent: pi.id },
+    });
+    expect(((await stripe.terminal.readers.retrieve(r.id)) as Stripe.Terminal.Reader).action?.status).toBe('in_progress');
     const done = await present(r.id);
     expect(done.action).toMatchObject({ status: 'succeeded', type: 'process_payment_intent' });
     const held = await stripe.paymentIntents.retrieve(pi.id, { expand: ['latest_charge', 'payment_method'] });
@@ -101,9 +136,18 @@ describe('server-driven payments', () => {
     expect(cp).toMatchObject({ brand: 'visa', last4: '4242', read_method: 'contactless_emv', reader: r.id });
     expect(cp.exp_year).toBeGreaterThan(2000);
     expect(cp.receipt).toMatchObject({
-      account_type: 'credit', application_preferred_name: 'Stripe Credit', dedicated_file_name: 'A0000000031010', authorization_response_code: '3030',
+      account_type: 'credit',
+      application_preferred_name: 'Stripe Credit',
+      dedicated_file_name: 'A0000000031010',
+      authorization_response_code: '3030',
     });
-    for (const k of ['application_cryptogram', 'authorization_code', 'cardholder_verification_method', 'terminal_verification_results', 'transaction_status_information'] as const) {
+    for (const k of [
+      'application_cryptogram',
+      'authorization_code',
+      'cardholder_verification_method',
+      'terminal_verification_results',
+      'transaction_status_information',
+    ] as const) {
       expect(typeof cp.receipt![k]).toBe('string');
     }
     expect((held.payment_method as Stripe.PaymentMethod).type).toBe('card_present');
@@ -145,7 +189,10 @@ describe('server-driven payments', () => {
     expect((await present(r.id, '5555555555554444')).action?.status).toBe('succeeded');
     const paid = await stripe.paymentIntents.retrieve(pi.id, { expand: ['latest_charge'] });
     expect(paid.status).toBe('requires_capture');
-    expect((paid.latest_charge as Stripe.Charge).payment_method_details!.card_present).toMatchObject({ brand: 'mastercard', last4: '4444' });
+    expect((paid.latest_charge as Stripe.Charge).payment_method_details!.card_present).toMatchObject({
+      brand: 'mastercard',
+      last4: '4444',
+    });
   });
 
   it.each([
@@ -174,11 +221,19 @@ describe('server-driven payments', () => {
     const pi = await intent();
     await stripe.terminal.readers.processPaymentIntent(r.id, { payment_intent: pi.id });
     const other = await intent();
-    await expect(stripe.terminal.readers.processPaymentIntent(r.id, { payment_intent: other.id })).rejects.toMatchObject({ statusCode: 400, code: 'terminal_reader_busy' });
+    await expect(stripe.terminal.readers.processPaymentIntent(r.id, { payment_intent: other.id })).rejects.toMatchObject({
+      statusCode: 400,
+      code: 'terminal_reader_busy',
+    });
     await present(r.id);
-    await expect(stripe.terminal.readers.processPaymentIntent(r.id, { payment_intent: pi.id })).rejects.toMatchObject({ statusCode: 400, code: 'intent_invalid_state' });
+    await expect(stripe.terminal.readers.processPaymentIntent(r.id, { payment_intent: pi.id })).rejects.toMatchObject({
+      statusCode: 400,
+      code: 'intent_invalid_state',
+    });
     const card = await stripe.paymentIntents.create({ amount: 500, currency: 'usd', allowed_payment_method_types: ['card'] });
-    await expect(stripe.terminal.readers.processPaymentIntent(r.id, { payment_intent: card.id })).rejects.toMatchObject({ param: 'payment_intent' });
+    await expect(stripe.terminal.readers.processPaymentIntent(r.id, { payment_intent: card.id })).rejects.toMatchObject({
+      param: 'payment_intent',
+    });
     await expect(stripe.testHelpers.terminal.readers.presentPaymentMethod(r.id)).rejects.toMatchObject({ statusCode: 400 });
   });
 
@@ -186,14 +241,14 @@ describe('server-driven payments', () => {
     const r = await reader();
     const pi = await intent();
     await stripe.terminal.readers.processPaymentIntent(r.id, { payment_intent: pi.id });
-    const canceled = await stripe.terminal.readers.cancelAction(r.id) as Stripe.Terminal.Reader;
+    const canceled = (await stripe.terminal.readers.cancelAction(r.id)) as Stripe.Terminal.Reader;
     expect(canceled.action).toMatchObject({ status: 'failed', failure_code: 'canceled', api_error: null });
     expect((await stripe.paymentIntents.retrieve(pi.id)).status).toBe('requires_payment_method');
     await expect(stripe.terminal.readers.cancelAction(r.id)).rejects.toMatchObject({ statusCode: 400 });
     await stripe.terminal.readers.processPaymentIntent(r.id, { payment_intent: pi.id });
     const res = await fetch(`${t.url}/__sandbox/readers/${r.id}/customer_cancel`, { method: 'POST' });
     expect(res.status).toBe(200);
-    const after = await stripe.terminal.readers.retrieve(r.id) as Stripe.Terminal.Reader;
+    const after = (await stripe.terminal.readers.retrieve(r.id)) as Stripe.Terminal.Reader;
     expect(after.action).toMatchObject({ status: 'failed', failure_code: 'customer_canceled' });
     expect((await stripe.paymentIntents.retrieve(pi.id)).status).toBe('requires_payment_method');
   });
@@ -209,7 +264,17 @@ describe('server-driven payments', () => {
     await present(r.id);
     const events = await stripe.events.list({ limit: 100 });
     const types = (id: string) => events.data.filter((e) => JSON.stringify(e.data.object).includes(id)).map((e) => e.type);
-    expect(types(pi.id)).toEqual(expect.arrayContaining(['terminal.reader.action_succeeded', 'payment_intent.amount_capturable_updated', 'charge.succeeded', 'charge.captured', 'payment_intent.succeeded']));
-    expect(types(pi2.id)).toEqual(expect.arrayContaining(['terminal.reader.action_failed', 'charge.failed', 'payment_intent.payment_failed']));
+    expect(types(pi.id)).toEqual(
+      expect.arrayContaining([
+        'terminal.reader.action_succeeded',
+        'payment_intent.amount_capturable_updated',
+        'charge.succeeded',
+        'charge.captured',
+        'payment_intent.succeeded',
+      ]),
+    );
+    expect(types(pi2.id)).toEqual(
+      expect.arrayContaining(['terminal.reader.action_failed', 'charge.failed', 'payment_intent.payment_failed']),
+    );
   });
 });

@@ -25,9 +25,13 @@ describe('auth', () => {
       expect(r.status).toBe(401);
       expect(((await r.json()) as { error: { type: string } }).error.type).toBe('invalid_request_error');
     }
-    const basic = await fetch(`${t.url}/v1/customers`, { headers: { Authorization: `Basic ${Buffer.from(`${TEST_SECRET_KEY}:`).toString('base64')}` } });
+    const basic = await fetch(`${t.url}/v1/customers`, {
+      headers: { Authorization: `Basic ${Buffer.from(`${TEST_SECRET_KEY}:`).toString('base64')}` },
+    });
     expect(basic.status).toBe(401);
-    await expect(sandboxClient(t.port, 'sk_live_0123456789abcdef').customers.list()).rejects.toBeInstanceOf(Stripe.errors.StripeAuthenticationError);
+    await expect(sandboxClient(t.port, 'sk_live_0123456789abcdef').customers.list()).rejects.toBeInstanceOf(
+      Stripe.errors.StripeAuthenticationError,
+    );
   });
 
   it('answers with Request-Id and echoes Stripe-Version', async () => {
@@ -42,12 +46,19 @@ describe('auth', () => {
 describe('form encoding', () => {
   it('parses nested hashes, indexed arrays and [] arrays', () => {
     expect(parseForm('a[b][c]=1&x[0]=p&x[1]=q&y[]=1&y[]=2&z[][k]=1&z[][j]=2&z[][k]=3&s=a+b%26c')).toEqual({
-      a: { b: { c: '1' } }, x: ['p', 'q'], y: ['1', '2'], z: [{ k: '1', j: '2' }, { k: '3' }], s: 'a b&c',
+      a: { b: { c: '1' } },
+      x: ['p', 'q'],
+      y: ['1', '2'],
+      z: [{ k: '1', j: '2' }, { k: '3' }],
+      s: 'a b&c',
     });
   });
 
   it('accepts nested params over the wire and in query strings', async () => {
-    const r = await raw('/v1/customers', { method: 'POST', body: 'email=n%40x.io&metadata[a]=1&address[line1]=1+Main&preferred_locales[]=en&preferred_locales[]=es' });
+    const r = await raw('/v1/customers', {
+      method: 'POST',
+      body: 'email=n%40x.io&metadata[a]=1&address[line1]=1+Main&preferred_locales[]=en&preferred_locales[]=es',
+    });
     const c = (await r.json()) as Stripe.Customer;
     expect(r.status).toBe(200);
     expect(c.metadata).toEqual({ a: '1' });
@@ -158,12 +169,18 @@ describe('lists', () => {
   it('expands ids on objects and inside lists', async () => {
     const c = await stripe.customers.create({ email: 'exp@x.io' });
     const pi = await stripe.paymentIntents.create({
-      amount: 700, currency: 'usd', customer: c.id, payment_method: 'pm_card_visa', confirm: true,
+      amount: 700,
+      currency: 'usd',
+      customer: c.id,
+      payment_method: 'pm_card_visa',
+      confirm: true,
       expand: ['customer', 'payment_method', 'latest_charge.payment_method'],
     });
     expect((pi.customer as Stripe.Customer).email).toBe('exp@x.io');
     expect((pi.payment_method as Stripe.PaymentMethod).card?.last4).toBe('4242');
-    expect(((pi.latest_charge as Stripe.Charge).payment_method as unknown as Stripe.PaymentMethod).id).toBe((pi.payment_method as Stripe.PaymentMethod).id);
+    expect(((pi.latest_charge as Stripe.Charge).payment_method as unknown as Stripe.PaymentMethod).id).toBe(
+      (pi.payment_method as Stripe.PaymentMethod).id,
+    );
     const list = await stripe.charges.list({ customer: c.id, expand: ['data.payment_intent', 'data.customer'] });
     expect((list.data[0]!.payment_intent as Stripe.PaymentIntent).id).toBe(pi.id);
     expect((list.data[0]!.customer as Stripe.Customer).id).toBe(c.id);

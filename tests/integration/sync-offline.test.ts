@@ -21,7 +21,12 @@ describe('the local copy', () => {
     for (const c of customers.data) {
       expect(store().getCustomer(c.id)?.email).toBe(c.email);
       const invoices = (await k.stripe.invoices.list({ customer: c.id, limit: 100 })).data.filter((i) => i.status !== 'draft');
-      expect(store().invoicesForCustomer(c.id).map((i) => i.id).sort()).toEqual(invoices.map((i) => i.id).sort());
+      expect(
+        store()
+          .invoicesForCustomer(c.id)
+          .map((i) => i.id)
+          .sort(),
+      ).toEqual(invoices.map((i) => i.id).sort());
     }
     const state = store().getSyncState();
     expect(state.cursor).toMatch(/^evt_/);
@@ -74,7 +79,13 @@ describe('offline', () => {
       // A new card needs the line: card numbers are never queued.
       const other = await k.ok('m', 'startPayment', { invoiceId: target.id });
       const { paymentMethodId: _pm, ...base } = { ...req, attemptId: other.attemptId };
-      expect(await k.call('m', 'payNewCard', { ...base, saveForAutopay: false, card: { number: '4242424242424242', expMonth: 1, expYear: 2035, cvc: '123' } })).toMatchObject({
+      expect(
+        await k.call('m', 'payNewCard', {
+          ...base,
+          saveForAutopay: false,
+          card: { number: '4242424242424242', expMonth: 1, expYear: 2035, cvc: '123' },
+        }),
+      ).toMatchObject({
         ok: false,
         error: { code: 'stripe_unavailable' },
       });
@@ -86,7 +97,9 @@ describe('offline', () => {
     await k.kiosk.outbox.drain();
     const [item] = k.kiosk.outbox.list();
     expect(item).toMatchObject({ state: 'succeeded', kind: 'saved_method_charge' });
-    const intents = (await k.stripe.paymentIntents.list({ limit: 100 })).data.filter((p) => p.metadata?.['attempt_id'] === (item!.payload as { attemptId: string }).attemptId);
+    const intents = (await k.stripe.paymentIntents.list({ limit: 100 })).data.filter(
+      (p) => p.metadata?.['attempt_id'] === (item!.payload as { attemptId: string }).attemptId,
+    );
     expect(intents).toHaveLength(1);
     expect(intents[0]).toMatchObject({ status: 'succeeded', amount: 1111 });
     const after = (await k.ok('m', 'listInvoices', {})).invoices.find((i) => i.id === target.id)!;
@@ -103,7 +116,13 @@ describe('offline', () => {
     try {
       const pay = async (amount: number) => {
         const { attemptId } = await k.ok('m2', 'startPayment', { invoiceId: inv.id });
-        return k.call('m2', 'paySaved', { attemptId, paymentMethodId: visa.id, amount, nameOnAccount: 'Maria Garcia', postalCode: '78704' });
+        return k.call('m2', 'paySaved', {
+          attemptId,
+          paymentMethodId: visa.id,
+          amount,
+          nameOnAccount: 'Maria Garcia',
+          postalCode: '78704',
+        });
       };
       const tooBig = await pay(501);
       expect(tooBig).toMatchObject({ ok: false, error: { code: 'invalid_request', field: 'amount' } });
@@ -116,5 +135,4 @@ describe('offline', () => {
       new SettingsService(createConfStore(k.dir), {}).update({ offlineMaxPayment: 50_000, offlineMaxTotal: 200_000 });
     }
   });
-
 });

@@ -5,7 +5,11 @@ import { systemClock } from '../../electron/main/services/clock.js';
 import { AppError } from '../../electron/main/services/errors.js';
 import { plainMessage } from '../../electron/main/services/terminal/messages.js';
 import {
-  TerminalService, TRAINING_READER_LABEL, type TerminalPaymentInput, type TerminalUpdate, type TestCard,
+  TerminalService,
+  TRAINING_READER_LABEL,
+  type TerminalPaymentInput,
+  type TerminalUpdate,
+  type TestCard,
 } from '../../electron/main/services/terminal/terminal-service.js';
 import { TerminalGateway } from '../../electron/main/stripe/terminal-gateway.js';
 import { startTestSandbox, TEST_SECRET_KEY, type TestSandbox } from '../helpers/sandbox.js';
@@ -20,7 +24,12 @@ let seq = 0;
 beforeAll(async () => {
   t = await startTestSandbox();
   stripe = t.stripe;
-  gateway = new TerminalGateway({ secretKey: TEST_SECRET_KEY, endpoint: { host: '127.0.0.1', port: t.port, protocol: 'http' }, clock: systemClock, maxNetworkRetries: 0 });
+  gateway = new TerminalGateway({
+    secretKey: TEST_SECRET_KEY,
+    endpoint: { host: '127.0.0.1', port: t.port, protocol: 'http' },
+    clock: systemClock,
+    maxNetworkRetries: 0,
+  });
   service = new TerminalService({ gateway, clock: systemClock, pollIntervalMs: 5, trainingMode: true });
   locationId = (await gateway.createLocation({ displayName: 'Counter', country: 'US' })).id;
 });
@@ -32,8 +41,16 @@ async function newReader(): Promise<string> {
 
 function input(readerId: string, extra: Partial<TerminalPaymentInput> = {}): TerminalPaymentInput {
   return {
-    amount: 2000, currency: 'usd', customerId: null, invoiceId: null, readerId, stationId: 'kiosk-1', staffId: 'staff-7',
-    metadata: { purpose: 'test' }, idempotencyKeyBase: `attempt-${++seq}`, ...extra,
+    amount: 2000,
+    currency: 'usd',
+    customerId: null,
+    invoiceId: null,
+    readerId,
+    stationId: 'kiosk-1',
+    staffId: 'staff-7',
+    metadata: { purpose: 'test' },
+    idempotencyKeyBase: `attempt-${++seq}`,
+    ...extra,
   };
 }
 
@@ -45,10 +62,19 @@ function payThen(svc: TerminalService, inp: TerminalPaymentInput, act?: (u: Term
     updates.push(u);
     if (u.stage === 'waiting_for_card' && act) acted.push(act(u));
   });
-  return { result: result.then(async (r) => { await Promise.all(acted); return r; }), updates };
+  return {
+    result: result.then(async (r) => {
+      await Promise.all(acted);
+      return r;
+    }),
+    updates,
+  };
 }
 
-const tap = (readerId: string, card: TestCard = 'visa') => () => service.presentTestCard(readerId, card);
+const tap =
+  (readerId: string, card: TestCard = 'visa') =>
+  () =>
+    service.presentTestCard(readerId, card);
 
 async function chargesFor(piId: string): Promise<Stripe.Charge[]> {
   return (await stripe.charges.list({ payment_intent: piId, limit: 100 })).data;
@@ -63,7 +89,12 @@ describe('readers', () => {
     const err = await service.registerReader('nope-nope', 'X', locationId).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AppError);
     expect(err).toMatchObject({ code: 'invalid_request', field: 'registrationCode' });
-    const pi = await stripe.paymentIntents.create({ amount: 500, currency: 'usd', allowed_payment_method_types: ['card_present'], capture_method: 'manual' });
+    const pi = await stripe.paymentIntents.create({
+      amount: 500,
+      currency: 'usd',
+      allowed_payment_method_types: ['card_present'],
+      capture_method: 'manual',
+    });
     await stripe.terminal.readers.processPaymentIntent(wpe.id, { payment_intent: pi.id });
     const listed = (await service.listReaders()).find((r) => r.id === wpe.id)!;
     expect(listed.action).toMatchObject({ type: 'process_payment_intent', status: 'in_progress', paymentIntentId: pi.id });
@@ -101,14 +132,32 @@ describe('processPayment', () => {
     const run = payThen(service, input(readerId, { amount: 3000, customerId: cus.id, invoiceId: inv.id }), tap(readerId));
     const r = await run.result;
     expect(r).toMatchObject({
-      status: 'succeeded', amount: 3000, currency: 'usd', brand: 'visa', last4: '4242', invoiceAttached: true,
-      receipt: { applicationPreferredName: 'Stripe Credit', dedicatedFileName: 'A0000000031010', authorizationResponseCode: '3030', accountType: 'credit', readMethod: 'contactless_emv' },
+      status: 'succeeded',
+      amount: 3000,
+      currency: 'usd',
+      brand: 'visa',
+      last4: '4242',
+      invoiceAttached: true,
+      receipt: {
+        applicationPreferredName: 'Stripe Credit',
+        dedicatedFileName: 'A0000000031010',
+        authorizationResponseCode: '3030',
+        accountType: 'credit',
+        readMethod: 'contactless_emv',
+      },
     });
     if (r.status !== 'succeeded') throw new Error('unreachable');
-    for (const k of ['authorizationCode', 'applicationCryptogram', 'terminalVerificationResults', 'transactionStatusInformation'] as const) expect(r.receipt[k]).toEqual(expect.any(String));
+    for (const k of ['authorizationCode', 'applicationCryptogram', 'terminalVerificationResults', 'transactionStatusInformation'] as const)
+      expect(r.receipt[k]).toEqual(expect.any(String));
     expect(run.updates.map((u) => u.stage)).toEqual(['waiting_for_card', 'capturing']);
     const pi = await stripe.paymentIntents.retrieve(r.paymentIntentId);
-    expect(pi).toMatchObject({ status: 'succeeded', capture_method: 'manual', payment_method_types: ['card_present'], amount_received: 3000, customer: cus.id });
+    expect(pi).toMatchObject({
+      status: 'succeeded',
+      capture_method: 'manual',
+      payment_method_types: ['card_present'],
+      amount_received: 3000,
+      customer: cus.id,
+    });
     expect(pi.metadata).toMatchObject({ station_id: 'kiosk-1', staff_id: 'staff-7', invoice_id: inv.id, purpose: 'test' });
     expect(await stripe.invoices.retrieve(inv.id)).toMatchObject({ status: 'paid', amount_paid: 3000, amount_remaining: 0 });
   });
@@ -152,7 +201,9 @@ describe('processPayment', () => {
     const readerId = await newReader();
     let waiting!: () => void;
     const isWaiting = new Promise<void>((resolve) => (waiting = resolve));
-    const first = service.processPayment(input(readerId), (u) => { if (u.stage === 'waiting_for_card') waiting(); });
+    const first = service.processPayment(input(readerId), (u) => {
+      if (u.stage === 'waiting_for_card') waiting();
+    });
     await isWaiting;
     const err = await service.processPayment(input(readerId)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AppError);
@@ -163,7 +214,11 @@ describe('processPayment', () => {
 
   it('an offline reader gives a stripe_unavailable AppError', async () => {
     const readerId = await newReader();
-    await fetch(`${t.url}/__sandbox/readers/${readerId}/status`, { method: 'POST', body: 'status=offline', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+    await fetch(`${t.url}/__sandbox/readers/${readerId}/status`, {
+      method: 'POST',
+      body: 'status=offline',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    });
     const err = await service.processPayment(input(readerId)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AppError);
     expect(err).toMatchObject({ code: 'stripe_unavailable' });
@@ -202,7 +257,9 @@ describe('processPayment', () => {
     const inp = input(readerId, { amount: 1500 });
     let waiting!: () => void;
     const isWaiting = new Promise<void>((resolve) => (waiting = resolve));
-    const first = service.processPayment(inp, (u) => { if (u.stage === 'waiting_for_card') waiting(); });
+    const first = service.processPayment(inp, (u) => {
+      if (u.stage === 'waiting_for_card') waiting();
+    });
     await isWaiting;
     const second = service.processPayment(inp);
     await new Promise((resolve) => setTimeout(resolve, 20));

@@ -30,8 +30,14 @@ describe('layer boundary check', () => {
     ['Node in electron/shared', { 'electron/shared/z.ts': "import { readFileSync } from 'node:fs';" }],
     ['the renderer reaching into main', { 'renderer/src/a.ts': "import { x } from '../../electron/main/composition';" }],
     ['the renderer importing electron', { 'renderer/src/b.ts': "import { ipcRenderer } from 'electron';" }],
-    ['the stand-in importing the app', { 'packages/stripe-sandbox/src/s.ts': "import { openDatabase } from '../../../electron/main/db/connection';" }],
-    ['a service starting the stand-in', { 'electron/main/services/t.ts': "import { StripeSandbox } from '../../../packages/stripe-sandbox/src';" }],
+    [
+      'the stand-in importing the app',
+      { 'packages/stripe-sandbox/src/s.ts': "import { openDatabase } from '../../../electron/main/db/connection';" },
+    ],
+    [
+      'a service starting the stand-in',
+      { 'electron/main/services/t.ts': "import { StripeSandbox } from '../../../packages/stripe-sandbox/src';" },
+    ],
   ])('fails on %s', (_name, tree) => {
     const r = check(tree);
     expect(r.status).toBe(1);

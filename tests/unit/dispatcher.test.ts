@@ -14,7 +14,15 @@ function setup(overrides: Partial<Handlers> = {}) {
   const publicSession = { role: 'public' as const, customer: null, guestInvoiceId: null };
   // Only the entries these tests call; the rest are never reached.
   const handlers = {
-    appInfo: async () => ({ version: '1', trainingMode: true, stationId: 's', kiosk: false, idleTimeoutSeconds: 90, demoSignIns: [], demoGuestInvoices: [] }),
+    appInfo: async () => ({
+      version: '1',
+      trainingMode: true,
+      stationId: 's',
+      kiosk: false,
+      idleTimeoutSeconds: 90,
+      demoSignIns: [],
+      demoGuestInvoices: [],
+    }),
     currentSession: async () => publicSession,
     signIn: async (req: { email: string }) => (calls.push(`signIn:${req.email}`), { ...publicSession, role: 'customer' as const }),
     signOut: async () => publicSession,
@@ -30,7 +38,10 @@ function setup(overrides: Partial<Handlers> = {}) {
 describe('dispatcher', () => {
   it('answers an unknown channel with unknown_channel and calls nothing', async () => {
     const { dispatcher, calls } = setup();
-    expect(await dispatcher.dispatch('c1', 'payments:steal', {})).toEqual({ ok: false, error: { code: 'unknown_channel', message: expect.any(String) } });
+    expect(await dispatcher.dispatch('c1', 'payments:steal', {})).toEqual({
+      ok: false,
+      error: { code: 'unknown_channel', message: expect.any(String) },
+    });
     expect(await dispatcher.dispatch('c1', 42, {})).toMatchObject({ ok: false, error: { code: 'unknown_channel' } });
     expect(calls).toEqual([]);
   });
@@ -58,11 +69,20 @@ describe('dispatcher', () => {
 
   it('checks the role from the main-process session, not from the request', async () => {
     const { dispatcher, sessions, calls } = setup();
-    expect(await dispatcher.dispatch('c1', contract.listInvoices.channel, {})).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
-    expect(await dispatcher.dispatch('c1', contract.listInvoices.channel, { customerId: 'cus_other' })).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+    expect(await dispatcher.dispatch('c1', contract.listInvoices.channel, {})).toMatchObject({
+      ok: false,
+      error: { code: 'unauthenticated' },
+    });
+    expect(await dispatcher.dispatch('c1', contract.listInvoices.channel, { customerId: 'cus_other' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_request' },
+    });
     sessions.signInCustomer('c1', 'cus_mine');
     expect(await dispatcher.dispatch('c1', contract.listInvoices.channel, {})).toEqual({ ok: true, value: { invoices: [], asOf: 1 } });
-    expect(await dispatcher.dispatch('c2', contract.listInvoices.channel, {})).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
+    expect(await dispatcher.dispatch('c2', contract.listInvoices.channel, {})).toMatchObject({
+      ok: false,
+      error: { code: 'unauthenticated' },
+    });
     expect(calls).toEqual(['list:cus_mine']);
   });
 
@@ -90,7 +110,17 @@ describe('dispatcher', () => {
 
   it('checks responses against the contract, so a handler cannot leak extra fields', async () => {
     const { dispatcher } = setup({
-      appInfo: async () => ({ version: '1', trainingMode: true, stationId: 's', kiosk: false, idleTimeoutSeconds: 90, demoSignIns: [], demoGuestInvoices: [], stripeSecretKey: 'sk_test_x' }) as never,
+      appInfo: async () =>
+        ({
+          version: '1',
+          trainingMode: true,
+          stationId: 's',
+          kiosk: false,
+          idleTimeoutSeconds: 90,
+          demoSignIns: [],
+          demoGuestInvoices: [],
+          stripeSecretKey: 'sk_test_x',
+        }) as never,
     });
     const r = await dispatcher.dispatch('c1', contract.appInfo.channel, {});
     expect(r.ok).toBe(true);

@@ -6,7 +6,10 @@ import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 
 const require = createRequire(import.meta.url);
-const config = yaml.load(readFileSync(fileURLToPath(new URL('../../electron-builder.yml', import.meta.url)), 'utf8')) as Record<string, any>;
+const config = yaml.load(readFileSync(fileURLToPath(new URL('../../electron-builder.yml', import.meta.url)), 'utf8')) as Record<
+  string,
+  any
+>;
 
 describe('electron-builder.yml', () => {
   it("is valid against electron-builder's own configuration schema", () => {

@@ -66,7 +66,11 @@ const REPORT: DeskReport = {
 };
 const clock = { now: () => Date.UTC(2025, 4, 2, 23, 15) };
 
-function printerWith(printer: PrinterSetting, ports: { escpos?: (b: Uint8Array) => Promise<PrintResult>; os?: (html: string, deviceName?: string) => Promise<PrintResult> }, trainingMode = false) {
+function printerWith(
+  printer: PrinterSetting,
+  ports: { escpos?: (b: Uint8Array) => Promise<PrintResult>; os?: (html: string, deviceName?: string) => Promise<PrintResult> },
+  trainingMode = false,
+) {
   const audits: AuditInput[] = [];
   const receipts = new ReceiptsService({
     escpos: ports.escpos ?? (() => Promise.reject(new Error('no network printer in this test'))),
@@ -109,7 +113,15 @@ describe('the report on the OS printer', () => {
     expect(html).not.toContain('<b>');
     expect(html).not.toMatch(/TRAINING/);
     expect(html).not.toMatch(/<script|https?:/i);
-    expect(audits).toEqual([expect.objectContaining({ action: 'report.printed', staffId: 'st_1', subjectId: '2025-05-02', amount: 4575, detail: { scope: 'office' } })]);
+    expect(audits).toEqual([
+      expect.objectContaining({
+        action: 'report.printed',
+        staffId: 'st_1',
+        subjectId: '2025-05-02',
+        amount: 4575,
+        detail: { scope: 'office' },
+      }),
+    ]);
   });
 
   it('the OS printer’s own failure reason, worded for the report', async () => {
@@ -119,14 +131,19 @@ describe('the report on the OS printer', () => {
     expect(answer).toEqual({
       printed: false,
       problem: 'print_failed',
-      message: 'The report could not be printed (Printer is out of order). The report was not queued: press Print again when the printer is ready, or download the PDF.',
+      message:
+        'The report could not be printed (Printer is out of order). The report was not queued: press Print again when the printer is ready, or download the PDF.',
     });
     expect(audits[0]).toMatchObject({ action: 'report.print_failed', detail: { scope: 'station', problem: 'print_failed' } });
   });
 
   it('an OS printer setting where there is no OS printer port (plain Node): no printer', async () => {
     const { service } = printerWith({ kind: 'os' }, {});
-    expect(await service.print('2025-05-02', 'station', 'st_1')).toMatchObject({ printed: false, problem: 'no_printer', message: expect.stringMatching(/PDF/) });
+    expect(await service.print('2025-05-02', 'station', 'st_1')).toMatchObject({
+      printed: false,
+      problem: 'no_printer',
+      message: expect.stringMatching(/PDF/),
+    });
   });
 });
 
@@ -136,15 +153,23 @@ describe('printer problems on the network printer', () => {
     ['out_of_paper', /^The receipt printer is out of paper\. The report was not queued/],
     ['printer_offline', /^The receipt printer is off or not connected\. The report was not queued/],
   ] as const)('%s', async (code, message) => {
-    const { service } = printerWith({ kind: 'network', host: '127.0.0.1', port: 9100 }, { escpos: () => Promise.resolve(printFailure(code)) });
+    const { service } = printerWith(
+      { kind: 'network', host: '127.0.0.1', port: 9100 },
+      { escpos: () => Promise.resolve(printFailure(code)) },
+    );
     const answer = await service.print('2025-05-02', 'station', 'st_1');
     expect(answer).toMatchObject({ printed: false, problem: code });
     expect(answer.message).toMatch(message);
   });
 
   it('a port that throws is a failed print with its reason, not an error', async () => {
-    const { service } = printerWith({ kind: 'network', host: '127.0.0.1', port: 9100 }, { escpos: () => Promise.reject(new Error('socket exploded')) });
-    expect((await service.print('2025-05-02', 'station', 'st_1')).message).toMatch(/^The report could not be printed: socket exploded\. The report was not queued/);
+    const { service } = printerWith(
+      { kind: 'network', host: '127.0.0.1', port: 9100 },
+      { escpos: () => Promise.reject(new Error('socket exploded')) },
+    );
+    expect((await service.print('2025-05-02', 'station', 'st_1')).message).toMatch(
+      /^The report could not be printed: socket exploded\. The report was not queued/,
+    );
   });
 });
 

@@ -17,7 +17,15 @@ function store() {
 describe('settings', () => {
   it('gives defaults on a new machine: training mode (no key), not kiosk, 90 s idle', () => {
     const s = new SettingsService(store().backend, {});
-    expect(s.get()).toEqual({ kiosk: false, stationId: 'station-1', idleTimeoutSeconds: 90, businessName: 'City Utilities Billing', offlineMaxPayment: 50_000, offlineMaxTotal: 200_000, terminalDriver: 'server' });
+    expect(s.get()).toEqual({
+      kiosk: false,
+      stationId: 'station-1',
+      idleTimeoutSeconds: 90,
+      businessName: 'City Utilities Billing',
+      offlineMaxPayment: 50_000,
+      offlineMaxTotal: 200_000,
+      terminalDriver: 'server',
+    });
     expect(s.stripeSecretKey()).toBeUndefined();
   });
 
@@ -85,12 +93,32 @@ describe('settings', () => {
   it('never shows the mail password in redacted settings or in logs', () => {
     const { backend } = store();
     const s = new SettingsService(backend, {});
-    s.update({ smtp: { host: 'mail.example.com', port: 587, secure: false, user: 'desk', password: 'hunter2-mail-secret', from: 'receipts@example.com' } });
+    s.update({
+      smtp: {
+        host: 'mail.example.com',
+        port: 587,
+        secure: false,
+        user: 'desk',
+        password: 'hunter2-mail-secret',
+        from: 'receipts@example.com',
+      },
+    });
     const redacted = s.redacted();
-    expect(redacted.smtp).toEqual({ host: 'mail.example.com', port: 587, secure: false, user: 'desk', password: 'set', from: 'receipts@example.com' });
+    expect(redacted.smtp).toEqual({
+      host: 'mail.example.com',
+      port: 587,
+      secure: false,
+      user: 'desk',
+      password: 'set',
+      from: 'receipts@example.com',
+    });
     expect(JSON.stringify(redacted)).not.toContain('hunter2');
     const lines: string[] = [];
-    const log = consoleLogger('t', { log: (l: string) => lines.push(l), warn: (l: string) => lines.push(l), error: (l: string) => lines.push(l) });
+    const log = consoleLogger('t', {
+      log: (l: string) => lines.push(l),
+      warn: (l: string) => lines.push(l),
+      error: (l: string) => lines.push(l),
+    });
     log.info('settings', { settings: redacted });
     expect(lines.join('\n')).toContain('mail.example.com');
     expect(lines.join('\n')).not.toContain('hunter2');
@@ -104,7 +132,11 @@ describe('settings', () => {
     const s = new SettingsService(backend, { STRIPE_SECRET_KEY: 'sk_test_supersecret123' });
     expect(JSON.stringify(s.redacted())).not.toContain('supersecret');
     const lines: string[] = [];
-    const log = consoleLogger('t', { log: (l: string) => lines.push(l), warn: (l: string) => lines.push(l), error: (l: string) => lines.push(l) });
+    const log = consoleLogger('t', {
+      log: (l: string) => lines.push(l),
+      warn: (l: string) => lines.push(l),
+      error: (l: string) => lines.push(l),
+    });
     log.info('using key sk_test_supersecret123 for card 4242 4242 4242 4242', { key: 'sk_live_abcDEF' });
     expect(lines.join('\n')).not.toMatch(/supersecret|abcDEF|4242 4242/);
   });

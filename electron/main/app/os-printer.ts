@@ -42,12 +42,15 @@ export async function printHtml(html: string, options: OsPrintOptions = {}): Pro
       );
     });
   } catch (err) {
-    return { ok: false, code: 'print_failed', message: `The receipt could not be printed (${err instanceof Error ? err.message : String(err)})` };
+    return {
+      ok: false,
+      code: 'print_failed',
+      message: `The receipt could not be printed (${err instanceof Error ? err.message : String(err)})`,
+    };
   } finally {
     if (!win.isDestroyed()) win.close();
   }
 }
 
 /** The ReceiptsService `os` port. */
-export const osPrinterPort = (html: string, deviceName?: string): Promise<PrintResult> =>
-  printHtml(html, deviceName ? { deviceName } : {});
+export const osPrinterPort = (html: string, deviceName?: string): Promise<PrintResult> => printHtml(html, deviceName ? { deviceName } : {});

@@ -10,7 +10,9 @@ import type { StripeGateway } from '../stripe/gateway';
 
 const CLEARED = { help_open: '', help_id: '', help_requested_at: '', help_station: '', help_note: '', help_customer: '' };
 
-export function invoiceMetadataHelpBoard(deps: { gateway: Pick<StripeGateway, 'setInvoiceMetadata' | 'searchInvoicesByMetadata' | 'invoiceMetadata'> }): HelpBoard {
+export function invoiceMetadataHelpBoard(deps: {
+  gateway: Pick<StripeGateway, 'setInvoiceMetadata' | 'searchInvoicesByMetadata' | 'invoiceMetadata'>;
+}): HelpBoard {
   const { gateway } = deps;
   return {
     async raise(m: HelpMark) {

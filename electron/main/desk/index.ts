@@ -98,20 +98,53 @@ export function createDesk(deps: DeskDeps, ports: DeskPorts = {}): Desk {
   const audit = new AuditLog({ db, clock, stationId, staffName });
   const ledger = new DeskLedger(db, clock);
   const terminal = new TerminalService({
-    gateway: terminalGateway, clock, trainingMode: deps.trainingMode, pollIntervalMs: ports.readerPollMs ?? 250,
+    gateway: terminalGateway,
+    clock,
+    trainingMode: deps.trainingMode,
+    pollIntervalMs: ports.readerPollMs ?? 250,
     invoiceRemaining: async (id) => (await gateway.retrieveInvoice(id))?.amountRemaining ?? null,
   });
   const readers = new StationReaders({ db, clock, terminal, locations: terminalGateway, stationId, trainingMode: deps.trainingMode });
   // terminalDriver 'js': the reader is driven by @stripe/terminal-js in the window; the money side is here.
-  const cardJs = new CardPresentJsPayments({ terminal, ledger, audit, localStore, clock, log, stationId, staffName, invoice: (id) => gateway.retrieveInvoice(id) });
+  const cardJs = new CardPresentJsPayments({
+    terminal,
+    ledger,
+    audit,
+    localStore,
+    clock,
+    log,
+    stationId,
+    staffName,
+    invoice: (id) => gateway.retrieveInvoice(id),
+  });
   const card = new CardPresentPayments({
-    terminal, ledger, readers, audit, localStore, clock, log, stationId, staffName, terminalJs: cardJs,
+    terminal,
+    ledger,
+    readers,
+    audit,
+    localStore,
+    clock,
+    log,
+    stationId,
+    staffName,
+    terminalJs: cardJs,
     invoice: (id) => gateway.retrieveInvoice(id),
     onChange: (view, callerId) => {
       if (callerId) deps.events.emit(callerId, 'deskPaymentUpdate', view);
     },
   });
-  const offline = new OfflinePayments({ db, clock, outbox: deps.outbox, ledger, audit, localStore, gateway, terminalGateway, stationId, staffName });
+  const offline = new OfflinePayments({
+    db,
+    clock,
+    outbox: deps.outbox,
+    ledger,
+    audit,
+    localStore,
+    gateway,
+    terminalGateway,
+    stationId,
+    staffName,
+  });
   const receiptsService = new ReceiptsService({
     escpos: networkPrinterPort(),
     ...(ports.osPrint ? { os: ports.osPrint } : {}),
@@ -121,9 +154,11 @@ export function createDesk(deps: DeskDeps, ports: DeskPorts = {}): Desk {
       const s = settings.get();
       const p = s.receiptPrinter ?? { kind: 'none' as const, host: '', port: 9100 };
       const printer =
-        p.kind === 'network' ? { kind: 'network' as const, host: p.host, port: p.port }
-        : p.kind === 'os' ? { kind: 'os' as const, ...(p.deviceName ? { deviceName: p.deviceName } : {}) }
-        : { kind: 'none' as const };
+        p.kind === 'network'
+          ? { kind: 'network' as const, host: p.host, port: p.port }
+          : p.kind === 'os'
+            ? { kind: 'os' as const, ...(p.deviceName ? { deviceName: p.deviceName } : {}) }
+            : { kind: 'none' as const };
       return { printer, locale: s.locale ?? DEFAULT_LOCALE, timeZone: s.timeZone ?? DEFAULT_TIME_ZONE };
     },
   });
@@ -132,10 +167,30 @@ export function createDesk(deps: DeskDeps, ports: DeskPorts = {}): Desk {
     return { name: s.businessName, addressLines: s.businessAddressLines ?? [], phone: s.businessPhone ?? null };
   };
   const customer = (id: string) => localStore.getCustomer(id);
-  const kioskReceipts = new KioskReceipts({ attempts: new AttemptsRepo(db, clock), receipts: receiptsService, trainingMode: deps.trainingMode, business, customer, staffName });
-  const stripeReceipts = new StripeReceipts({ gateway, trainingMode: deps.trainingMode, business, staffName, customer, invoice: (id) => localStore.getInvoice(id) });
+  const kioskReceipts = new KioskReceipts({
+    attempts: new AttemptsRepo(db, clock),
+    receipts: receiptsService,
+    trainingMode: deps.trainingMode,
+    business,
+    customer,
+    staffName,
+  });
+  const stripeReceipts = new StripeReceipts({
+    gateway,
+    trainingMode: deps.trainingMode,
+    business,
+    staffName,
+    customer,
+    invoice: (id) => localStore.getInvoice(id),
+  });
   const receipts = new DeskReceipts({
-    receipts: receiptsService, ledger, outbox: deps.outbox, audit, trainingMode: deps.trainingMode, emailConfigured: Boolean(ports.email), stationId,
+    receipts: receiptsService,
+    ledger,
+    outbox: deps.outbox,
+    audit,
+    trainingMode: deps.trainingMode,
+    emailConfigured: Boolean(ports.email),
+    stationId,
     business,
     staffName,
     customer,
@@ -144,10 +199,19 @@ export function createDesk(deps: DeskDeps, ports: DeskPorts = {}): Desk {
     fromStripe: (paymentId) => (StripeReceipts.handles(paymentId) ? stripeReceipts.build(paymentId) : null),
   });
   const reports = new ReportService({
-    source: stripeReportSource(gateway, terminalGateway), ledger, outbox: deps.outbox, stationId, timeZone: () => settings.get().timeZone ?? DEFAULT_TIME_ZONE, staffName,
+    source: stripeReportSource(gateway, terminalGateway),
+    ledger,
+    outbox: deps.outbox,
+    stationId,
+    timeZone: () => settings.get().timeZone ?? DEFAULT_TIME_ZONE,
+    staffName,
   });
   const reportPrinter = new ReportPrinter({
-    build: (date, scope) => reports.build(date, scope), print: (doc) => receiptsService.printDocument(doc), audit, clock, trainingMode: deps.trainingMode,
+    build: (date, scope) => reports.build(date, scope),
+    print: (doc) => receiptsService.printDocument(doc),
+    audit,
+    clock,
+    trainingMode: deps.trainingMode,
     businessName: () => settings.get().businessName,
     intlLocale: () => {
       try {
@@ -164,7 +228,9 @@ export function createDesk(deps: DeskDeps, ports: DeskPorts = {}): Desk {
   deps.senders.receipt_print = receipts.sender();
 
   const refunds = new RefundsService({
-    gateway: terminalGateway, db, clock,
+    gateway: terminalGateway,
+    db,
+    clock,
     // A card payment on account this station took but has not credited yet: Retry first, then refund.
     creditPending: (paymentIntentId) => {
       const p = ledger.byIntent(paymentIntentId);
@@ -173,8 +239,25 @@ export function createDesk(deps: DeskDeps, ports: DeskPorts = {}): Desk {
   });
 
   const services: DeskServices = {
-    staff, audit, sessions: deps.sessions, events: deps.events, clock, lookup: deps.lookup, localStore, readers, card, offline,
-    refunds, ledger, receipts, kioskReceipts, reports, reportPrinter, help, outbox: deps.outbox, stationId,
+    staff,
+    audit,
+    sessions: deps.sessions,
+    events: deps.events,
+    clock,
+    lookup: deps.lookup,
+    localStore,
+    readers,
+    card,
+    offline,
+    refunds,
+    ledger,
+    receipts,
+    kioskReceipts,
+    reports,
+    reportPrinter,
+    help,
+    outbox: deps.outbox,
+    stationId,
     businessName: () => settings.get().businessName,
     noStaff: () => new AppError('unauthenticated', 'Please sign in at the desk first.'),
   };
@@ -186,7 +269,14 @@ export function createDesk(deps: DeskDeps, ports: DeskPorts = {}): Desk {
     ...deskReportHandlers(services),
     ...deskHelpHandlers(services),
     ...deskQueueHandlers(services),
-    ...deskTerminalJsHandlers({ terminal, audit, noStaff: services.noStaff, readers, payments: cardJs, driver: () => settings.get().terminalDriver }),
+    ...deskTerminalJsHandlers({
+      terminal,
+      audit,
+      noStaff: services.noStaff,
+      readers,
+      payments: cardJs,
+      driver: () => settings.get().terminalDriver,
+    }),
   };
 
   return {
@@ -202,7 +292,9 @@ export function createDesk(deps: DeskDeps, ports: DeskPorts = {}): Desk {
         .catch((err: unknown) => log.warn('refunds not reconciled yet', { error: err instanceof Error ? err.message : String(err) }));
       if (interrupted > 0) log.warn('desk card payments interrupted by a restart; staff can retry them', { count: interrupted });
       // The training reader needs the sandbox; a failure here must not stop the station from starting.
-      await readers.ensureTraining().catch((err: unknown) => log.warn('training reader not ready', { error: err instanceof Error ? err.message : String(err) }));
+      await readers
+        .ensureTraining()
+        .catch((err: unknown) => log.warn('training reader not ready', { error: err instanceof Error ? err.message : String(err) }));
     },
     async stop() {
       await card.shutdown();

@@ -14,20 +14,23 @@ export function stripeReportSource(gateway: Pick<StripeGateway, 'feed'>, termina
   return {
     async intentsCreated(fromSec, toSec) {
       const out: Awaited<ReturnType<ReportSource['intentsCreated']>> = [];
-      await gateway.feed.eachPayment((page) => {
-        for (const pi of page) {
-          out.push({
-            id: pi.id,
-            status: pi.status,
-            amount: pi.amount,
-            currency: pi.currency,
-            created: pi.created,
-            methodType: pi.method?.type ?? null,
-            metadata: pi.metadata,
-            hasError: pi.lastError !== null,
-          });
-        }
-      }, { fromSec, toSec });
+      await gateway.feed.eachPayment(
+        (page) => {
+          for (const pi of page) {
+            out.push({
+              id: pi.id,
+              status: pi.status,
+              amount: pi.amount,
+              currency: pi.currency,
+              created: pi.created,
+              methodType: pi.method?.type ?? null,
+              metadata: pi.metadata,
+              hasError: pi.lastError !== null,
+            });
+          }
+        },
+        { fromSec, toSec },
+      );
       return out;
     },
     async recordsTaken(fromSec, toSec) {
@@ -41,7 +44,14 @@ export function stripeReportSource(gateway: Pick<StripeGateway, 'feed'>, termina
             if (r.outcome === 'canceled' || r.outcome === 'other') continue;
             const takenAt = Number(r.metadata['taken_at']) || r.created;
             if (takenAt < fromSec || takenAt >= toSec) continue;
-            out.push({ id: r.id, method, status: r.outcome === 'guaranteed' ? 'succeeded' : 'failed', amount: r.amount, currency: r.currency, metadata: r.metadata });
+            out.push({
+              id: r.id,
+              method,
+              status: r.outcome === 'guaranteed' ? 'succeeded' : 'failed',
+              amount: r.amount,
+              currency: r.currency,
+              metadata: r.metadata,
+            });
           }
         },
         { afterSec: fromSec - 1, beforeSec: toSec + LATE_SEND_SEC },

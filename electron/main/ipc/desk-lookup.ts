@@ -10,7 +10,16 @@ export function deskLookupHandlers(s: DeskServices): Pick<Handlers, 'deskSearch'
     deskSearch: async (req) => {
       const found = s.lookup.search(req.query);
       return {
-        customers: found.customers.map((c) => ({ id: c.id, name: c.name, email: c.email, phone: c.phone, address: c.address, matchedOn: c.matchedOn, exact: c.exact, lastActivityAt: c.lastActivityAt })),
+        customers: found.customers.map((c) => ({
+          id: c.id,
+          name: c.name,
+          email: c.email,
+          phone: c.phone,
+          address: c.address,
+          matchedOn: c.matchedOn,
+          exact: c.exact,
+          lastActivityAt: c.lastActivityAt,
+        })),
         invoices: found.invoices,
         asOf: s.localStore.asOf(),
       };
@@ -27,14 +36,26 @@ export function deskLookupHandlers(s: DeskServices): Pick<Handlers, 'deskSearch'
       for (const p of s.ledger.unsentOffline(customer.id)) {
         if (p.paymentRecordId && shown.has(p.paymentRecordId)) continue;
         payments.push({
-          id: p.id, created: Math.floor(p.createdAt / 1000), amount: p.amount, currency: p.currency, status: p.status === 'needs_review' ? 'failed' : 'queued',
+          id: p.id,
+          created: Math.floor(p.createdAt / 1000),
+          amount: p.amount,
+          currency: p.currency,
+          status: p.status === 'needs_review' ? 'failed' : 'queued',
           method: { type: p.kind, brand: null, last4: null, bankName: null, expMonth: null, expYear: null },
-          invoiceId: p.invoiceId, invoiceNumber: p.invoiceId ? (numbers.get(p.invoiceId) ?? p.invoiceNumber) : null,
+          invoiceId: p.invoiceId,
+          invoiceNumber: p.invoiceId ? (numbers.get(p.invoiceId) ?? p.invoiceNumber) : null,
         });
       }
       payments.sort((a, b) => b.created - a.created);
       const methods = localStore.paymentMethodsForCustomer(customer.id).map((m) => ({
-        id: m.id, type: m.type, brand: m.brand, last4: m.last4, bankName: m.bankName, expMonth: m.expMonth, expYear: m.expYear, isDefault: m.isDefault,
+        id: m.id,
+        type: m.type,
+        brand: m.brand,
+        last4: m.last4,
+        bankName: m.bankName,
+        expMonth: m.expMonth,
+        expYear: m.expYear,
+        isDefault: m.isDefault,
       }));
       const b = localStore.customerBalance(customer.id);
       const balance = b ? { amount: b.amount, currency: b.currency ?? 'usd' } : null;

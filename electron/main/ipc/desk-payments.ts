@@ -7,8 +7,19 @@ import { staffIdOf } from './desk-staff';
 
 type PaymentHandlers = Pick<
   Handlers,
-  | 'deskReaders' | 'deskRegisterReader' | 'deskChooseReader' | 'deskTakeCardPayment' | 'deskCardPayment' | 'deskRetryCardPayment'
-  | 'deskCancelCardPayment' | 'deskPresentTestCard' | 'deskRecordCash' | 'deskRecordCheck' | 'deskRecordOnAccount' | 'deskRefundable' | 'deskRefund'
+  | 'deskReaders'
+  | 'deskRegisterReader'
+  | 'deskChooseReader'
+  | 'deskTakeCardPayment'
+  | 'deskCardPayment'
+  | 'deskRetryCardPayment'
+  | 'deskCancelCardPayment'
+  | 'deskPresentTestCard'
+  | 'deskRecordCash'
+  | 'deskRecordCheck'
+  | 'deskRecordOnAccount'
+  | 'deskRefundable'
+  | 'deskRefund'
 >;
 
 export function deskPaymentHandlers(s: DeskServices): PaymentHandlers {
@@ -38,7 +49,11 @@ export function deskPaymentHandlers(s: DeskServices): PaymentHandlers {
     deskRecordCash: async (req, ctx) => s.offline.record('cash', req, staffIdOf(s, ctx)),
     deskRecordCheck: async (req, ctx) => s.offline.record('check', req, staffIdOf(s, ctx)),
     deskRecordOnAccount: async (req, ctx) =>
-      s.offline.recordOnAccount(req.method, { customerId: req.customerId, amount: req.amount, ...(req.method === 'check' ? { checkNumber: req.checkNumber } : {}) }, staffIdOf(s, ctx)),
+      s.offline.recordOnAccount(
+        req.method,
+        { customerId: req.customerId, amount: req.amount, ...(req.method === 'check' ? { checkNumber: req.checkNumber } : {}) },
+        staffIdOf(s, ctx),
+      ),
     deskRefundable: async (req) => s.refunds.refundable(req.paymentIntentId),
     deskRefund: async (req, ctx) => {
       const staffId = staffIdOf(s, ctx);
@@ -54,13 +69,26 @@ export function deskPaymentHandlers(s: DeskServices): PaymentHandlers {
         });
       } catch (err) {
         if (err instanceof AppError) {
-          s.audit.record({ action: 'refund.refused', staffId, subjectId: req.paymentIntentId, amount: req.amount ?? null, detail: { reason: err.message, requestId: req.requestId } });
+          s.audit.record({
+            action: 'refund.refused',
+            staffId,
+            subjectId: req.paymentIntentId,
+            amount: req.amount ?? null,
+            detail: { reason: err.message, requestId: req.requestId },
+          });
         }
         throw err;
       }
       const { refund, replayed, debitPending } = answer;
       if (!replayed) {
-        s.audit.record({ action: 'refund.created', staffId, subjectId: refund.id, amount: refund.amount, currency: refund.currency, detail: { paymentIntentId: req.paymentIntentId, reason: req.reason, requestId: req.requestId } });
+        s.audit.record({
+          action: 'refund.created',
+          staffId,
+          subjectId: refund.id,
+          amount: refund.amount,
+          currency: refund.currency,
+          detail: { paymentIntentId: req.paymentIntentId, reason: req.reason, requestId: req.requestId },
+        });
       }
       // A payment on account whose credit is not taken back yet: the refund stands; Refund again finishes it.
       if (debitPending) throw new AppError('stripe_unavailable', DEBIT_NOT_DONE);

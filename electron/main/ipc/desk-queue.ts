@@ -31,7 +31,14 @@ export function deskQueueHandlers(s: DeskServices): Pick<Handlers, 'deskQueue' |
     deskRetryQueued: async (req, ctx) => {
       const staffId = staffIdOf(s, ctx);
       const item = s.outbox.retry(req.id);
-      s.audit.record({ action: 'queue.retry', staffId, subjectId: item.id, amount: item.amount, currency: item.currency, detail: { kind: item.kind } });
+      s.audit.record({
+        action: 'queue.retry',
+        staffId,
+        subjectId: item.id,
+        amount: item.amount,
+        currency: item.currency,
+        detail: { kind: item.kind },
+      });
       await s.outbox.drain().catch(() => undefined);
       return view(s.outbox.get(item.id)!);
     },
@@ -40,7 +47,14 @@ export function deskQueueHandlers(s: DeskServices): Pick<Handlers, 'deskQueue' |
       const item = s.outbox.cancel(req.id, req.reason);
       const desk = s.ledger.byOutbox(item.id);
       if (desk) s.ledger.update(desk.id, { status: 'canceled', message: `Canceled by a manager: ${req.reason}` });
-      s.audit.record({ action: 'queue.cancel', staffId, subjectId: item.id, amount: item.amount, currency: item.currency, detail: { kind: item.kind, reason: req.reason } });
+      s.audit.record({
+        action: 'queue.cancel',
+        staffId,
+        subjectId: item.id,
+        amount: item.amount,
+        currency: item.currency,
+        detail: { kind: item.kind, reason: req.reason },
+      });
       return view(item);
     },
   };

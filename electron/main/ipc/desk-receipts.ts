@@ -3,7 +3,10 @@ import type { DeskServices } from '../desk/services';
 import type { Handlers } from './dispatcher';
 import { staffIdOf } from './desk-staff';
 
-type ReceiptHandlers = Pick<Handlers, 'deskPrintReceipt' | 'deskReprintReceipt' | 'deskReceiptPdf' | 'deskEmailReceipt' | 'kioskPrintReceipt' | 'kioskEmailReceipt'>;
+type ReceiptHandlers = Pick<
+  Handlers,
+  'deskPrintReceipt' | 'deskReprintReceipt' | 'deskReceiptPdf' | 'deskEmailReceipt' | 'kioskPrintReceipt' | 'kioskEmailReceipt'
+>;
 
 export function deskReceiptHandlers(s: DeskServices): ReceiptHandlers {
   return {

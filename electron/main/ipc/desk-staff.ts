@@ -5,7 +5,14 @@ import type { CallContext, Handlers } from './dispatcher';
 
 type StaffHandlers = Pick<
   Handlers,
-  'deskSetupStatus' | 'deskCreateFirstManager' | 'deskSignIn' | 'deskSignOut' | 'deskAddStaff' | 'deskListStaff' | 'deskSetStaffActive' | 'deskAudit'
+  | 'deskSetupStatus'
+  | 'deskCreateFirstManager'
+  | 'deskSignIn'
+  | 'deskSignOut'
+  | 'deskAddStaff'
+  | 'deskListStaff'
+  | 'deskSetStaffActive'
+  | 'deskAudit'
 >;
 
 /** The signed-in staff member's id (the dispatcher has already checked the role). */
@@ -55,7 +62,12 @@ export function deskStaffHandlers(s: DeskServices): StaffHandlers {
     deskSetStaffActive: async (req, ctx) => {
       const by = staffIdOf(s, ctx);
       const staff = s.staff.setActive(req.staffId, req.active);
-      s.audit.record({ action: req.active ? 'staff.enabled' : 'staff.disabled', staffId: by, subjectId: staff.id, detail: { name: staff.name } });
+      s.audit.record({
+        action: req.active ? 'staff.enabled' : 'staff.disabled',
+        staffId: by,
+        subjectId: staff.id,
+        detail: { name: staff.name },
+      });
       return staff;
     },
     deskAudit: async (req) => ({ entries: s.audit.list(req.limit, req.before) }),

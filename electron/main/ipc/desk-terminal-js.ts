@@ -25,8 +25,12 @@ export interface TerminalJsDeps {
 
 type TerminalJsHandlers = Pick<
   Handlers,
-  | 'deskTerminalConnectionToken' | 'deskTerminalJsReader' | 'deskChooseTerminalJsReader'
-  | 'deskCreateTerminalJsPayment' | 'deskCaptureTerminalJsPayment' | 'deskCancelTerminalJsPayment'
+  | 'deskTerminalConnectionToken'
+  | 'deskTerminalJsReader'
+  | 'deskChooseTerminalJsReader'
+  | 'deskCreateTerminalJsPayment'
+  | 'deskCaptureTerminalJsPayment'
+  | 'deskCancelTerminalJsPayment'
 >;
 
 export function deskTerminalJsHandlers(s: TerminalJsDeps): TerminalJsHandlers {

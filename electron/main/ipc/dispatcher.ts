@@ -1,12 +1,5 @@
 import type { z } from 'zod';
-import {
-  channelToEntry,
-  contract,
-  type Contract,
-  type EntryName,
-  type PortalError,
-  type Result,
-} from '../../shared/contract';
+import { channelToEntry, contract, type Contract, type EntryName, type PortalError, type Result } from '../../shared/contract';
 import type { CallerSession, SessionRegistry } from '../services/session/session-registry';
 import { AppError } from '../services/errors';
 import { GatewayError } from '../stripe/errors';

@@ -20,9 +20,17 @@ export interface SessionDeps {
   onSessionEnd: (attemptIds: string[]) => void;
 }
 
-export function sessionHandlers(deps: SessionDeps): Pick<Handlers, 'currentSession' | 'signIn' | 'signOut' | 'guestFindInvoice' | 'guestOpenLink'> {
+export function sessionHandlers(
+  deps: SessionDeps,
+): Pick<Handlers, 'currentSession' | 'signIn' | 'signOut' | 'guestFindInvoice' | 'guestOpenLink'> {
   // Sign-in works offline: the account is in SQLite and the customer in the local copy.
-  const customer = async (id: string) => (await onlineOr(() => deps.gateway.retrieveCustomer(id), () => deps.store.getCustomer(id))).value;
+  const customer = async (id: string) =>
+    (
+      await onlineOr(
+        () => deps.gateway.retrieveCustomer(id),
+        () => deps.store.getCustomer(id),
+      )
+    ).value;
   const view = async (s: CallerSession): Promise<Session> => ({
     role: s.role,
     customer: s.role === 'customer' && s.customerId ? await customer(s.customerId) : null,

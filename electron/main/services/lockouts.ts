@@ -20,7 +20,9 @@ export class Lockouts {
   ) {}
 
   state(subject: string): LockState {
-    const row = this.db.prepare<[string], { locked_until: number | null }>('SELECT locked_until FROM lockouts WHERE subject = ?').get(subject);
+    const row = this.db
+      .prepare<[string], { locked_until: number | null }>('SELECT locked_until FROM lockouts WHERE subject = ?')
+      .get(subject);
     const now = this.clock.now();
     if (!row?.locked_until || row.locked_until <= now) return { locked: false };
     return { locked: true, until: row.locked_until, minutesLeft: Math.max(1, Math.ceil((row.locked_until - now) / 60_000)) };
@@ -31,7 +33,9 @@ export class Lockouts {
     const now = this.clock.now();
     this.db.transaction(() => {
       const row = this.db
-        .prepare<[string], { failed_attempts: number; locked_until: number | null }>('SELECT failed_attempts, locked_until FROM lockouts WHERE subject = ?')
+        .prepare<[string], { failed_attempts: number; locked_until: number | null }>(
+          'SELECT failed_attempts, locked_until FROM lockouts WHERE subject = ?',
+        )
         .get(subject);
       const failures = (row?.locked_until != null ? 0 : (row?.failed_attempts ?? 0)) + 1;
       const lockedUntil = failures >= policy.maxFailures ? now + policy.lockMs : null;

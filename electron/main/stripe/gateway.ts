@@ -164,9 +164,7 @@ export class StripeGateway {
   async attachPaymentMethod(paymentMethodId: string, customerId: string, makeDefault: boolean, opts: CallOptions = {}): Promise<string> {
     const pm = await this.call(() => this.stripe.paymentMethods.attach(paymentMethodId, { customer: customerId }, opts));
     if (makeDefault) {
-      await this.call(() =>
-        this.stripe.customers.update(customerId, { invoice_settings: { default_payment_method: pm.id } }),
-      );
+      await this.call(() => this.stripe.customers.update(customerId, { invoice_settings: { default_payment_method: pm.id } }));
     }
     return pm.id;
   }
@@ -175,11 +173,27 @@ export class StripeGateway {
    * Charges part of an invoice to a saved method and records it on the invoice (partial payment).
    * Used by training seeding; the payment service will have its own flow with stored keys.
    */
-  async payInvoicePart(invoiceId: string, customerId: string, paymentMethodId: string, amount: number, currency: string, opts: CallOptions = {}): Promise<void> {
+  async payInvoicePart(
+    invoiceId: string,
+    customerId: string,
+    paymentMethodId: string,
+    amount: number,
+    currency: string,
+    opts: CallOptions = {},
+  ): Promise<void> {
     const key = (suffix: string) => (opts.idempotencyKey ? { idempotencyKey: `${opts.idempotencyKey}:${suffix}` } : {});
     const pi = await this.call(() =>
       this.stripe.paymentIntents.create(
-        { amount, currency, customer: customerId, payment_method: paymentMethodId, confirm: true, off_session: true, allowed_payment_method_types: ["card"], metadata: { invoice_id: invoiceId } },
+        {
+          amount,
+          currency,
+          customer: customerId,
+          payment_method: paymentMethodId,
+          confirm: true,
+          off_session: true,
+          allowed_payment_method_types: ['card'],
+          metadata: { invoice_id: invoiceId },
+        },
         key('intent'),
       ),
     );
@@ -279,7 +293,14 @@ export class StripeGateway {
           ...(input.offSession ? { off_session: true } : {}),
           ...(input.saveForFuture ? { setup_future_usage: 'off_session' as const } : {}),
           ...(input.mandate
-            ? { mandate_data: { customer_acceptance: { type: 'online' as const, online: { ip_address: input.mandate.ipAddress, user_agent: input.mandate.userAgent } } } }
+            ? {
+                mandate_data: {
+                  customer_acceptance: {
+                    type: 'online' as const,
+                    online: { ip_address: input.mandate.ipAddress, user_agent: input.mandate.userAgent },
+                  },
+                },
+              }
             : {}),
           expand: ['payment_method'],
         },
@@ -395,9 +416,17 @@ export class StripeGateway {
 
   // ---- customers -----------------------------------------------------------------------------
 
-  async updateBilling(customerId: string, update: { email: string; phone: string; address: Address }, opts: CallOptions = {}): Promise<Customer> {
+  async updateBilling(
+    customerId: string,
+    update: { email: string; phone: string; address: Address },
+    opts: CallOptions = {},
+  ): Promise<Customer> {
     const c = await this.call(() =>
-      this.stripe.customers.update(customerId, { email: update.email, phone: update.phone, address: toStripeAddress(update.address) }, opts),
+      this.stripe.customers.update(
+        customerId,
+        { email: update.email, phone: update.phone, address: toStripeAddress(update.address) },
+        opts,
+      ),
     );
     return toCustomer(c);
   }

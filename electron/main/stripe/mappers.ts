@@ -1,8 +1,7 @@
 import type Stripe from 'stripe';
 import type { Address, Customer, Invoice, InvoiceDetail, InvoiceStatus } from '../../shared/contract';
 
-const idOf = (v: string | { id: string } | null | undefined): string | null =>
-  v == null ? null : typeof v === 'string' ? v : v.id;
+const idOf = (v: string | { id: string } | null | undefined): string | null => (v == null ? null : typeof v === 'string' ? v : v.id);
 
 export function toAddress(a: Stripe.Address | null | undefined): Address | null {
   if (!a) return null;

@@ -87,7 +87,14 @@ function paidWith(charge: Stripe.Charge | null, pm: Stripe.PaymentMethod | null)
   if (d?.card) return { type: 'card', brand: d.card.brand, last4: d.card.last4, authorizationCode: d.card.authorization_code ?? null };
   if (d?.us_bank_account) return { type: 'us_bank_account', bankName: d.us_bank_account.bank_name, last4: d.us_bank_account.last4 };
   // No charge yet (or none expanded): the payment method says what it was.
-  if (pm?.card_present) return { type: 'card_present', brand: pm.card_present.brand, last4: pm.card_present.last4, readMethod: pm.card_present.read_method, emv: null };
+  if (pm?.card_present)
+    return {
+      type: 'card_present',
+      brand: pm.card_present.brand,
+      last4: pm.card_present.last4,
+      readMethod: pm.card_present.read_method,
+      emv: null,
+    };
   if (pm?.card) return { type: 'card', brand: pm.card.brand, last4: pm.card.last4, authorizationCode: null };
   if (pm?.us_bank_account) return { type: 'us_bank_account', bankName: pm.us_bank_account.bank_name, last4: pm.us_bank_account.last4 };
   return null;
@@ -109,7 +116,9 @@ export async function retrieveIntentDetails(client: StripeClient, id: string): P
   const customerId = idOf(pi.customer);
   let invoiceId = pi.metadata?.['invoice_id'] || null;
   if (!invoiceId) {
-    const paid = await client.call(() => client.stripe.invoicePayments.list({ payment: { type: 'payment_intent', payment_intent: pi.id }, limit: 1 }));
+    const paid = await client.call(() =>
+      client.stripe.invoicePayments.list({ payment: { type: 'payment_intent', payment_intent: pi.id }, limit: 1 }),
+    );
     invoiceId = idOf(paid.data[0]?.invoice);
   }
   return {
@@ -137,7 +146,14 @@ export async function retrieveRecordDetails(client: StripeClient, id: string): P
     if (e.kind === 'not_found') return null;
     throw e;
   }
-  const outcome = r.amount_guaranteed.value > 0 ? 'guaranteed' : r.amount_failed.value > 0 ? 'failed' : r.amount_canceled.value > 0 ? 'canceled' : 'other';
+  const outcome =
+    r.amount_guaranteed.value > 0
+      ? 'guaranteed'
+      : r.amount_failed.value > 0
+        ? 'failed'
+        : r.amount_canceled.value > 0
+          ? 'canceled'
+          : 'other';
   return {
     kind: 'record',
     id: r.id,

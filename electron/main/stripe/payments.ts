@@ -4,7 +4,8 @@ import type { MethodSummary, PaymentType, SavedMethod } from '../../shared/contr
 /** What the payment service needs to know about a PaymentIntent. */
 export interface IntentView {
   id: string;
-  status: 'requires_payment_method' | 'requires_confirmation' | 'requires_action' | 'processing' | 'requires_capture' | 'succeeded' | 'canceled';
+  status:
+    'requires_payment_method' | 'requires_confirmation' | 'requires_action' | 'processing' | 'requires_capture' | 'succeeded' | 'canceled';
   amount: number;
   currency: string;
   customerId: string | null;
@@ -47,19 +48,39 @@ export interface BillingDetails {
   postalCode: string;
 }
 
-const idOf = (v: string | { id: string } | null | undefined): string | null =>
-  v == null ? null : typeof v === 'string' ? v : v.id;
+const idOf = (v: string | { id: string } | null | undefined): string | null => (v == null ? null : typeof v === 'string' ? v : v.id);
 
 export function toMethodSummary(pm: Stripe.PaymentMethod | null | undefined): MethodSummary | null {
   if (!pm) return null;
   if (pm.type === 'card' && pm.card) {
-    return { type: 'card', brand: pm.card.brand, last4: pm.card.last4, bankName: null, expMonth: pm.card.exp_month, expYear: pm.card.exp_year };
+    return {
+      type: 'card',
+      brand: pm.card.brand,
+      last4: pm.card.last4,
+      bankName: null,
+      expMonth: pm.card.exp_month,
+      expYear: pm.card.exp_year,
+    };
   }
   if (pm.type === 'us_bank_account' && pm.us_bank_account) {
-    return { type: 'us_bank_account', brand: null, last4: pm.us_bank_account.last4, bankName: pm.us_bank_account.bank_name, expMonth: null, expYear: null };
+    return {
+      type: 'us_bank_account',
+      brand: null,
+      last4: pm.us_bank_account.last4,
+      bankName: pm.us_bank_account.bank_name,
+      expMonth: null,
+      expYear: null,
+    };
   }
   if (pm.type === 'card_present' && pm.card_present) {
-    return { type: 'card_present', brand: pm.card_present.brand, last4: pm.card_present.last4, bankName: null, expMonth: pm.card_present.exp_month, expYear: pm.card_present.exp_year };
+    return {
+      type: 'card_present',
+      brand: pm.card_present.brand,
+      last4: pm.card_present.last4,
+      bankName: null,
+      expMonth: pm.card_present.exp_month,
+      expYear: pm.card_present.exp_year,
+    };
   }
   return null;
 }

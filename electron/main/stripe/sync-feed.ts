@@ -40,12 +40,26 @@ export interface PaymentRecordView {
 }
 
 function toPaymentRecordView(r: Stripe.PaymentRecord): PaymentRecordView {
-  const outcome = r.amount_guaranteed.value > 0 ? 'guaranteed' : r.amount_failed.value > 0 ? 'failed' : r.amount_canceled.value > 0 ? 'canceled' : 'other';
-  return { id: r.id, customerId: r.customer_details?.customer ?? null, amount: r.amount_requested.value, currency: r.amount_requested.currency, created: r.created, outcome, metadata: { ...(r.metadata ?? {}) } };
+  const outcome =
+    r.amount_guaranteed.value > 0
+      ? 'guaranteed'
+      : r.amount_failed.value > 0
+        ? 'failed'
+        : r.amount_canceled.value > 0
+          ? 'canceled'
+          : 'other';
+  return {
+    id: r.id,
+    customerId: r.customer_details?.customer ?? null,
+    amount: r.amount_requested.value,
+    currency: r.amount_requested.currency,
+    created: r.created,
+    outcome,
+    metadata: { ...(r.metadata ?? {}) },
+  };
 }
 
-const idOf = (v: string | { id: string } | null | undefined): string | null =>
-  v == null ? null : typeof v === 'string' ? v : v.id;
+const idOf = (v: string | { id: string } | null | undefined): string | null => (v == null ? null : typeof v === 'string' ? v : v.id);
 
 /**
  * What the sync reads from Stripe: every customer, invoice and payment (list pagination, 100 a
@@ -59,12 +73,20 @@ export class SyncFeed {
   }
 
   async eachCustomer(onPage: (page: SyncedCustomer[]) => void): Promise<void> {
-    await this.pages((p) => this.stripe.customers.list(p), (c) => toSyncedCustomer(c), onPage);
+    await this.pages(
+      (p) => this.stripe.customers.list(p),
+      (c) => toSyncedCustomer(c),
+      onPage,
+    );
   }
 
   async eachInvoice(onPage: (page: Invoice[]) => void): Promise<void> {
     const now = this.client.clock.now();
-    await this.pages((p) => this.stripe.invoices.list(p), (i) => (i.status === 'draft' ? null : toInvoice(i, now)), onPage);
+    await this.pages(
+      (p) => this.stripe.invoices.list(p),
+      (i) => (i.status === 'draft' ? null : toInvoice(i, now)),
+      onPage,
+    );
   }
 
   /** Every PaymentIntent, or those created in [fromSec, toSec) when a range is given. */
@@ -79,11 +101,7 @@ export class SyncFeed {
    */
   async eachPaymentRecord(onPage: (page: PaymentRecordView[]) => void, created?: { afterSec: number; beforeSec: number }): Promise<void> {
     const range = created ? { created_after: created.afterSec, created_before: created.beforeSec } : {};
-    await this.pages(
-      (p) => this.stripe.paymentRecords.list({ ...p, ...range }),
-      toPaymentRecordView,
-      onPage,
-    );
+    await this.pages((p) => this.stripe.paymentRecords.list({ ...p, ...range }), toPaymentRecordView, onPage);
   }
 
   /** The newest event's id and time, to start the incremental sync from after a full load. */
@@ -161,7 +179,9 @@ export class SyncFeed {
     const now = this.client.clock.now();
     switch (obj.object) {
       case 'customer':
-        return (obj as unknown as Stripe.Customer).deleted ? { ...base, kind: 'other' } : { ...base, kind: 'customer', customer: toSyncedCustomer(obj as unknown as Stripe.Customer) };
+        return (obj as unknown as Stripe.Customer).deleted
+          ? { ...base, kind: 'other' }
+          : { ...base, kind: 'customer', customer: toSyncedCustomer(obj as unknown as Stripe.Customer) };
       case 'invoice': {
         const inv = obj as unknown as Stripe.Invoice;
         return inv.status === 'draft' ? { ...base, kind: 'other' } : { ...base, kind: 'invoice', invoice: toInvoice(inv, now) };
@@ -176,7 +196,12 @@ export class SyncFeed {
       }
       case 'payment_method': {
         const prev = (e.data.previous_attributes ?? {}) as { customer?: string | null };
-        return { ...base, kind: 'payment_method', customerId: idOf((obj as unknown as Stripe.PaymentMethod).customer), previousCustomerId: prev.customer ?? null };
+        return {
+          ...base,
+          kind: 'payment_method',
+          customerId: idOf((obj as unknown as Stripe.PaymentMethod).customer),
+          previousCustomerId: prev.customer ?? null,
+        };
       }
       default:
         return { ...base, kind: 'other' };

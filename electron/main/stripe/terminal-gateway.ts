@@ -223,7 +223,10 @@ export class TerminalGateway {
     return out;
   }
 
-  async createLocation(input: { displayName: string; country: string; line1?: string; city?: string; state?: string; postalCode?: string }, opts: CallOptions = {}): Promise<LocationView> {
+  async createLocation(
+    input: { displayName: string; country: string; line1?: string; city?: string; state?: string; postalCode?: string },
+    opts: CallOptions = {},
+  ): Promise<LocationView> {
     const l = await this.call(() =>
       this.stripe.terminal.locations.create(
         {
@@ -242,9 +245,15 @@ export class TerminalGateway {
     return { id: l.id, displayName: l.display_name };
   }
 
-  async registerReader(input: { registrationCode: string; label: string; locationId: string }, opts: CallOptions = {}): Promise<ReaderView> {
+  async registerReader(
+    input: { registrationCode: string; label: string; locationId: string },
+    opts: CallOptions = {},
+  ): Promise<ReaderView> {
     const r = await this.call(() =>
-      this.stripe.terminal.readers.create({ registration_code: input.registrationCode, label: input.label, location: input.locationId }, opts),
+      this.stripe.terminal.readers.create(
+        { registration_code: input.registrationCode, label: input.label, location: input.locationId },
+        opts,
+      ),
     );
     return toReaderView(r);
   }
@@ -270,7 +279,10 @@ export class TerminalGateway {
   // ---- server-driven payments --------------------------------------------------------------------
 
   /** Also answers the intent's client secret, which only the Terminal JS SDK in the renderer needs (collectPaymentMethod). */
-  async createTerminalIntent(input: NewTerminalIntent, opts: CallOptions = {}): Promise<TerminalIntentView & { clientSecret: string | null }> {
+  async createTerminalIntent(
+    input: NewTerminalIntent,
+    opts: CallOptions = {},
+  ): Promise<TerminalIntentView & { clientSecret: string | null }> {
     const pi = await this.call(() =>
       this.stripe.paymentIntents.create(
         {
@@ -300,7 +312,11 @@ export class TerminalGateway {
   }
 
   /** Starts the reader; `replayed` is true when Stripe answered from an earlier request with the same key. */
-  async processPaymentIntent(readerId: string, paymentIntentId: string, opts: CallOptions = {}): Promise<{ reader: ReaderView; replayed: boolean }> {
+  async processPaymentIntent(
+    readerId: string,
+    paymentIntentId: string,
+    opts: CallOptions = {},
+  ): Promise<{ reader: ReaderView; replayed: boolean }> {
     const r = await this.call(() => this.stripe.terminal.readers.processPaymentIntent(readerId, { payment_intent: paymentIntentId }, opts));
     const replayed = String(r.lastResponse?.headers?.['idempotent-replayed'] ?? '') === 'true';
     return { reader: toReaderView(r), replayed };
@@ -335,7 +351,15 @@ export class TerminalGateway {
 
   // ---- refunds and payments taken outside Stripe ---------------------------------------------------
 
-  async createRefund(input: { paymentIntentId: string; amount?: number; reason?: 'duplicate' | 'fraudulent' | 'requested_by_customer'; metadata?: Record<string, string> }, opts: CallOptions = {}): Promise<RefundView> {
+  async createRefund(
+    input: {
+      paymentIntentId: string;
+      amount?: number;
+      reason?: 'duplicate' | 'fraudulent' | 'requested_by_customer';
+      metadata?: Record<string, string>;
+    },
+    opts: CallOptions = {},
+  ): Promise<RefundView> {
     const r = await this.call(() =>
       this.stripe.refunds.create(
         {
@@ -379,7 +403,11 @@ export class TerminalGateway {
     return rec.id;
   }
 
-  async attachRecordToInvoice(invoiceId: string, paymentRecordId: string, opts: CallOptions = {}): Promise<{ amountPaid: number; amountRemaining: number; paid: boolean }> {
+  async attachRecordToInvoice(
+    invoiceId: string,
+    paymentRecordId: string,
+    opts: CallOptions = {},
+  ): Promise<{ amountPaid: number; amountRemaining: number; paid: boolean }> {
     const inv = await this.call(() => this.stripe.invoices.attachPayment(invoiceId, { payment_record: paymentRecordId }, opts));
     return { amountPaid: inv.amount_paid, amountRemaining: inv.amount_remaining, paid: inv.status === 'paid' };
   }
@@ -388,10 +416,16 @@ export class TerminalGateway {
 
   /** Creates a customer balance transaction: `amount` negative credits the account, positive debits it. */
   async adjustCustomerBalance(
-    customerId: string, input: { amount: number; currency: string; description: string; metadata: Record<string, string> }, opts: CallOptions = {},
+    customerId: string,
+    input: { amount: number; currency: string; description: string; metadata: Record<string, string> },
+    opts: CallOptions = {},
   ): Promise<BalanceTransactionView> {
     const t = await this.call(() =>
-      this.stripe.customers.createBalanceTransaction(customerId, { amount: input.amount, currency: input.currency, description: input.description, metadata: input.metadata }, opts),
+      this.stripe.customers.createBalanceTransaction(
+        customerId,
+        { amount: input.amount, currency: input.currency, description: input.description, metadata: input.metadata },
+        opts,
+      ),
     );
     return toBalanceTransactionView(t);
   }
@@ -426,5 +460,12 @@ export class TerminalGateway {
 }
 
 function toBalanceTransactionView(t: Stripe.CustomerBalanceTransaction): BalanceTransactionView {
-  return { id: t.id, amount: t.amount, currency: t.currency, endingBalance: t.ending_balance, created: t.created, metadata: { ...(t.metadata ?? {}) } };
+  return {
+    id: t.id,
+    amount: t.amount,
+    currency: t.currency,
+    endingBalance: t.ending_balance,
+    created: t.created,
+    metadata: { ...(t.metadata ?? {}) },
+  };
 }

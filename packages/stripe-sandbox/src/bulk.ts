@@ -49,14 +49,35 @@ export interface BulkSeedResult {
   ms: number;
 }
 
-const FIRST = 'James Mary Robert Patricia John Jennifer Michael Linda David Elizabeth William Barbara Richard Susan Joseph Jessica Thomas Sarah Maria Jose Luis Carmen Wei Ming Priya Raj Olga Ivan Aisha Omar Chloe Liam Mia Noah Emma Lucas Sofia Mateo Ana Pedro'.split(' ');
-const LAST = 'Smith Johnson Williams Brown Jones Garcia Miller Davis Rodriguez Martinez Hernandez Lopez Gonzalez Wilson Anderson Thomas Taylor Moore Jackson Martin Lee Perez Thompson White Harris Sanchez Clark Ramirez Lewis Robinson Walker Young Allen King Wright Scott Torres Nguyen Hill Flores Green Adams Nelson Baker Hall Rivera Campbell Mitchell Carter Roberts Chen Patel Kim'.split(' ');
+const FIRST =
+  'James Mary Robert Patricia John Jennifer Michael Linda David Elizabeth William Barbara Richard Susan Joseph Jessica Thomas Sarah Maria Jose Luis Carmen Wei Ming Priya Raj Olga Ivan Aisha Omar Chloe Liam Mia Noah Emma Lucas Sofia Mateo Ana Pedro'.split(
+    ' ',
+  );
+const LAST =
+  'Smith Johnson Williams Brown Jones Garcia Miller Davis Rodriguez Martinez Hernandez Lopez Gonzalez Wilson Anderson Thomas Taylor Moore Jackson Martin Lee Perez Thompson White Harris Sanchez Clark Ramirez Lewis Robinson Walker Young Allen King Wright Scott Torres Nguyen Hill Flores Green Adams Nelson Baker Hall Rivera Campbell Mitchell Carter Roberts Chen Patel Kim'.split(
+    ' ',
+  );
 const STREETS = 'Main Oak Pine Maple Cedar Elm Washington Lake Hill Park Walnut Sunset Lincoln Jackson Church River'.split(' ');
 const CITIES: [string, string, string][] = [
-  ['Austin', 'TX', '787'], ['Springfield', 'IL', '627'], ['Riverside', 'CA', '925'], ['Franklin', 'TN', '370'],
-  ['Madison', 'WI', '537'], ['Salem', 'MA', '019'], ['Dayton', 'OH', '454'], ['Portland', 'ME', '041'],
+  ['Austin', 'TX', '787'],
+  ['Springfield', 'IL', '627'],
+  ['Riverside', 'CA', '925'],
+  ['Franklin', 'TN', '370'],
+  ['Madison', 'WI', '537'],
+  ['Salem', 'MA', '019'],
+  ['Dayton', 'OH', '454'],
+  ['Portland', 'ME', '041'],
 ];
-const ITEMS = ['Monthly service', 'Equipment rental', 'Installation', 'Late fee', 'Maintenance visit', 'Annual membership', 'Parts', 'Consultation'];
+const ITEMS = [
+  'Monthly service',
+  'Equipment rental',
+  'Installation',
+  'Late fee',
+  'Maintenance visit',
+  'Annual membership',
+  'Parts',
+  'Consultation',
+];
 
 /** mulberry32: small, fast, seeded. */
 function prng(seed: number): () => number {
@@ -113,10 +134,18 @@ export function seedBulk(dbPath: string, opts: BulkSeedOptions): BulkSeedResult 
     return s;
   };
   const ctx = new Ctx(store, 3000);
-  for (const register of [registerCustomers, registerPaymentMethods, registerInvoiceItems, registerInvoices, registerInvoicePayments]) register(ctx);
+  for (const register of [registerCustomers, registerPaymentMethods, registerInvoiceItems, registerInvoices, registerInvoicePayments])
+    register(ctx);
   const call = caller(ctx);
   const pick = <T>(a: readonly T[]): T => a[Math.floor(r() * a.length)]!;
-  const result: BulkSeedResult = { customerIds: [], invoices: 0, openInvoiceIds: [], byStatus: { open: 0, paid: 0, void: 0 }, overdue: 0, ms: 0 };
+  const result: BulkSeedResult = {
+    customerIds: [],
+    invoices: 0,
+    openInvoiceIds: [],
+    byStatus: { open: 0, paid: 0, void: 0 },
+    overdue: 0,
+    ms: 0,
+  };
   const customerCreated: number[] = [];
 
   try {
@@ -134,7 +163,13 @@ export function seedBulk(dbPath: string, opts: BulkSeedOptions): BulkSeedResult 
             name: `${first} ${last}`,
             email: `${first}.${last}${i}@example.com`.toLowerCase(),
             phone: `+1512555${String(i % 10_000).padStart(4, '0')}`,
-            address: { line1: `${1 + Math.floor(r() * 9999)} ${pick(STREETS)} St`, city, state, postal_code: `${zip3}${String(Math.floor(r() * 100)).padStart(2, '0')}`, country: 'US' },
+            address: {
+              line1: `${1 + Math.floor(r() * 9999)} ${pick(STREETS)} St`,
+              city,
+              state,
+              postal_code: `${zip3}${String(Math.floor(r() * 100)).padStart(2, '0')}`,
+              country: 'US',
+            },
             metadata: { source: 'bulk-seed' },
           };
           const c = call('POST', '/v1/customers', raw);
@@ -162,11 +197,23 @@ export function seedBulk(dbPath: string, opts: BulkSeedOptions): BulkSeedResult 
           const lo = recent ? Math.max(from, now - 45 * 86_400) : from;
           const created = lo + Math.floor(r() * Math.max(1, now - 60 - lo));
           clock = created * 1000;
-          const inv = call('POST', '/v1/invoices', { customer, collection_method: 'send_invoice', days_until_due: '30', currency: 'usd', description: `Statement ${i + 1}` });
+          const inv = call('POST', '/v1/invoices', {
+            customer,
+            collection_method: 'send_invoice',
+            days_until_due: '30',
+            currency: 'usd',
+            description: `Statement ${i + 1}`,
+          });
           const id = inv.id as string;
           const lines = 1 + Math.floor(r() * 3);
           for (let k = 0; k < lines; k++) {
-            call('POST', '/v1/invoiceitems', { customer, invoice: id, currency: 'usd', amount: String(500 + Math.floor(r() * 25_000)), description: pick(ITEMS) });
+            call('POST', '/v1/invoiceitems', {
+              customer,
+              invoice: id,
+              currency: 'usd',
+              amount: String(500 + Math.floor(r() * 25_000)),
+              description: pick(ITEMS),
+            });
           }
           const fin = call('POST', `/v1/invoices/${id}/finalize`);
           clock = Math.min(nowMs, clock + Math.floor(r() * 20 * 86_400_000));

@@ -29,7 +29,7 @@ export function createCharge(store: Store, pi: Obj, pm: Obj, o: ChargeOutcome): 
     application_fee_amount: null,
     balance_transaction: failed ? null : store.newId('txn'),
     billing_details: structuredClone(pm.billing_details as Obj),
-    calculated_statement_descriptor: (pi.statement_descriptor) ?? 'SANDBOX KIOSK',
+    calculated_statement_descriptor: pi.statement_descriptor ?? 'SANDBOX KIOSK',
     captured: o.captured && o.status !== 'failed',
     created: store.now(),
     currency: pi.currency,
@@ -172,7 +172,11 @@ function cardPresentDetails(pm: Obj, amount: number, o: ChargeOutcome | undefine
 const AIDS: Record<string, string> = { visa: 'A0000000031010', mastercard: 'A0000000041010', amex: 'A00000002501' };
 const APPLICATION_NAMES: Record<string, string> = { visa: 'Stripe Credit', mastercard: 'Stripe Credit', amex: 'Stripe Credit' };
 
-export interface Acceptance { type: string; accepted_at?: number; online?: { ip_address: string | null; user_agent: string | null } }
+export interface Acceptance {
+  type: string;
+  accepted_at?: number;
+  online?: { ip_address: string | null; user_agent: string | null };
+}
 
 /** Reads `mandate_data[customer_acceptance]` completely (so unknown keys are caught before any write). */
 export function readMandateData(p: Params): Acceptance {
@@ -183,7 +187,11 @@ export function readMandateData(p: Params): Acceptance {
   ca.obj('offline');
   const out: Acceptance = { type };
   if (at !== undefined) out.accepted_at = at;
-  if (online) out.online = { ip_address: online.str('ip_address', { max: 100 }) ?? null, user_agent: online.str('user_agent', { max: 1000 }) ?? null };
+  if (online)
+    out.online = {
+      ip_address: online.str('ip_address', { max: 100 }) ?? null,
+      user_agent: online.str('user_agent', { max: 1000 }) ?? null,
+    };
   return out;
 }
 

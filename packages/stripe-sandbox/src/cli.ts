@@ -28,7 +28,9 @@ const { url, host, port: actual } = await sandbox.start(port, values.host);
 console.log(`Stripe sandbox listening on ${url}`);
 console.log(`  data: ${join(dataDir, 'sandbox.sqlite')}`);
 console.log(`  SDK:  new Stripe('sk_test_...', { host: '${host}', port: ${actual}, protocol: 'http', maxNetworkRetries: 0 })`);
-console.log(`  admin: POST ${url}/__sandbox/settle | POST ${url}/__sandbox/outage mode=refuse|hang|rate_limit|server_error|off | POST ${url}/__sandbox/faults pattern=<regex on "METHOD /v1/path"> mode=lose_answer|fail|off times=N | GET ${url}/__sandbox/health`);
+console.log(
+  `  admin: POST ${url}/__sandbox/settle | POST ${url}/__sandbox/outage mode=refuse|hang|rate_limit|server_error|off | POST ${url}/__sandbox/faults pattern=<regex on "METHOD /v1/path"> mode=lose_answer|fail|off times=N | GET ${url}/__sandbox/health`,
+);
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {

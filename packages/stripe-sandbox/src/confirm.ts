@@ -34,20 +34,23 @@ export function pickPaymentMethod(ctx: Ctx, intent: Obj, kind: 'payment_intent' 
   if (!pmId) {
     throw invalid(
       `You cannot confirm this ${kind === 'payment_intent' ? 'PaymentIntent' : 'SetupIntent'} because it's missing a payment method. Update it with a payment_method and try again.`,
-      'payment_method', `${kind}_unexpected_state`,
+      'payment_method',
+      `${kind}_unexpected_state`,
     );
   }
   const pm = resolvePaymentMethod(ctx, pmId, 'payment_method');
   if (!(intent.payment_method_types as string[]).includes(pm.type as string)) {
     throw invalid(
       `The PaymentMethod provided (${String(pm.type)}) is not allowed for this ${kind === 'payment_intent' ? 'PaymentIntent' : 'SetupIntent'}. Allowed: ${(intent.payment_method_types as string[]).join(', ')}.`,
-      'payment_method', `${kind}_incompatible_payment_method`,
+      'payment_method',
+      `${kind}_incompatible_payment_method`,
     );
   }
   if (pm.customer && pm.customer !== intent.customer) {
     throw invalid(
       `The provided PaymentMethod ${String(pm.id)} belongs to a different Customer than this ${kind === 'payment_intent' ? 'PaymentIntent' : 'SetupIntent'}.`,
-      'payment_method', 'payment_method_unexpected_state',
+      'payment_method',
+      'payment_method_unexpected_state',
     );
   }
   return pm;
@@ -69,7 +72,8 @@ export function achMandate(ctx: Ctx, pm: Obj, o: ConfirmOptions): string {
   if (existing) return existing;
   throw invalid(
     'A mandate is required to confirm a us_bank_account payment. Provide mandate_data with the customer_acceptance, or a mandate id.',
-    'mandate_data', 'parameter_missing',
+    'mandate_data',
+    'parameter_missing',
   );
 }
 
@@ -205,7 +209,10 @@ export function settle(ctx: Ctx, intentId: string, kind: string): void {
     pi.next_action = null;
     pi.payment_method = null;
     pi.last_payment_error = lastError(
-      { code: 'payment_method_microdeposit_failed', message: ACH_FAILURE_MESSAGES.microdeposits_failed! }, pm, undefined, 'invalid_request_error',
+      { code: 'payment_method_microdeposit_failed', message: ACH_FAILURE_MESSAGES.microdeposits_failed! },
+      pm,
+      undefined,
+      'invalid_request_error',
     );
     store.save(pi);
     store.emit('payment_intent.payment_failed', pi);
@@ -237,7 +244,11 @@ export function settle(ctx: Ctx, intentId: string, kind: string): void {
 
 /** POST .../verify_microdeposits for a PaymentIntent or SetupIntent in requires_action. */
 export function verifyMicrodeposits(
-  ctx: Ctx, kind: 'payment_intent' | 'setup_intent', intent: Obj, p: Params, onVerified: (pm: Obj) => void,
+  ctx: Ctx,
+  kind: 'payment_intent' | 'setup_intent',
+  intent: Obj,
+  p: Params,
+  onVerified: (pm: Obj) => void,
 ): Obj | Reply {
   const { store } = ctx;
   const amounts = p.strArray('amounts', { max: 2 });
@@ -259,14 +270,30 @@ export function verifyMicrodeposits(
     onVerified(pm);
     return intent;
   }
-  const failure = code === 'SM33CC' || a === '10,11'
-    ? { code: 'payment_method_microdeposit_verification_attempts_exceeded', message: 'You have exceeded the number of allowed verification attempts.' }
-    : code === 'SM44DD' || a === '40,41'
-      ? { code: 'payment_method_microdeposit_verification_timeout', message: 'Payment method should be verified with microdeposits within the required period.' }
-      : undefined;
+  const failure =
+    code === 'SM33CC' || a === '10,11'
+      ? {
+          code: 'payment_method_microdeposit_verification_attempts_exceeded',
+          message: 'You have exceeded the number of allowed verification attempts.',
+        }
+      : code === 'SM44DD' || a === '40,41'
+        ? {
+            code: 'payment_method_microdeposit_verification_timeout',
+            message: 'Payment method should be verified with microdeposits within the required period.',
+          }
+        : undefined;
   if (!failure) {
-    if (code) throw invalid('The descriptor code provided does not match the one sent with the microdeposit.', 'descriptor_code', 'payment_method_microdeposit_verification_descriptor_code_mismatch');
-    throw invalid('The amounts provided do not match the amounts that were sent to the bank account.', 'amounts', 'payment_method_microdeposit_verification_amounts_mismatch');
+    if (code)
+      throw invalid(
+        'The descriptor code provided does not match the one sent with the microdeposit.',
+        'descriptor_code',
+        'payment_method_microdeposit_verification_descriptor_code_mismatch',
+      );
+    throw invalid(
+      'The amounts provided do not match the amounts that were sent to the bank account.',
+      'amounts',
+      'payment_method_microdeposit_verification_amounts_mismatch',
+    );
   }
   store.unschedule(intent.id as string);
   intent.status = 'requires_payment_method';

@@ -46,7 +46,10 @@ export function recordBalanceTransaction(
     type: input.type,
   };
   store.insert(txn);
-  store.emit('customer.updated', customer, { balance: before.balance ?? 0, ...(before.currency === customer.currency ? {} : { currency: before.currency ?? null }) });
+  store.emit('customer.updated', customer, {
+    balance: before.balance ?? 0,
+    ...(before.currency === customer.currency ? {} : { currency: before.currency ?? null }),
+  });
   return txn;
 }
 
@@ -68,7 +71,12 @@ export function applyBalanceToInvoice(store: Store, customer: Obj, inv: Obj): vo
   inv.starting_balance = balance;
   inv.ending_balance = ending;
   if (ending !== balance) {
-    recordBalanceTransaction(store, customer, { amount: ending - balance, currency: inv.currency as string, type: 'applied_to_invoice', invoice: inv.id as string });
+    recordBalanceTransaction(store, customer, {
+      amount: ending - balance,
+      currency: inv.currency as string,
+      type: 'applied_to_invoice',
+      invoice: inv.id as string,
+    });
   }
 }
 
@@ -79,7 +87,12 @@ export function unapplyBalanceFromInvoice(store: Store, inv: Obj): void {
   const used = ending - starting;
   if (used === 0) return;
   const customer = store.must('customer', inv.customer as string, 'customer');
-  recordBalanceTransaction(store, customer, { amount: -used, currency: inv.currency as string, type: 'unapplied_from_invoice', invoice: inv.id as string });
+  recordBalanceTransaction(store, customer, {
+    amount: -used,
+    currency: inv.currency as string,
+    type: 'unapplied_from_invoice',
+    invoice: inv.id as string,
+  });
 }
 
 export function registerCustomerBalance(ctx: Ctx): void {

@@ -13,7 +13,6 @@ function invoicePrefix(): string {
   return s;
 }
 
-
 export function registerCustomers(ctx: Ctx): void {
   const { store } = ctx;
 
@@ -21,7 +20,8 @@ export function registerCustomers(ctx: Ctx): void {
     for (const k of ['email', 'name', 'phone', 'description'] as const) {
       if (!p.has(k)) continue;
       const v = p.str(k, { max: k === 'email' ? 512 : k === 'phone' ? 20 : 5000, empty: true });
-      if (k === 'email' && v && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(v)) throw invalid(`Invalid email address: ${v.slice(0, 100)}`, 'email', 'email_invalid');
+      if (k === 'email' && v && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(v))
+        throw invalid(`Invalid email address: ${v.slice(0, 100)}`, 'email', 'email_invalid');
       c[k] = v ? v : null;
     }
     if (p.has('address')) c.address = p.isEmpty('address') ? null : address(p.obj('address'), c.address);

@@ -55,10 +55,23 @@ export class StripeSandbox {
     const store = new Store(this.opts.dbPath, this.opts.now ?? Date.now, this.opts.nativeBinding);
     const ctx = new Ctx(store, this.opts.achSettlementMs ?? 3000);
     for (const register of [
-      registerCustomers, registerCustomerBalance, registerPaymentMethods, registerPaymentIntents, registerSetupIntents, registerCharges,
-      registerInvoiceItems, registerInvoices, registerInvoicePayments, registerEvents,
-      registerRefunds, registerPaymentRecords, registerTerminalLocations, registerTerminalReaders, registerTerminalActions,
-    ]) register(ctx);
+      registerCustomers,
+      registerCustomerBalance,
+      registerPaymentMethods,
+      registerPaymentIntents,
+      registerSetupIntents,
+      registerCharges,
+      registerInvoiceItems,
+      registerInvoices,
+      registerInvoicePayments,
+      registerEvents,
+      registerRefunds,
+      registerPaymentRecords,
+      registerTerminalLocations,
+      registerTerminalReaders,
+      registerTerminalActions,
+    ])
+      register(ctx);
     ctx.onSchedule = () => this.arm();
     const http = new SandboxHttp(ctx, { settleAll: () => this.settleDue(Number.MAX_SAFE_INTEGER) });
     this.store = store;

@@ -35,7 +35,7 @@ export function lineFromItem(store: Store, ii: Obj, invoiceId: string): Obj {
 
 /** Recomputes an invoice's totals from its lines and payments. */
 export function recalc(inv: Obj): void {
-  const lines = ((inv.lines as Obj).data as Obj[]);
+  const lines = (inv.lines as Obj).data as Obj[];
   const subtotal = lines.reduce((s, l) => s + (l.amount as number), 0);
   const due = Math.max(0, subtotal + (inv.starting_balance as number));
   const paid = inv.amount_paid as number;
@@ -77,14 +77,16 @@ export function registerInvoiceItems(ctx: Ctx): void {
     p.ignore('discountable');
     p.done();
     if (amount === undefined && unitDecimal === undefined) throw invalid('Missing required param: amount.', 'amount', 'parameter_missing');
-    if (amount !== undefined && unitDecimal !== undefined) throw invalid('You may only specify one of amount and unit_amount_decimal.', 'unit_amount_decimal');
+    if (amount !== undefined && unitDecimal !== undefined)
+      throw invalid('You may only specify one of amount and unit_amount_decimal.', 'unit_amount_decimal');
     if (unitDecimal !== undefined && !/^-?\d+(\.\d{1,12})?$/.test(unitDecimal)) {
       throw invalid(`Invalid decimal: ${unitDecimal}`, 'unit_amount_decimal', 'parameter_invalid_string');
     }
     if (inv) {
       if (inv.status !== 'draft') throw invalid('You can only add invoice items to draft invoices.', 'invoice', 'invoice_not_editable');
       if (inv.customer !== customer.id) throw invalid('The invoice belongs to a different customer.', 'invoice');
-      if (inv.currency !== currency) throw invalid(`The currency (${currency}) must match the invoice's currency (${String(inv.currency)}).`, 'currency');
+      if (inv.currency !== currency)
+        throw invalid(`The currency (${currency}) must match the invoice's currency (${String(inv.currency)}).`, 'currency');
     }
     const total = amount ?? Math.round(Number(unitDecimal) * quantity);
     const unit = unitDecimal ?? (quantity > 0 ? String(total / quantity) : String(total));

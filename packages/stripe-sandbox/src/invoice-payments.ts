@@ -9,7 +9,10 @@ import { resolvePaymentMethod } from './payment-methods.js';
 import type { Store } from './store.js';
 import { invalid, previousAttributes, type Obj } from './wire.js';
 
-interface IntentLink { invoice?: string; invoicePayment?: string }
+interface IntentLink {
+  invoice?: string;
+  invoicePayment?: string;
+}
 
 function createInvoicePayment(store: Store, inv: Obj, pi: Obj, isDefault: boolean): Obj {
   const ip: Obj = {
@@ -39,7 +42,12 @@ function paymentsOf(store: Store, invoiceId: string): Obj[] {
 /** Like Stripe, the invoice carries its first 10 payments inline; the rest are a list call away. */
 function refreshPayments(store: Store, inv: Obj): void {
   const all = paymentsOf(store, inv.id as string);
-  inv.payments = { object: 'list', data: all.slice(0, 10), has_more: all.length > 10, url: `/v1/invoice_payments?invoice=${String(inv.id)}` };
+  inv.payments = {
+    object: 'list',
+    data: all.slice(0, 10),
+    has_more: all.length > 10,
+    url: `/v1/invoice_payments?invoice=${String(inv.id)}`,
+  };
 }
 
 /** A linked PaymentIntent succeeded: move amount_paid / amount_remaining, maybe mark paid. */
@@ -101,7 +109,8 @@ export function registerInvoicePayments(ctx: Ctx): void {
       if (outOfBand || pmParam) throw invalid('Invoice is already paid.', undefined, 'invoice_already_paid');
       return inv; // a zero-amount invoice is paid by finalizing it
     }
-    if (inv.status !== 'open') throw invalid(`You cannot pay an invoice with status ${String(inv.status)}.`, undefined, 'invoice_not_editable');
+    if (inv.status !== 'open')
+      throw invalid(`You cannot pay an invoice with status ${String(inv.status)}.`, undefined, 'invoice_not_editable');
     if (outOfBand) {
       const before = structuredClone(inv);
       const remaining = inv.amount_remaining as number;
@@ -114,12 +123,15 @@ export function registerInvoicePayments(ctx: Ctx): void {
       return inv;
     }
     const customer = store.must('customer', inv.customer as string, 'customer');
-    const pmId = pmParam ?? (inv.default_payment_method as string | null) ??
+    const pmId =
+      pmParam ??
+      (inv.default_payment_method as string | null) ??
       ((customer.invoice_settings as Obj).default_payment_method as string | null);
     if (!pmId) {
       throw invalid(
         'This invoice cannot be paid: no payment_method was given and the customer has no default payment method.',
-        'payment_method', 'invoice_no_payment_method_types',
+        'payment_method',
+        'invoice_no_payment_method_types',
       );
     }
     const pm = resolvePaymentMethod(ctx, pmId, 'payment_method');
@@ -153,7 +165,8 @@ export function registerInvoicePayments(ctx: Ctx): void {
     const inv = store.must('invoice', path.id!);
     const recordId = p.str('payment_record', { max: 255 });
     if (recordId) {
-      if (p.has('payment_intent')) throw invalid('You may only specify one of these parameters: payment_intent, payment_record.', 'payment_record');
+      if (p.has('payment_intent'))
+        throw invalid('You may only specify one of these parameters: payment_intent, payment_record.', 'payment_record');
       p.done();
       return attachPaymentRecord(ctx, inv, recordId);
     }
@@ -164,7 +177,11 @@ export function registerInvoicePayments(ctx: Ctx): void {
       throw invalid(`You cannot attach a payment to an invoice with status ${String(inv.status)}.`, undefined, 'invoice_not_editable');
     }
     if (store.meta<IntentLink>(piId).invoice) throw invalid('This PaymentIntent is already attached to an invoice.', 'payment_intent');
-    if (pi.currency !== inv.currency) throw invalid(`The PaymentIntent's currency (${String(pi.currency)}) does not match the invoice's (${String(inv.currency)}).`, 'payment_intent');
+    if (pi.currency !== inv.currency)
+      throw invalid(
+        `The PaymentIntent's currency (${String(pi.currency)}) does not match the invoice's (${String(inv.currency)}).`,
+        'payment_intent',
+      );
     if (pi.status === 'canceled') throw invalid('A canceled PaymentIntent cannot be attached.', 'payment_intent');
     const before = structuredClone(inv);
     createInvoicePayment(store, inv, pi, paymentsOf(store, inv.id as string).length === 0);
@@ -192,7 +209,10 @@ export function registerInvoicePayments(ctx: Ctx): void {
   ctx.route('GET', '/v1/invoice_payments/:id', ({ path }) => store.must('invoice_payment', path.id!));
 }
 
-interface RecordLink { invoice?: string; outcome?: string }
+interface RecordLink {
+  invoice?: string;
+  outcome?: string;
+}
 
 /**
  * Credits an invoice with a payment taken outside Stripe (cash, check) and reported as a
@@ -212,7 +232,10 @@ function attachPaymentRecord(ctx: Ctx, inv: Obj, recordId: string): Obj {
   }
   const amount = record.amount_guaranteed as Obj;
   if (amount.currency !== inv.currency) {
-    throw invalid(`The payment record's currency (${amount.currency as string}) does not match the invoice's (${inv.currency as string}).`, 'payment_record');
+    throw invalid(
+      `The payment record's currency (${amount.currency as string}) does not match the invoice's (${inv.currency as string}).`,
+      'payment_record',
+    );
   }
   const value = amount.value as number;
   const now = store.now();

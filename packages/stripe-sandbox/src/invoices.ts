@@ -145,7 +145,10 @@ function applyCommon(ctx: Ctx, p: Params, inv: Obj, draft: boolean): void {
   const due = p.int('due_date', { min: 0 });
   if (days !== undefined && due !== undefined) throw invalid('You may only specify one of days_until_due and due_date.', 'due_date');
   if (inv.collection_method === 'charge_automatically' && (days !== undefined || due !== undefined)) {
-    throw invalid(`${days !== undefined ? 'days_until_due' : 'due_date'} can only be set when collection_method is send_invoice.`, days !== undefined ? 'days_until_due' : 'due_date');
+    throw invalid(
+      `${days !== undefined ? 'days_until_due' : 'due_date'} can only be set when collection_method is send_invoice.`,
+      days !== undefined ? 'days_until_due' : 'due_date',
+    );
   }
   if (due !== undefined) inv.due_date = due;
   if (days !== undefined) {
@@ -170,12 +173,23 @@ export function registerInvoices(ctx: Ctx): void {
     applyCommon(ctx, p, inv, true);
     const pending = p.str('pending_invoice_items_behavior', { oneOf: ['include', 'exclude'] }) ?? 'exclude';
     p.done();
-    if (inv.collection_method === 'send_invoice' && inv.due_date === null && store.meta<{ daysUntilDue: number }>(inv.id as string).daysUntilDue === undefined) {
-      throw invalid('Missing required param: days_until_due (or due_date) when collection_method is send_invoice.', 'days_until_due', 'parameter_missing');
+    if (
+      inv.collection_method === 'send_invoice' &&
+      inv.due_date === null &&
+      store.meta<{ daysUntilDue: number }>(inv.id as string).daysUntilDue === undefined
+    ) {
+      throw invalid(
+        'Missing required param: days_until_due (or due_date) when collection_method is send_invoice.',
+        'days_until_due',
+        'parameter_missing',
+      );
     }
     store.insert(inv);
     if (pending === 'include') {
-      const items = store.all('invoiceitem', customer.id as string).filter((ii) => ii.invoice === null && ii.currency === currency).reverse();
+      const items = store
+        .all('invoiceitem', customer.id as string)
+        .filter((ii) => ii.invoice === null && ii.currency === currency)
+        .reverse();
       for (const ii of items) addItemToInvoice(store, ii, inv);
       store.save(inv);
     }
@@ -211,7 +225,11 @@ export function registerInvoices(ctx: Ctx): void {
     const inv = structuredClone(before);
     if (inv.status === 'paid' || inv.status === 'void') {
       if (Object.keys(p.raw).some((k) => k !== 'metadata')) {
-        throw invalid(`You can only update metadata on a ${String(inv.status)} invoice.`, Object.keys(p.raw).find((k) => k !== 'metadata'), 'invoice_not_editable');
+        throw invalid(
+          `You can only update metadata on a ${String(inv.status)} invoice.`,
+          Object.keys(p.raw).find((k) => k !== 'metadata'),
+          'invoice_not_editable',
+        );
       }
     }
     applyCommon(ctx, p, inv, inv.status === 'draft');
@@ -238,11 +256,19 @@ export function registerInvoices(ctx: Ctx): void {
     const inv = store.must('invoice', path.id!);
     p.done();
     if (inv.status !== 'open' && inv.status !== 'uncollectible') {
-      throw invalid(`You can only void an open or uncollectible invoice; this one is ${String(inv.status)}.`, undefined, 'invoice_not_editable');
+      throw invalid(
+        `You can only void an open or uncollectible invoice; this one is ${String(inv.status)}.`,
+        undefined,
+        'invoice_not_editable',
+      );
     }
     const before = structuredClone(inv);
     unapplyBalanceFromInvoice(store, inv);
-    Object.assign(inv, { status: 'void', next_payment_attempt: null, status_transitions: { ...(inv.status_transitions as Obj), voided_at: store.now() } });
+    Object.assign(inv, {
+      status: 'void',
+      next_payment_attempt: null,
+      status_transitions: { ...(inv.status_transitions as Obj), voided_at: store.now() },
+    });
     store.save(inv);
     store.emit('invoice.voided', inv, previousAttributes(before, inv));
     return inv;

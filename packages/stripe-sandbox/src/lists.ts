@@ -52,14 +52,24 @@ export function createdFilter(p: Params, items: Obj[]): Obj[] {
     return items.filter((o) => o.created === n);
   }
   const c = p.obj('created')!;
-  const gt = c.int('gt'), gte = c.int('gte'), lt = c.int('lt'), lte = c.int('lte');
+  const gt = c.int('gt'),
+    gte = c.int('gte'),
+    lt = c.int('lt'),
+    lte = c.int('lte');
   return items.filter((o) => {
     const t = o.created as number;
-    return (gt === undefined || t > gt) && (gte === undefined || t >= gte) && (lt === undefined || t < lt) && (lte === undefined || t <= lte);
+    return (
+      (gt === undefined || t > gt) && (gte === undefined || t >= gte) && (lt === undefined || t < lt) && (lte === undefined || t <= lte)
+    );
   });
 }
 
-interface Clause { path: string[]; value: string; negate: boolean; op: ':' | '~' }
+interface Clause {
+  path: string[];
+  value: string;
+  negate: boolean;
+  op: ':' | '~';
+}
 
 /** `field:'value'` clauses joined by AND or OR (Stripe forbids mixing them). */
 export function parseQuery(q: string, fields: readonly string[]): { clauses: Clause[]; joiner: 'AND' | 'OR' } {

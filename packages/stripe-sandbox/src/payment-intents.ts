@@ -126,7 +126,10 @@ export function registerPaymentIntents(ctx: Ctx): void {
     }
     p.done();
     if (!confirm && (o.mandateData || o.offSession)) {
-      throw invalid(`${o.mandateData ? 'mandate_data' : 'off_session'} can only be used when confirm=true.`, o.mandateData ? 'mandate_data' : 'off_session');
+      throw invalid(
+        `${o.mandateData ? 'mandate_data' : 'off_session'} can only be used when confirm=true.`,
+        o.mandateData ? 'mandate_data' : 'off_session',
+      );
     }
     if (pi.payment_method) {
       pi.status = 'requires_confirmation';
@@ -198,7 +201,11 @@ export function registerPaymentIntents(ctx: Ctx): void {
     const capturable = pi.amount_capturable as number;
     const captured = amount ?? capturable;
     if (captured > capturable) {
-      throw invalid(`The amount to capture (${captured}) cannot be greater than the amount capturable (${capturable}).`, 'amount_to_capture', 'amount_too_large');
+      throw invalid(
+        `The amount to capture (${captured}) cannot be greater than the amount capturable (${capturable}).`,
+        'amount_to_capture',
+        'amount_too_large',
+      );
     }
     const charge = store.must('charge', pi.latest_charge as string);
     Object.assign(charge, { captured: true, amount_captured: captured, amount_refunded: capturable - captured });
@@ -222,7 +229,13 @@ export function registerPaymentIntents(ctx: Ctx): void {
       store.save(charge);
     }
     store.unschedule(pi.id as string);
-    Object.assign(pi, { status: 'canceled', canceled_at: store.now(), cancellation_reason: reason ?? null, next_action: null, amount_capturable: 0 });
+    Object.assign(pi, {
+      status: 'canceled',
+      canceled_at: store.now(),
+      cancellation_reason: reason ?? null,
+      next_action: null,
+      amount_capturable: 0,
+    });
     store.save(pi);
     store.emit('payment_intent.canceled', pi);
     return pi;

@@ -2,12 +2,20 @@
 import type { Ctx } from './context.js';
 import { createdFilter, paginate } from './lists.js';
 import {
-  bankByAccount, cardByNumber, fingerprint, TEST_ROUTING, testPaymentMethod,
-  type TestBankAccount, type TestCard,
+  bankByAccount,
+  cardByNumber,
+  fingerprint,
+  TEST_ROUTING,
+  testPaymentMethod,
+  type TestBankAccount,
+  type TestCard,
 } from './test-cards.js';
 import { address, invalid, mergeMetadata, previousAttributes, StripeError, docUrl, type Obj, type Params } from './wire.js';
 
-export interface PmMeta { needsVerification?: boolean; mandate?: string }
+export interface PmMeta {
+  needsVerification?: boolean;
+  mandate?: string;
+}
 
 function billingDetails(p: Params | undefined, current?: Obj): Obj {
   const cur = current ?? { address: null, email: null, name: null, phone: null, tax_id: null };
@@ -109,7 +117,11 @@ export function readAllowedTypes(p: Params, intent: Obj, supported: readonly str
 export function attachPaymentMethod(ctx: Ctx, pm: Obj, customerId: string): Obj {
   if (pm.customer === customerId) return pm;
   if (pm.customer) {
-    throw invalid('The payment method you provided has already been attached to a customer.', 'payment_method', 'payment_method_unexpected_state');
+    throw invalid(
+      'The payment method you provided has already been attached to a customer.',
+      'payment_method',
+      'payment_method_unexpected_state',
+    );
   }
   ctx.store.must('customer', customerId, 'customer');
   const prev = { customer: null };
@@ -142,7 +154,8 @@ export function registerPaymentMethods(ctx: Ctx): void {
         // The number is not echoed, stored or logged.
         throw invalid(
           "This card number is not one of Stripe's test cards. The offline sandbox accepts only the test card numbers from Stripe's documentation (for example 4242 4242 4242 4242).",
-          'card[number]', 'invalid_number',
+          'card[number]',
+          'invalid_number',
         );
       }
       if (cvc !== undefined && !/^\d{3,4}$/.test(cvc)) throw cardError('invalid_cvc', "Your card's security code is invalid.", 'cvc');
@@ -161,15 +174,23 @@ export function registerPaymentMethods(ctx: Ctx): void {
       const holder = b.str('account_holder_type', { oneOf: ['individual', 'company'] }) ?? 'individual';
       const acctType = b.str('account_type', { oneOf: ['checking', 'savings'] }) ?? 'checking';
       b.done();
-      if (!(pm.billing_details).name) {
+      if (!pm.billing_details.name) {
         throw invalid('Missing required param: billing_details[name].', 'billing_details[name]', 'parameter_missing');
       }
       if (routing !== TEST_ROUTING) {
-        throw invalid('Invalid routing number: the offline sandbox accepts only the test routing number 110000000.', 'us_bank_account[routing_number]', 'routing_number_invalid');
+        throw invalid(
+          'Invalid routing number: the offline sandbox accepts only the test routing number 110000000.',
+          'us_bank_account[routing_number]',
+          'routing_number_invalid',
+        );
       }
       const bank = bankByAccount(account);
       if (!bank) {
-        throw invalid("This account number is not one of Stripe's test bank accounts (for example 000123456789).", 'us_bank_account[account_number]', 'account_number_invalid');
+        throw invalid(
+          "This account number is not one of Stripe's test bank accounts (for example 000123456789).",
+          'us_bank_account[account_number]',
+          'account_number_invalid',
+        );
       }
       pm.us_bank_account = bankDetails(bank, holder, acctType);
       meta = { needsVerification: true };
@@ -247,7 +268,11 @@ export function registerPaymentMethods(ctx: Ctx): void {
     const pm = store.must('payment_method', path.id!);
     const customer = pm.customer;
     if (typeof customer !== 'string') {
-      throw invalid('The payment method you provided is not attached to a customer so detachment is impossible.', undefined, 'payment_method_unexpected_state');
+      throw invalid(
+        'The payment method you provided is not attached to a customer so detachment is impossible.',
+        undefined,
+        'payment_method_unexpected_state',
+      );
     }
     pm.customer = null;
     store.save(pm);

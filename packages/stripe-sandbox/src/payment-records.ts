@@ -33,14 +33,23 @@ export function registerPaymentRecords(ctx: Ctx): void {
     const pmId = pmd.str('payment_method', { max: 255 });
     const billingDetails = billing(pmd.obj('billing_details'));
     if (!pmId && !custom && !pmdType) {
-      throw invalid('payment_method_details needs either custom (with display_name) or payment_method.', 'payment_method_details[custom]', 'parameter_missing');
+      throw invalid(
+        'payment_method_details needs either custom (with display_name) or payment_method.',
+        'payment_method_details[custom]',
+        'parameter_missing',
+      );
     }
     if (pmId) store.must('payment_method', pmId, 'payment_method_details[payment_method]');
     const cd = p.obj('customer_details');
     const customer = cd?.str('customer', { max: 255 }) ?? null;
     if (customer) store.must('customer', customer, 'customer_details[customer]');
     const customerDetails = cd
-      ? { customer, email: cd.str('email', { max: 800 }) ?? null, name: cd.str('name', { max: 5000 }) ?? null, phone: cd.str('phone', { max: 100 }) ?? null }
+      ? {
+          customer,
+          email: cd.str('email', { max: 800 }) ?? null,
+          name: cd.str('name', { max: 5000 }) ?? null,
+          phone: cd.str('phone', { max: 100 }) ?? null,
+        }
       : null;
     const presence = p.str('customer_presence', { oneOf: ['off_session', 'on_session'] }) ?? null;
     const description = p.str('description', { max: 1000 }) ?? null;
@@ -52,10 +61,20 @@ export function registerPaymentRecords(ctx: Ctx): void {
     proc?.str('type', { oneOf: ['custom'] });
     const reference = proc?.obj('custom')?.str('payment_reference', { max: 5000 }) ?? null;
     const ship = p.obj('shipping_details');
-    const shipping = ship ? { address: address(ship.obj('address')), name: ship.str('name', { max: 5000 }) ?? null, phone: ship.str('phone', { max: 100 }) ?? null } : null;
+    const shipping = ship
+      ? {
+          address: address(ship.obj('address')),
+          name: ship.str('name', { max: 5000 }) ?? null,
+          phone: ship.str('phone', { max: 100 }) ?? null,
+        }
+      : null;
     p.done();
     if (outcome && at[outcome] === undefined) {
-      throw invalid(`Missing required param: ${outcome}[${outcome}_at] (outcome is ${outcome}).`, `${outcome}[${outcome}_at]`, 'parameter_missing');
+      throw invalid(
+        `Missing required param: ${outcome}[${outcome}_at] (outcome is ${outcome}).`,
+        `${outcome}[${outcome}_at]`,
+        'parameter_missing',
+      );
     }
     const zero = amountOf(0, currency);
     const id = store.newId('pr');
@@ -92,8 +111,9 @@ export function registerPaymentRecords(ctx: Ctx): void {
   ctx.route('GET', '/v1/payment_records', ({ params: p, url }) => {
     const after = p.int('created_after');
     const before = p.int('created_before');
-    const items = store.all('payment_record').filter((r) =>
-      (after === undefined || (r.created as number) > after) && (before === undefined || (r.created as number) < before));
+    const items = store
+      .all('payment_record')
+      .filter((r) => (after === undefined || (r.created as number) > after) && (before === undefined || (r.created as number) < before));
     return paginate(p, items, url);
   });
 

@@ -12,7 +12,10 @@ function money(n: number, currency: string): string {
 function destination(charge: Obj): Obj {
   const type = (charge.payment_method_details as Obj | null)?.type;
   if (type === 'us_bank_account') return { type: 'us_bank_transfer', us_bank_transfer: { reference: null, reference_status: null } };
-  return { card: { reference: null, reference_status: 'pending', reference_type: 'acquirer_reference_number', type: 'refund' }, type: 'card' };
+  return {
+    card: { reference: null, reference_status: 'pending', reference_type: 'acquirer_reference_number', type: 'refund' },
+    type: 'card',
+  };
 }
 
 export function registerRefunds(ctx: Ctx): void {
@@ -30,7 +33,12 @@ export function registerRefunds(ctx: Ctx): void {
       throw invalid('The offline sandbox refunds charges only (customer_balance refunds are not simulated).', 'origin');
     }
     p.done();
-    if (!piId && !chargeId) throw invalid('One of the following params should be provided for this request: payment_intent or charge.', 'charge', 'parameter_missing');
+    if (!piId && !chargeId)
+      throw invalid(
+        'One of the following params should be provided for this request: payment_intent or charge.',
+        'charge',
+        'parameter_missing',
+      );
     let charge: Obj;
     let pi: Obj | null = null;
     if (piId) {
@@ -38,7 +46,8 @@ export function registerRefunds(ctx: Ctx): void {
       if (pi.status !== 'succeeded' || !pi.latest_charge) {
         throw invalid(
           `This PaymentIntent (${piId}) does not have a successful charge to refund.${pi.status === 'requires_capture' ? ' Cancel the PaymentIntent to release an uncaptured payment.' : ''}`,
-          'payment_intent', 'charge_not_refundable',
+          'payment_intent',
+          'charge_not_refundable',
         );
       }
       charge = store.must('charge', pi.latest_charge as string, 'payment_intent');
@@ -48,18 +57,19 @@ export function registerRefunds(ctx: Ctx): void {
       pi = typeof charge.payment_intent === 'string' ? (store.get(charge.payment_intent) ?? null) : null;
     }
     if (charge.status !== 'succeeded' || charge.captured !== true) {
-      throw invalid(`Charge ${(charge.id as string)} has not been captured and cannot be refunded.`, 'charge', 'charge_not_refundable');
+      throw invalid(`Charge ${charge.id as string} has not been captured and cannot be refunded.`, 'charge', 'charge_not_refundable');
     }
     // A partial capture counts the uncaptured rest as refunded, so what is left is amount - amount_refunded.
     const total = charge.amount as number;
     const refunded = charge.amount_refunded as number;
     const left = total - refunded;
-    if (left <= 0) throw invalid(`Charge ${(charge.id as string)} has already been refunded.`, 'charge', 'charge_already_refunded');
+    if (left <= 0) throw invalid(`Charge ${charge.id as string} has already been refunded.`, 'charge', 'charge_already_refunded');
     const value = amount ?? left;
     if (value > left) {
       throw invalid(
         `Refund amount (${money(value, charge.currency as string)}) is greater than unrefunded amount on charge (${money(left, charge.currency as string)})`,
-        'amount', 'amount_too_large',
+        'amount',
+        'amount_too_large',
       );
     }
     const refund: Obj = {
@@ -86,7 +96,12 @@ export function registerRefunds(ctx: Ctx): void {
     const prev = { amount_refunded: refunded, refunded: charge.refunded };
     charge.amount_refunded = refunded + value;
     charge.refunded = charge.amount_refunded === total;
-    const list = (charge.refunds as Obj | undefined) ?? { object: 'list', data: [], has_more: false, url: `/v1/charges/${(charge.id as string)}/refunds` };
+    const list = (charge.refunds as Obj | undefined) ?? {
+      object: 'list',
+      data: [],
+      has_more: false,
+      url: `/v1/charges/${charge.id as string}/refunds`,
+    };
     charge.refunds = { ...list, data: [refund, ...((list.data as Obj[]) ?? [])] };
     store.save(charge);
     store.emit('refund.created', refund);
@@ -118,6 +133,10 @@ export function registerRefunds(ctx: Ctx): void {
     const refund = store.get(path.id!);
     if (!refund || refund.object !== 'refund') throw notFound('refund', path.id!);
     p.done();
-    throw invalid(`Refund ${path.id!} has a status of ${(refund.status as string)}; only refunds that require action can be canceled.`, undefined, 'refund_not_cancelable');
+    throw invalid(
+      `Refund ${path.id!} has a status of ${refund.status as string}; only refunds that require action can be canceled.`,
+      undefined,
+      'refund_not_cancelable',
+    );
   });
 }

@@ -72,7 +72,8 @@ export class SandboxHttp {
         else this.handleApi(req, res, url, body);
       } catch (err) {
         console.error('stripe-sandbox: internal error', err instanceof Error ? err.message : err);
-        if (!res.headersSent) send(res, 500, { error: { type: 'api_error', message: 'An unexpected error occurred in the Stripe sandbox.' } }, {});
+        if (!res.headersSent)
+          send(res, 500, { error: { type: 'api_error', message: 'An unexpected error occurred in the Stripe sandbox.' } }, {});
       }
     });
   }
@@ -97,7 +98,12 @@ export class SandboxHttp {
       }
       const n = Number(times ?? '1');
       if (typeof pattern !== 'string' || (mode !== 'lose_answer' && mode !== 'fail') || !Number.isInteger(n) || n < 1) {
-        send(res, 400, { error: { type: 'invalid_request_error', message: 'faults need pattern, mode (lose_answer | fail | off) and times >= 1' } }, {});
+        send(
+          res,
+          400,
+          { error: { type: 'invalid_request_error', message: 'faults need pattern, mode (lose_answer | fail | off) and times >= 1' } },
+          {},
+        );
         return;
       }
       this.faults.push({ pattern: new RegExp(pattern), mode, times: n });
@@ -143,7 +149,13 @@ export class SandboxHttp {
       send(res, e.status, { error: err }, headers);
     };
     if (this.mode === 'rate_limit') {
-      fail(new StripeError(429, { type: 'invalid_request_error', code: 'rate_limit', message: 'Too many requests hit the API too quickly (sandbox rate_limit mode).' }));
+      fail(
+        new StripeError(429, {
+          type: 'invalid_request_error',
+          code: 'rate_limit',
+          message: 'Too many requests hit the API too quickly (sandbox rate_limit mode).',
+        }),
+      );
       return;
     }
     if (this.mode === 'server_error') {
@@ -167,10 +179,12 @@ export class SandboxHttp {
       break;
     }
     if (!match) {
-      fail(new StripeError(404, {
-        type: 'invalid_request_error',
-        message: `Unrecognized request URL (${method}: ${url.pathname}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.`,
-      }));
+      fail(
+        new StripeError(404, {
+          type: 'invalid_request_error',
+          message: `Unrecognized request URL (${method}: ${url.pathname}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.`,
+        }),
+      );
       return;
     }
     const idemKey = method === 'POST' ? headerStr(req.headers['idempotency-key']) : undefined;
@@ -188,16 +202,22 @@ export class SandboxHttp {
       const raw: RawObj = method === 'POST' ? parseForm(body) : parseForm(url.search.slice(1));
       const expandPaths = takeExpand(raw);
       const endpoint = `${method} ${url.pathname}`;
-      const hash = createHash('sha256').update(canonical(raw) + '|' + expandPaths.join(',')).digest('hex');
+      const hash = createHash('sha256')
+        .update(canonical(raw) + '|' + expandPaths.join(','))
+        .digest('hex');
       if (idemKey !== undefined) {
         if (idemKey.length > 255) throw idemError('Idempotency-Key must be at most 255 characters long.');
         const prior = store.idem(idemKey);
         if (prior) {
           if (prior.endpoint !== endpoint) {
-            throw idemError(`Keys for idempotent requests can only be used for the same endpoint they were first used for ('${prior.endpoint}' vs '${endpoint}'). Try using a key other than '${idemKey}' if you meant to execute a different request.`);
+            throw idemError(
+              `Keys for idempotent requests can only be used for the same endpoint they were first used for ('${prior.endpoint}' vs '${endpoint}'). Try using a key other than '${idemKey}' if you meant to execute a different request.`,
+            );
           }
           if (prior.params_hash !== hash) {
-            throw idemError(`Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${idemKey}' if you meant to execute a different request.`);
+            throw idemError(
+              `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${idemKey}' if you meant to execute a different request.`,
+            );
           }
           answer(prior.status, prior.body, { ...headers, 'Idempotent-Replayed': 'true' });
           return;
@@ -244,7 +264,8 @@ function takeExpand(raw: RawObj): string[] {
   delete raw.expand;
   if (v === undefined || v === '') return [];
   const arr = typeof v === 'string' ? [v] : Array.isArray(v) ? v : null;
-  if (!arr || arr.some((x) => typeof x !== 'string' || x.length > 500)) throw invalid('Invalid expand: must be an array of strings.', 'expand');
+  if (!arr || arr.some((x) => typeof x !== 'string' || x.length > 500))
+    throw invalid('Invalid expand: must be an array of strings.', 'expand');
   if (arr.length > 100) throw invalid('You can expand at most 100 properties.', 'expand');
   return arr as string[];
 }
@@ -252,7 +273,10 @@ function takeExpand(raw: RawObj): string[] {
 function canonical(v: Raw): string {
   if (typeof v === 'string') return JSON.stringify(v);
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical(v[k]!)}`).join(',')}}`;
+  return `{${Object.keys(v)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${canonical(v[k]!)}`)
+    .join(',')}}`;
 }
 
 function authenticate(header: string | undefined): string | undefined {
@@ -264,7 +288,8 @@ function authenticate(header: string | undefined): string | undefined {
     return "Invalid Authorization header. You need to provide your API key using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY').";
   }
   const key = m[1]!;
-  if (key.startsWith('pk_')) return 'This API call cannot be made with a publishable API key. Please use a secret API key. You can find a list of your API keys at https://dashboard.stripe.com/account/apikeys.';
+  if (key.startsWith('pk_'))
+    return 'This API call cannot be made with a publishable API key. Please use a secret API key. You can find a list of your API keys at https://dashboard.stripe.com/account/apikeys.';
   if (!/^sk_test_[A-Za-z0-9_]+$/.test(key)) {
     const shown = key.length > 12 ? `${key.slice(0, 8)}${'*'.repeat(4)}${key.slice(-4)}` : '****';
     return `Invalid API Key provided: ${shown}. The offline Stripe sandbox accepts only test secret keys (sk_test_...).`;

@@ -1,7 +1,16 @@
 /** /v1/setup_intents: create, retrieve, update, confirm, cancel, list, verify_microdeposits. */
 import { randomBytes } from 'node:crypto';
 import { Reply, type Ctx } from './context.js';
-import { achMandate, cardDecline, declineBody, microdepositAction, pickPaymentMethod, unexpectedState, verifyMicrodeposits, type ConfirmOptions } from './confirm.js';
+import {
+  achMandate,
+  cardDecline,
+  declineBody,
+  microdepositAction,
+  pickPaymentMethod,
+  unexpectedState,
+  verifyMicrodeposits,
+  type ConfirmOptions,
+} from './confirm.js';
 import { readMandateData } from './charges.js';
 import { createdFilter, paginate } from './lists.js';
 import { attachPaymentMethod, readAllowedTypes, resolvePaymentMethod, type PmMeta } from './payment-methods.js';
@@ -78,7 +87,8 @@ export function registerSetupIntents(ctx: Ctx): void {
   }
 
   function confirm(si: Obj, o: ConfirmOptions): Obj | Reply {
-    if (!['requires_payment_method', 'requires_confirmation'].includes(si.status as string)) throw unexpectedState('setup_intent', si, 'confirm');
+    if (!['requires_payment_method', 'requires_confirmation'].includes(si.status as string))
+      throw unexpectedState('setup_intent', si, 'confirm');
     const pm = pickPaymentMethod(ctx, si, 'setup_intent', o);
     si.payment_method = pm.id;
     si.last_setup_error = null;
@@ -87,8 +97,16 @@ export function registerSetupIntents(ctx: Ctx): void {
       if (!d) return succeed(si, pm);
       si.status = 'requires_payment_method';
       si.payment_method = null;
-      si.last_setup_error = { type: 'card_error', code: d.code, decline_code: d.decline_code ?? null, doc_url: docUrl(d.code), message: d.message, payment_method: pm, payment_method_type: 'card' };
-      if (d.param) (si.last_setup_error).param = d.param;
+      si.last_setup_error = {
+        type: 'card_error',
+        code: d.code,
+        decline_code: d.decline_code ?? null,
+        doc_url: docUrl(d.code),
+        message: d.message,
+        payment_method: pm,
+        payment_method_type: 'card',
+      };
+      if (d.param) si.last_setup_error.param = d.param;
       store.save(si);
       store.emit('setup_intent.setup_failed', si);
       return new Reply(402, declineBody('setup_intent', si, pm, d));

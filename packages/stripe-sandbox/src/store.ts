@@ -37,13 +37,23 @@ const migrations: Migration[] = [
     version: 3,
     name: "an invoice's payments without reading every payment",
     up: (db) => {
-      db.exec(`CREATE INDEX objects_invoice_payments ON objects (json_extract(json, '$.invoice'), created, seq) WHERE type = 'invoice_payment';`);
+      db.exec(
+        `CREATE INDEX objects_invoice_payments ON objects (json_extract(json, '$.invoice'), created, seq) WHERE type = 'invoice_payment';`,
+      );
     },
   },
 ];
 
-export interface RequestInfo { id: string | null; idempotency_key: string | null }
-export interface IdemRecord { endpoint: string; params_hash: string; status: number; body: string }
+export interface RequestInfo {
+  id: string | null;
+  idempotency_key: string | null;
+}
+export interface IdemRecord {
+  endpoint: string;
+  params_hash: string;
+  status: number;
+  body: string;
+}
 
 export class Store {
   readonly db: Db;
@@ -92,7 +102,7 @@ export class Store {
     const customer = typeof o.customer === 'string' ? o.customer : null;
     this.db
       .prepare('INSERT INTO objects (id, type, customer, created, seq, json) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(o.id, o.object, customer, (o.created ?? o.date ?? this.now()), ++this.seq, JSON.stringify(o));
+      .run(o.id, o.object, customer, o.created ?? o.date ?? this.now(), ++this.seq, JSON.stringify(o));
     return o;
   }
 
@@ -105,9 +115,14 @@ export class Store {
 
   /** Every object of a type, newest first; optional customer filter uses the index. */
   all(type: string, customer?: string): Obj[] {
-    const rows = customer === undefined
-      ? this.db.prepare<[string], { json: string }>('SELECT json FROM objects WHERE type = ? ORDER BY created DESC, seq DESC').all(type)
-      : this.db.prepare<[string, string], { json: string }>('SELECT json FROM objects WHERE type = ? AND customer = ? ORDER BY created DESC, seq DESC').all(type, customer);
+    const rows =
+      customer === undefined
+        ? this.db.prepare<[string], { json: string }>('SELECT json FROM objects WHERE type = ? ORDER BY created DESC, seq DESC').all(type)
+        : this.db
+            .prepare<[string, string], { json: string }>(
+              'SELECT json FROM objects WHERE type = ? AND customer = ? ORDER BY created DESC, seq DESC',
+            )
+            .all(type, customer);
     return rows.map((r) => JSON.parse(r.json) as Obj);
   }
 
@@ -126,13 +141,21 @@ export class Store {
    * filters: constant work per page however many objects there are. Null when the cursor is not an
    * object of this list.
    */
-  page(type: string, customer: string | undefined, limit: number, after?: string, before?: string): { data: Obj[]; hasMore: boolean } | null {
+  page(
+    type: string,
+    customer: string | undefined,
+    limit: number,
+    after?: string,
+    before?: string,
+  ): { data: Obj[]; hasMore: boolean } | null {
     const cust = customer === undefined ? '' : ' AND customer = ?';
     const scope: (string | number)[] = customer === undefined ? [type] : [type, customer];
     const cursorId = after ?? before;
     let cur: { created: number; seq: number } | undefined;
     if (cursorId) {
-      cur = this.db.prepare<(string | number)[], { created: number; seq: number }>(`SELECT created, seq FROM objects WHERE id = ? AND type = ?${cust}`).get(cursorId, ...scope);
+      cur = this.db
+        .prepare<(string | number)[], { created: number; seq: number }>(`SELECT created, seq FROM objects WHERE id = ? AND type = ?${cust}`)
+        .get(cursorId, ...scope);
       if (!cur) return null;
     }
     const parse = (rows: { json: string }[]) => rows.map((r) => JSON.parse(r.json) as Obj);
@@ -146,7 +169,9 @@ export class Store {
     }
     const range = cur ? ' AND (created < ? OR (created = ? AND seq < ?))' : '';
     const rows = this.db
-      .prepare<(string | number)[], { json: string }>(`SELECT json FROM objects WHERE type = ?${cust}${range} ORDER BY created DESC, seq DESC LIMIT ?`)
+      .prepare<(string | number)[], { json: string }>(
+        `SELECT json FROM objects WHERE type = ?${cust}${range} ORDER BY created DESC, seq DESC LIMIT ?`,
+      )
       .all(...scope, ...(cur ? [cur.created, cur.created, cur.seq] : []), limit + 1);
     return { data: parse(rows.slice(0, limit)), hasMore: rows.length > limit };
   }
@@ -158,7 +183,9 @@ export class Store {
 
   setMeta(id: string, patch: object): void {
     const merged = { ...this.meta(id), ...patch };
-    this.db.prepare('INSERT INTO meta (id, json) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET json = excluded.json').run(id, JSON.stringify(merged));
+    this.db
+      .prepare('INSERT INTO meta (id, json) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET json = excluded.json')
+      .run(id, JSON.stringify(merged));
   }
 
   /** Records an event with a snapshot of the object (and previous_attributes for *.updated). */
@@ -192,7 +219,9 @@ export class Store {
 
   schedule(intentId: string, kind: 'debit' | 'microdeposits', dueAtMs: number): void {
     this.db
-      .prepare('INSERT INTO settlements (intent_id, kind, due_at) VALUES (?, ?, ?) ON CONFLICT(intent_id) DO UPDATE SET kind = excluded.kind, due_at = excluded.due_at')
+      .prepare(
+        'INSERT INTO settlements (intent_id, kind, due_at) VALUES (?, ?, ?) ON CONFLICT(intent_id) DO UPDATE SET kind = excluded.kind, due_at = excluded.due_at',
+      )
       .run(intentId, kind, dueAtMs);
   }
 
@@ -202,7 +231,9 @@ export class Store {
 
   settlements(dueBeforeMs = Number.MAX_SAFE_INTEGER): { intent_id: string; kind: string; due_at: number }[] {
     return this.db
-      .prepare<[number], { intent_id: string; kind: string; due_at: number }>('SELECT intent_id, kind, due_at FROM settlements WHERE due_at <= ? ORDER BY due_at')
+      .prepare<[number], { intent_id: string; kind: string; due_at: number }>(
+        'SELECT intent_id, kind, due_at FROM settlements WHERE due_at <= ? ORDER BY due_at',
+      )
       .all(dueBeforeMs);
   }
 }

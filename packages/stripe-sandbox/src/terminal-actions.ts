@@ -15,7 +15,8 @@ import { cardByNumber, fingerprint, type Decline } from './test-cards.js';
 import { failAction, mustReader, publicReader } from './terminal-readers.js';
 import { docUrl, invalid, type Obj, type StripeError } from './wire.js';
 
-const INTEGRATION_GUIDE = 'https://stripe.com/docs/terminal/payments/collect-card-payment?terminal-sdk-platform=server-driven#handle-errors';
+const INTEGRATION_GUIDE =
+  'https://stripe.com/docs/terminal/payments/collect-card-payment?terminal-sdk-platform=server-driven#handle-errors';
 
 const declined = (decline_code: string, message: string): Decline => ({ code: 'card_declined', decline_code, message });
 
@@ -28,14 +29,20 @@ const AMOUNT_OUTCOMES: Record<string, Decline> = {
   '75': declined('pin_try_exceeded', 'The allowable number of PIN tries has been exceeded.'),
 };
 
-function terminalError(code: 'terminal_reader_busy' | 'terminal_reader_offline' | 'intent_invalid_state', message: string, param?: string): StripeError {
+function terminalError(
+  code: 'terminal_reader_busy' | 'terminal_reader_offline' | 'intent_invalid_state',
+  message: string,
+  param?: string,
+): StripeError {
   return invalid(message, param, code);
 }
 
 function assertOnline(reader: Obj): void {
   if (reader.status !== 'online') {
-    throw terminalError('terminal_reader_offline',
-      'Reader is currently offline, please ensure the reader is powered on and connected to the internet before retrying your request.');
+    throw terminalError(
+      'terminal_reader_offline',
+      'Reader is currently offline, please ensure the reader is powered on and connected to the internet before retrying your request.',
+    );
   }
 }
 
@@ -67,16 +74,25 @@ export function registerTerminalActions(ctx: Ctx): void {
     p.done();
     assertOnline(reader);
     if (runningAction(reader)) {
-      throw terminalError('terminal_reader_busy',
-        `Reader is currently busy processing another request. Please reference the integration guide at ${INTEGRATION_GUIDE} for details on how to handle this error.`);
+      throw terminalError(
+        'terminal_reader_busy',
+        `Reader is currently busy processing another request. Please reference the integration guide at ${INTEGRATION_GUIDE} for details on how to handle this error.`,
+      );
     }
     const pi = store.must('payment_intent', piId, 'payment_intent');
     if (!(pi.payment_method_types as string[]).includes('card_present')) {
-      throw invalid('This PaymentIntent does not accept card_present payments. Create it with payment_method_types including card_present.', 'payment_intent', 'payment_intent_incompatible_payment_method');
+      throw invalid(
+        'This PaymentIntent does not accept card_present payments. Create it with payment_method_types including card_present.',
+        'payment_intent',
+        'payment_intent_incompatible_payment_method',
+      );
     }
     if (pi.status !== 'requires_payment_method') {
-      const e = terminalError('intent_invalid_state',
-        `Payment intent must be in the requires_payment_method state to be processed by a reader. This PaymentIntent has a status of ${pi.status as string}.`, 'payment_intent');
+      const e = terminalError(
+        'intent_invalid_state',
+        `Payment intent must be in the requires_payment_method state to be processed by a reader. This PaymentIntent has a status of ${pi.status as string}.`,
+        'payment_intent',
+      );
       e.body.payment_intent = pi;
       throw e;
     }
@@ -126,12 +142,20 @@ export function registerTerminalActions(ctx: Ctx): void {
     assertOnline(reader);
     const action = runningAction(reader);
     if (!action || action.type !== 'process_payment_intent') {
-      throw invalid('This reader has no process_payment_intent action in progress to present a payment method to.', undefined, 'terminal_reader_action_not_in_progress');
+      throw invalid(
+        'This reader has no process_payment_intent action in progress to present a payment method to.',
+        undefined,
+        'terminal_reader_action_not_in_progress',
+      );
     }
     const digits = (number ?? '4242424242424242').replace(/[\s-]/g, '');
     const test = cardByNumber(digits);
     if (!test) {
-      throw invalid('Use one of Stripe\'s test card numbers (for example 4242424242424242) with a simulated reader.', cp ? 'card_present[number]' : 'card[number]', 'incorrect_number');
+      throw invalid(
+        "Use one of Stripe's test card numbers (for example 4242424242424242) with a simulated reader.",
+        cp ? 'card_present[number]' : 'card[number]',
+        'incorrect_number',
+      );
     }
     const pi = store.must('payment_intent', (action.process_payment_intent as Obj).payment_intent as string);
     if (pi.status !== 'requires_payment_method') {
@@ -144,7 +168,13 @@ export function registerTerminalActions(ctx: Ctx): void {
     }
     const pm = cardPresentMethod(store, test.brand, digits, test.funding);
     store.insert(pm);
-    const decline = test.decline ?? AMOUNT_OUTCOMES[String((pi.amount as number) - (tip ?? 0)).padStart(2, '0').slice(-2)];
+    const decline =
+      test.decline ??
+      AMOUNT_OUTCOMES[
+        String((pi.amount as number) - (tip ?? 0))
+          .padStart(2, '0')
+          .slice(-2)
+      ];
     const where = { reader: reader.id as string, location: (reader.location as string | null) ?? null };
     if (decline) {
       declineOnReader(ctx, reader, pi, pm, decline, where);
@@ -180,7 +210,13 @@ function cardPresentMethod(store: Store, brand: string, number: string, funding:
     id: store.newId('pm'),
     object: 'payment_method',
     allow_redisplay: 'unspecified',
-    billing_details: { address: { city: null, country: null, line1: null, line2: null, postal_code: null, state: null }, email: null, name: null, phone: null, tax_id: null },
+    billing_details: {
+      address: { city: null, country: null, line1: null, line2: null, postal_code: null, state: null },
+      email: null,
+      name: null,
+      phone: null,
+      tax_id: null,
+    },
     card_present: {
       brand,
       brand_product: null,
@@ -209,8 +245,13 @@ function declineOnReader(ctx: Ctx, reader: Obj, pi: Obj, pm: Obj, d: Decline, wh
   const { store } = ctx;
   const charge = createCharge(store, pi, pm, { status: 'failed', captured: false, failure: d, cardPresent: where });
   const error: Obj = {
-    type: 'card_error', code: d.code, doc_url: docUrl(d.code), message: d.message,
-    charge: charge.id, payment_method: pm, payment_method_type: 'card_present',
+    type: 'card_error',
+    code: d.code,
+    doc_url: docUrl(d.code),
+    message: d.message,
+    charge: charge.id,
+    payment_method: pm,
+    payment_method_type: 'card_present',
   };
   if (d.decline_code) error.decline_code = d.decline_code;
   Object.assign(pi, { latest_charge: charge.id, status: 'requires_payment_method', payment_method: null, last_payment_error: error });
@@ -223,4 +264,3 @@ function declineOnReader(ctx: Ctx, reader: Obj, pi: Obj, pm: Obj, d: Decline, wh
   reader.last_seen_at = store.nowMs();
   failAction(store, reader, d.code, d.message, apiError);
 }
-

@@ -55,7 +55,14 @@ export function registerTerminalLocations(ctx: Ctx): void {
   });
 
   ctx.route('GET', '/v1/terminal/locations', ({ params: p, url }) =>
-    paginate(p, store.all('terminal.location').filter((l) => l.deleted !== true).map(publicLocation), url),
+    paginate(
+      p,
+      store
+        .all('terminal.location')
+        .filter((l) => l.deleted !== true)
+        .map(publicLocation),
+      url,
+    ),
   );
 
   ctx.route('GET', '/v1/terminal/locations/:id', ({ path }) => {

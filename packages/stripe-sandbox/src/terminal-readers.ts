@@ -45,7 +45,8 @@ export function registerTerminalReaders(ctx: Ctx): void {
     if (!sim) {
       throw invalid(
         `The registration code '${code}' is not valid. The offline sandbox registers simulated readers only: use simulated-wpe or simulated-s700.`,
-        'registration_code', 'resource_missing',
+        'registration_code',
+        'resource_missing',
       );
     }
     if (location) mustLocation(store, location, 'location');
@@ -74,12 +75,16 @@ export function registerTerminalReaders(ctx: Ctx): void {
     const location = p.str('location', { max: 255 });
     const serial = p.str('serial_number', { max: 255 });
     const status = p.str('status', { oneOf: ['online', 'offline'] });
-    const items = store.all('terminal.reader').filter((r) =>
-      r.deleted !== true &&
-      (!deviceType || r.device_type === deviceType) &&
-      (!location || r.location === location) &&
-      (!serial || r.serial_number === serial) &&
-      (!status || r.status === status));
+    const items = store
+      .all('terminal.reader')
+      .filter(
+        (r) =>
+          r.deleted !== true &&
+          (!deviceType || r.device_type === deviceType) &&
+          (!location || r.location === location) &&
+          (!serial || r.serial_number === serial) &&
+          (!status || r.status === status),
+      );
     return paginate(p, items.map(publicReader), url);
   });
 
@@ -103,7 +108,14 @@ export function registerTerminalReaders(ctx: Ctx): void {
 
   ctx.route('DELETE', '/v1/terminal/readers/:id', ({ path }) => {
     const reader = mustReader(store, path.id!);
-    const gone: Obj = { id: reader.id, object: 'terminal.reader', deleted: true, device_type: reader.device_type, serial_number: reader.serial_number, created: reader.created };
+    const gone: Obj = {
+      id: reader.id,
+      object: 'terminal.reader',
+      deleted: true,
+      device_type: reader.device_type,
+      serial_number: reader.serial_number,
+      created: reader.created,
+    };
     store.save(gone);
     return publicReader(gone);
   });
@@ -119,13 +131,19 @@ export function readerAdmin(ctx: Ctx, id: string, op: string, params: Record<str
   const { store } = ctx;
   const o = store.get(id);
   if (!o || o.object !== 'terminal.reader' || o.deleted === true) {
-    return { status: 404, body: { error: { type: 'invalid_request_error', code: 'resource_missing', message: `No such terminal.reader: '${id}'` } } };
+    return {
+      status: 404,
+      body: { error: { type: 'invalid_request_error', code: 'resource_missing', message: `No such terminal.reader: '${id}'` } },
+    };
   }
   return store.tx(() => {
     if (op === 'status') {
       const status = params.status;
       if (status !== 'online' && status !== 'offline') {
-        return { status: 400, body: { error: { type: 'invalid_request_error', message: 'status must be online or offline', param: 'status' } } };
+        return {
+          status: 400,
+          body: { error: { type: 'invalid_request_error', message: 'status must be online or offline', param: 'status' } },
+        };
       }
       o.status = status;
       if (status === 'online') o.last_seen_at = store.nowMs();
@@ -135,7 +153,10 @@ export function readerAdmin(ctx: Ctx, id: string, op: string, params: Record<str
     if (op === 'customer_cancel') {
       const action = o.action as Obj | null;
       if (!action || action.status !== 'in_progress') {
-        return { status: 400, body: { error: { type: 'invalid_request_error', message: 'The reader has no action in progress to cancel.' } } };
+        return {
+          status: 400,
+          body: { error: { type: 'invalid_request_error', message: 'The reader has no action in progress to cancel.' } },
+        };
       }
       failAction(store, o, 'customer_canceled', 'The customer canceled the payment on the reader.');
       return { status: 200, body: publicReader(o) };

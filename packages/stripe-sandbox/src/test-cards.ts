@@ -27,22 +27,34 @@ const CARDS: Record<string, TestCard> = {
   pm_card_amex: { number: '378282246310005', brand: 'amex', funding: 'credit' },
   pm_card_visa_chargeDeclined: { number: '4000000000000002', brand: 'visa', funding: 'credit', decline: declined('generic_decline') },
   pm_card_visa_chargeDeclinedInsufficientFunds: {
-    number: '4000000000009995', brand: 'visa', funding: 'credit',
+    number: '4000000000009995',
+    brand: 'visa',
+    funding: 'credit',
     decline: declined('insufficient_funds', 'Your card has insufficient funds.'),
   },
   pm_card_visa_chargeDeclinedLostCard: { number: '4000000000009987', brand: 'visa', funding: 'credit', decline: declined('lost_card') },
   pm_card_visa_chargeDeclinedStolenCard: { number: '4000000000009979', brand: 'visa', funding: 'credit', decline: declined('stolen_card') },
   pm_card_chargeDeclinedExpiredCard: {
-    number: '4000000000000069', brand: 'visa', funding: 'credit',
+    number: '4000000000000069',
+    brand: 'visa',
+    funding: 'credit',
     decline: { code: 'expired_card', decline_code: 'expired_card', message: 'Your card has expired.', param: 'exp_month' },
   },
   pm_card_chargeDeclinedIncorrectCvc: {
-    number: '4000000000000127', brand: 'visa', funding: 'credit',
+    number: '4000000000000127',
+    brand: 'visa',
+    funding: 'credit',
     decline: { code: 'incorrect_cvc', decline_code: 'incorrect_cvc', message: "Your card's security code is incorrect.", param: 'cvc' },
   },
   pm_card_chargeDeclinedProcessingError: {
-    number: '4000000000000119', brand: 'visa', funding: 'credit',
-    decline: { code: 'processing_error', decline_code: 'processing_error', message: 'An error occurred while processing your card. Try again in a little bit.' },
+    number: '4000000000000119',
+    brand: 'visa',
+    funding: 'credit',
+    decline: {
+      code: 'processing_error',
+      decline_code: 'processing_error',
+      message: 'An error occurred while processing your card. Try again in a little bit.',
+    },
   },
 };
 const CARD_ALIASES: Record<string, string> = {
@@ -50,9 +62,20 @@ const CARD_ALIASES: Record<string, string> = {
   pm_card_chargeDeclinedInsufficientFunds: 'pm_card_visa_chargeDeclinedInsufficientFunds',
 };
 
-export type AchOutcome = 'succeeded' | 'account_closed' | 'no_account' | 'insufficient_funds' | 'debit_not_authorized' | 'invalid_currency' | 'microdeposits_failed' | 'processing';
+export type AchOutcome =
+  | 'succeeded'
+  | 'account_closed'
+  | 'no_account'
+  | 'insufficient_funds'
+  | 'debit_not_authorized'
+  | 'invalid_currency'
+  | 'microdeposits_failed'
+  | 'processing';
 
-export interface TestBankAccount { account: string; outcome: AchOutcome }
+export interface TestBankAccount {
+  account: string;
+  outcome: AchOutcome;
+}
 export const TEST_ROUTING = '110000000';
 
 const BANKS: Record<string, TestBankAccount> = {
@@ -72,11 +95,16 @@ export const ACH_FAILURE_MESSAGES: Record<string, string> = {
   insufficient_funds: "The customer's account has insufficient funds to cover this payment.",
   debit_not_authorized: 'The customer has notified their bank that this payment was unauthorized.',
   invalid_currency: 'The bank was unable to process this payment because of its currency.',
-  microdeposits_failed: "Microdeposits failed to deposit into the customer's bank account. Check the account, institution and transit numbers.",
+  microdeposits_failed:
+    "Microdeposits failed to deposit into the customer's bank account. Check the account, institution and transit numbers.",
 };
 
 export function fingerprint(kind: string, number: string): string {
-  return createHash('sha256').update(`sandbox:${kind}:${number}`).digest('base64').replace(/[^A-Za-z0-9]/g, '').slice(0, 16);
+  return createHash('sha256')
+    .update(`sandbox:${kind}:${number}`)
+    .digest('base64')
+    .replace(/[^A-Za-z0-9]/g, '')
+    .slice(0, 16);
 }
 
 export type TestPm = { kind: 'card'; id: string; card: TestCard } | { kind: 'us_bank_account'; id: string; bank: TestBankAccount };

@@ -108,8 +108,14 @@ function assign(root: RawObj, segs: string[], value: string, key: string): void 
       if (seg === '') {
         // `a[][b]=1&a[][c]=2` fills one element until a key repeats.
         const tail = cur[cur.length - 1];
-        const reuse = !last && nextSeg !== undefined && nextSeg !== '' && tail !== undefined &&
-          typeof tail === 'object' && !Array.isArray(tail) && !(nextSeg in tail);
+        const reuse =
+          !last &&
+          nextSeg !== undefined &&
+          nextSeg !== '' &&
+          tail !== undefined &&
+          typeof tail === 'object' &&
+          !Array.isArray(tail) &&
+          !(nextSeg in tail);
         idx = reuse ? cur.length - 1 : cur.length;
       } else if (/^\d+$/.test(seg) && Number(seg) < 10_000) idx = Number(seg);
       else throw invalid(`Invalid array index in ${key}`, key);
@@ -147,19 +153,29 @@ function compact(v: Raw): Raw {
 /** Converts a JSON body (used only by the admin endpoints) to the same shape. */
 export function fromJson(v: unknown): RawObj {
   const conv = (x: unknown): Raw =>
-    Array.isArray(x) ? x.map(conv) : x !== null && typeof x === 'object'
-      ? Object.fromEntries(Object.entries(x).map(([k, y]) => [k, conv(y)]))
-      : x === null ? '' : String(x);
+    Array.isArray(x)
+      ? x.map(conv)
+      : x !== null && typeof x === 'object'
+        ? Object.fromEntries(Object.entries(x).map(([k, y]) => [k, conv(y)]))
+        : x === null
+          ? ''
+          : String(x);
   const r = conv(v);
   return typeof r === 'object' && !Array.isArray(r) ? r : {};
 }
 
 export const CURRENCIES = new Set(
-  ('usd eur gbp cad aud nzd jpy chf sek nok dkk pln czk huf ron bgn mxn brl sgd hkd inr ' +
-    'zar ils aed thb myr php idr krw twd cny try').split(' '),
+  (
+    'usd eur gbp cad aud nzd jpy chf sek nok dkk pln czk huf ron bgn mxn brl sgd hkd inr ' + 'zar ils aed thb myr php idr krw twd cny try'
+  ).split(' '),
 );
 
-interface StrOpts { required?: boolean; max?: number; oneOf?: readonly string[]; empty?: boolean }
+interface StrOpts {
+  required?: boolean;
+  max?: number;
+  oneOf?: readonly string[];
+  empty?: boolean;
+}
 
 /** Reads request params; remembers which were used so unknown ones are refused with their name. */
 export class Params {
@@ -219,8 +235,10 @@ export class Params {
       throw invalid(`Invalid integer: ${typeof v === 'string' ? v.slice(0, 40) : 'object'}`, this.name(k), 'parameter_invalid_integer');
     }
     const n = Number(v);
-    if (o.min !== undefined && n < o.min) throw invalid(`This value must be greater than or equal to ${o.min}.`, this.name(k), 'parameter_invalid_integer');
-    if (o.max !== undefined && n > o.max) throw invalid(`This value must be less than or equal to ${o.max}.`, this.name(k), 'parameter_invalid_integer');
+    if (o.min !== undefined && n < o.min)
+      throw invalid(`This value must be greater than or equal to ${o.min}.`, this.name(k), 'parameter_invalid_integer');
+    if (o.max !== undefined && n > o.max)
+      throw invalid(`This value must be less than or equal to ${o.max}.`, this.name(k), 'parameter_invalid_integer');
     return n;
   }
 
@@ -235,7 +253,11 @@ export class Params {
   currency(k: string, required = false): string | undefined {
     const v = this.str(k, { required, max: 3 + 100 })?.toLowerCase();
     if (v !== undefined && !CURRENCIES.has(v)) {
-      throw invalid(`Invalid currency: ${v}. Stripe currently supports these currencies: ${[...CURRENCIES].join(', ')}`, this.name(k), 'parameter_invalid_string');
+      throw invalid(
+        `Invalid currency: ${v}. Stripe currently supports these currencies: ${[...CURRENCIES].join(', ')}`,
+        this.name(k),
+        'parameter_invalid_string',
+      );
     }
     return v;
   }
@@ -257,7 +279,8 @@ export class Params {
     const v = this.take(k);
     if (v === undefined || v === '') return undefined;
     const arr = typeof v === 'string' ? null : Array.isArray(v) ? v : null;
-    if (!arr || arr.some((x) => typeof x !== 'string')) throw invalid(`Invalid array: ${this.name(k)} must be an array of strings.`, this.name(k));
+    if (!arr || arr.some((x) => typeof x !== 'string'))
+      throw invalid(`Invalid array: ${this.name(k)} must be an array of strings.`, this.name(k));
     if (o.max !== undefined && arr.length > o.max) throw invalid(`${this.name(k)} can have at most ${o.max} entries.`, this.name(k));
     for (const x of arr as string[]) {
       if (x.length > 5000) throw invalid(`Invalid string in ${this.name(k)}`, this.name(k));
@@ -305,7 +328,7 @@ export function mergeMetadata(current: Json, patch: Record<string, string> | nul
 }
 
 export function address(p: Params | undefined, current?: Json): Obj {
-  const cur = (current && typeof current === 'object' && !Array.isArray(current) ? current : {});
+  const cur = current && typeof current === 'object' && !Array.isArray(current) ? current : {};
   const out: Obj = {};
   for (const k of ['city', 'country', 'line1', 'line2', 'postal_code', 'state']) {
     const v = p?.has(k) ? (p.str(k, { max: 200, empty: true }) ?? '') : undefined;

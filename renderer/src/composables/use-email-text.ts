@@ -28,7 +28,8 @@ export function useEmailText() {
   /** The kiosk's "Email my receipt", in the customer's words: sent to the masked address, saved (training), or not sent. */
   function kioskEmailText(answer: KioskEmailAnswer): string {
     const message = answer.message ?? '';
-    if (answer.sent) return message ? (english() ? message : t('result.email.training')) : t('result.email.sent', { address: answer.to ?? '' });
+    if (answer.sent)
+      return message ? (english() ? message : t('result.email.training')) : t('result.email.sent', { address: answer.to ?? '' });
     return english() && message ? message : t('result.email.notSent');
   }
 

@@ -3,7 +3,14 @@ import type { ApiError } from '../api/portal';
 import { useI18n, type MessageKey } from '../i18n';
 
 /** Codes whose message from main is meant for people (not a technical detail). */
-const HUMAN_CODES: ReadonlySet<ErrorCode> = new Set(['unauthenticated', 'invalid_request', 'locked', 'not_found', 'payment_failed', 'conflict']);
+const HUMAN_CODES: ReadonlySet<ErrorCode> = new Set([
+  'unauthenticated',
+  'invalid_request',
+  'locked',
+  'not_found',
+  'payment_failed',
+  'conflict',
+]);
 
 const CODE_KEYS: Partial<Record<ErrorCode, MessageKey>> = {
   unauthenticated: 'signIn.error.unauthenticated',

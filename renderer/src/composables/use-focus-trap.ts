@@ -1,6 +1,7 @@
 import type { Ref } from 'vue';
 
-const FOCUSABLE = 'button:not([disabled]), [href], input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+const FOCUSABLE =
+  'button:not([disabled]), [href], input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
 
 /**
  * Keeps Tab and Shift+Tab inside a modal <dialog>. showModal() makes the page behind inert, but
@@ -10,7 +11,9 @@ const FOCUSABLE = 'button:not([disabled]), [href], input:not([disabled]), select
 export function useFocusTrap(container: Ref<HTMLElement | null>) {
   function onKeydown(event: KeyboardEvent): void {
     if (event.key !== 'Tab' || !container.value) return;
-    const items = [...container.value.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((el) => el.offsetParent !== null || el === document.activeElement);
+    const items = [...container.value.querySelectorAll<HTMLElement>(FOCUSABLE)].filter(
+      (el) => el.offsetParent !== null || el === document.activeElement,
+    );
     if (items.length === 0) {
       event.preventDefault();
       return;

@@ -53,7 +53,10 @@ export function useStripePayment() {
       stripe.value = await loadStripe(options.publishableKey, { locale: options.locale });
       if (!stripe.value) throw new Error('Stripe.js did not load');
       elements = stripe.value.elements({ clientSecret: options.clientSecret, locale: options.locale });
-      element = elements.create('payment', { paymentMethodOrder: [options.paymentType], wallets: { applePay: 'never', googlePay: 'never' } });
+      element = elements.create('payment', {
+        paymentMethodOrder: [options.paymentType],
+        wallets: { applePay: 'never', googlePay: 'never' },
+      });
       element.on('ready', () => {
         state.value = 'ready';
       });

@@ -247,8 +247,10 @@ export const en = {
   'entry.savings': 'Savings',
   'entry.testBank': 'Training mode: use routing number 110000000 and account number 000123456789.',
   'entry.mandateTitle': 'ACH debit authorization',
-  'entry.mandate': 'I authorize {business} to debit {amount} from the bank account above, once, to pay invoice {number}. I can revoke this authorization by contacting {business} before the payment is made.',
-  'entry.mandateSave': 'I authorize {business} to debit {amount} from the bank account above to pay invoice {number}, and to debit it again for future bills paid by autopay until I turn autopay off. I can revoke this authorization at any time by contacting {business}.',
+  'entry.mandate':
+    'I authorize {business} to debit {amount} from the bank account above, once, to pay invoice {number}. I can revoke this authorization by contacting {business} before the payment is made.',
+  'entry.mandateSave':
+    'I authorize {business} to debit {amount} from the bank account above to pay invoice {number}, and to debit it again for future bills paid by autopay until I turn autopay off. I can revoke this authorization at any time by contacting {business}.',
   'entry.mandateAccept': 'I have read and agree to this authorization',
   'entry.error.cardNumber': 'Enter the card number (12 to 19 digits).',
   'entry.error.expiry': 'Enter the expiry date as MM/YY, like 12/29.',
@@ -277,11 +279,13 @@ export const en = {
   'result.status.requires_verification': 'Waiting for you to verify the bank account',
   'result.savedForAutopay': 'This payment method is saved, and autopay is on.',
   'result.next.title': 'What happens next',
-  'result.next.deposits': 'In 1–2 business days, two small deposits, or a statement entry with a 6-character code starting with SM, will arrive in your bank account.',
+  'result.next.deposits':
+    'In 1–2 business days, two small deposits, or a statement entry with a 6-character code starting with SM, will arrive in your bank account.',
   'result.next.arrival': 'Expected by {date}.',
   'result.next.comeBack': 'Come back to this kiosk and sign in to your account.',
   'result.next.enterCode': 'Open the Payments tab and choose Enter code.',
-  'result.next.guest': 'No online account? Come back, choose Pay an invoice as a guest with this invoice number and zip code, and enter the code on the payment page.',
+  'result.next.guest':
+    'No online account? Come back, choose Pay an invoice as a guest with this invoice number and zip code, and enter the code on the payment page.',
   'result.print': 'Print receipt',
   'result.printSoon': 'Printing receipts is coming soon.',
   'result.done': 'Done',
@@ -531,7 +535,8 @@ export const en = {
   'desk.pay.status.queued': 'Queued — will be sent when the connection returns',
   'desk.pay.status.review': 'Needs review',
   'desk.pay.notAttached': 'The money was taken, but the invoice is not credited yet. Press Retry to credit it; nothing is charged twice.',
-  'desk.pay.notCredited': 'The money was taken, but the customer’s account is not credited yet. Press Retry to credit it; nothing is charged twice.',
+  'desk.pay.notCredited':
+    'The money was taken, but the customer’s account is not credited yet. Press Retry to credit it; nothing is charged twice.',
   'desk.pay.retry': 'Retry',
   'desk.receipt.application': 'Application',
   'desk.receipt.aid': 'AID',
@@ -557,13 +562,15 @@ export const en = {
   'desk.js.disconnect': 'Disconnect',
   'desk.js.stage.canceling': 'Canceling the payment…',
   'desk.js.stage.retry': 'Waiting for the payment service',
-  'desk.js.stuck': 'The station could not finish this payment with the payment service. Try again, or cancel it; it will not be charged twice.',
+  'desk.js.stuck':
+    'The station could not finish this payment with the payment service. Try again, or cancel it; it will not be charged twice.',
   'desk.js.retry': 'Try again',
   'desk.js.error.sdkUnavailable': 'The card reader software could not be loaded. Check the connection and try again.',
   'desk.js.error.token': 'The station could not get permission to use the card reader. Try again, or ask a manager.',
   'desk.js.error.noReaders': 'No card reader was found. Check that it is on and connected, then press Find readers.',
   'desk.js.error.notConnected': 'No card reader is connected. Connect the reader and try again.',
-  'desk.js.error.disconnected': 'The card reader disconnected. Nothing was charged. Check that it is on and connected, then connect it again.',
+  'desk.js.error.disconnected':
+    'The card reader disconnected. Nothing was charged. Check that it is on and connected, then connect it again.',
   'desk.js.error.alreadyConnected': 'A card reader is already connected.',
   'desk.js.error.busy': 'The card reader is busy. Wait for it to finish, or cancel, and try again.',
   'desk.js.error.state': 'This payment can no longer be taken. Start a new payment.',
@@ -638,8 +645,10 @@ export const en = {
   'desk.report.printing': 'Printing the report…',
   'desk.report.print.printed': 'The report is printing. Take it from the receipt printer.',
   'desk.report.print.no_printer': 'No receipt printer is set up at this station. Download the report as a PDF instead.',
-  'desk.report.print.printer_offline': 'The receipt printer is off or not connected. The report was not queued: check the printer and press Print again, or download the PDF.',
-  'desk.report.print.printer_timeout': 'The receipt printer did not answer. The report was not queued: check the printer and press Print again, or download the PDF.',
+  'desk.report.print.printer_offline':
+    'The receipt printer is off or not connected. The report was not queued: check the printer and press Print again, or download the PDF.',
+  'desk.report.print.printer_timeout':
+    'The receipt printer did not answer. The report was not queued: check the printer and press Print again, or download the PDF.',
   'desk.report.print.out_of_paper': 'The receipt printer is out of paper. Load a new roll and press Print again, or download the PDF.',
   'desk.report.print.print_failed': 'The report could not be printed. Press Print again, or download the PDF.',
 

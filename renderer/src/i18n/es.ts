@@ -40,10 +40,8 @@ export const es: Messages = {
   'signIn.submitting': 'Iniciando sesión…',
   'signIn.back': 'Volver al inicio',
   'signIn.errorSummary': 'No pudimos iniciar su sesión',
-  'signIn.error.unauthenticated':
-    'El correo electrónico y la contraseña no coinciden con ninguna cuenta. Revíselos e inténtelo de nuevo.',
-  'signIn.error.locked':
-    'Esta cuenta está bloqueada por demasiados intentos. Pida ayuda a un miembro del personal.',
+  'signIn.error.unauthenticated': 'El correo electrónico y la contraseña no coinciden con ninguna cuenta. Revíselos e inténtelo de nuevo.',
+  'signIn.error.locked': 'Esta cuenta está bloqueada por demasiados intentos. Pida ayuda a un miembro del personal.',
   'signIn.error.email': 'Escriba un correo electrónico válido, como nombre@ejemplo.com.',
   'signIn.error.password': 'Escriba su contraseña.',
   'signIn.demo.title': 'Cuentas de demostración',
@@ -183,7 +181,8 @@ export const es: Messages = {
   'methods.confirm.body': '{method} se eliminará de su cuenta. El pago automático ya no lo usará.',
   'methods.confirm.remove': 'Sí, eliminarlo',
   'methods.confirm.keep': 'Conservarlo',
-  'methods.empty': 'No tiene métodos de pago guardados. Al pagar, elija «Guardar este método de pago para el pago automático» para añadir uno.',
+  'methods.empty':
+    'No tiene métodos de pago guardados. Al pagar, elija «Guardar este método de pago para el pago automático» para añadir uno.',
   'methods.error': 'No pudimos cargar sus métodos de pago guardados.',
   'methods.changeError': 'No se guardó ese cambio.',
   'methods.back': 'Volver a sus facturas',
@@ -249,8 +248,10 @@ export const es: Messages = {
   'entry.savings': 'Ahorros',
   'entry.testBank': 'Modo de práctica: use el número de ruta 110000000 y el número de cuenta 000123456789.',
   'entry.mandateTitle': 'Autorización de débito ACH',
-  'entry.mandate': 'Autorizo a {business} a debitar {amount} de la cuenta bancaria indicada, una sola vez, para pagar la factura {number}. Puedo revocar esta autorización comunicándome con {business} antes de que se haga el pago.',
-  'entry.mandateSave': 'Autorizo a {business} a debitar {amount} de la cuenta bancaria indicada para pagar la factura {number}, y a debitarla de nuevo para las próximas facturas pagadas con pago automático hasta que lo desactive. Puedo revocar esta autorización en cualquier momento comunicándome con {business}.',
+  'entry.mandate':
+    'Autorizo a {business} a debitar {amount} de la cuenta bancaria indicada, una sola vez, para pagar la factura {number}. Puedo revocar esta autorización comunicándome con {business} antes de que se haga el pago.',
+  'entry.mandateSave':
+    'Autorizo a {business} a debitar {amount} de la cuenta bancaria indicada para pagar la factura {number}, y a debitarla de nuevo para las próximas facturas pagadas con pago automático hasta que lo desactive. Puedo revocar esta autorización en cualquier momento comunicándome con {business}.',
   'entry.mandateAccept': 'He leído y acepto esta autorización',
   'entry.error.cardNumber': 'Escriba el número de tarjeta (de 12 a 19 dígitos).',
   'entry.error.expiry': 'Escriba el vencimiento como MM/AA, por ejemplo 12/29.',
@@ -279,11 +280,13 @@ export const es: Messages = {
   'result.status.requires_verification': 'Esperando que verifique la cuenta bancaria',
   'result.savedForAutopay': 'Este método de pago está guardado y el pago automático está activado.',
   'result.next.title': 'Qué pasa ahora',
-  'result.next.deposits': 'En 1 o 2 días hábiles llegarán a su cuenta bancaria dos depósitos pequeños, o un movimiento con un código de 6 caracteres que empieza por SM.',
+  'result.next.deposits':
+    'En 1 o 2 días hábiles llegarán a su cuenta bancaria dos depósitos pequeños, o un movimiento con un código de 6 caracteres que empieza por SM.',
   'result.next.arrival': 'Se esperan antes del {date}.',
   'result.next.comeBack': 'Vuelva a este quiosco e inicie sesión en su cuenta.',
   'result.next.enterCode': 'Abra la pestaña Pagos y elija Escribir código.',
-  'result.next.guest': '¿No tiene una cuenta en línea? Vuelva, elija Pagar una factura como invitado con el número de esta factura y su código postal, y escriba el código en la página de pago.',
+  'result.next.guest':
+    '¿No tiene una cuenta en línea? Vuelva, elija Pagar una factura como invitado con el número de esta factura y su código postal, y escriba el código en la página de pago.',
   'result.print': 'Imprimir recibo',
   'result.printSoon': 'Pronto se podrán imprimir recibos.',
   'result.done': 'Listo',
@@ -353,7 +356,8 @@ export const es: Messages = {
   'guest.errorSummary': 'No pudimos abrir esa factura',
   'guest.error.notFound': 'No encontramos ninguna factura con ese número y código postal. Revise ambos e inténtelo de nuevo.',
   'guest.error.link': 'Ese código no es un enlace de pago de factura. Escanee de nuevo o escriba el número de factura.',
-  'guest.error.locked': 'Demasiados intentos fallidos: esta factura está bloqueada durante 15 minutos. Pida ayuda a un miembro del personal.',
+  'guest.error.locked':
+    'Demasiados intentos fallidos: esta factura está bloqueada durante 15 minutos. Pida ayuda a un miembro del personal.',
   'guest.error.number': 'Escriba el número de factura.',
   'guest.error.zip': 'Escriba un código postal de 5 dígitos.',
   'guest.error.scan': 'Escanee el código QR o escriba el enlace de pago.',
@@ -367,8 +371,7 @@ export const es: Messages = {
   'guest.back': 'Volver al inicio',
 
   'help.title': 'Obtener ayuda',
-  'help.body':
-    'Un miembro del personal en la recepción puede ayudarle a pagar o responder preguntas sobre su factura.',
+  'help.body': 'Un miembro del personal en la recepción puede ayudarle a pagar o responder preguntas sobre su factura.',
   'help.back': 'Volver al inicio',
 
   'welcome.staff': 'Personal',
@@ -400,7 +403,8 @@ export const es: Messages = {
   'email.send': 'Enviar recibo por correo',
   'email.sending': 'Enviando el recibo…',
   'email.sent': 'Recibo enviado a {address}.',
-  'email.training': 'Modo de entrenamiento: el correo no se envió. Se guardó en la carpeta training-mail de la carpeta de datos de la estación.',
+  'email.training':
+    'Modo de entrenamiento: el correo no se envió. Se guardó en la carpeta training-mail de la carpeta de datos de la estación.',
   'email.notSetUp': 'El correo no está configurado en esta estación.',
   'email.noAddress': 'Este cliente no tiene correo electrónico registrado.',
   'email.notSent': 'No se pudo enviar el recibo por correo. El pago no se ve afectado; inténtelo más tarde desde los pagos del cliente.',
@@ -434,7 +438,8 @@ export const es: Messages = {
   'desk.signIn.error.name': 'Escriba el nombre (al menos 2 letras).',
   'desk.signIn.error.pin': 'El PIN tiene de 4 a 8 dígitos.',
   'desk.signIn.error.wrong': 'Ese nombre y ese PIN no coinciden. Revíselos e inténtelo de nuevo.',
-  'desk.signIn.error.locked': 'Demasiados PIN incorrectos: este empleado está bloqueado durante 30 minutos. Un gerente puede ayudar mientras tanto.',
+  'desk.signIn.error.locked':
+    'Demasiados PIN incorrectos: este empleado está bloqueado durante 30 minutos. Un gerente puede ayudar mientras tanto.',
   'desk.signIn.error.disabled': 'Este empleado está desactivado. Consulte a un gerente.',
 
   'desk.lookup.title': 'Buscar un cliente o una factura',
@@ -533,8 +538,10 @@ export const es: Messages = {
   'desk.pay.status.sent': 'Enviado',
   'desk.pay.status.queued': 'En cola: se enviará cuando vuelva la conexión',
   'desk.pay.status.review': 'Requiere revisión',
-  'desk.pay.notAttached': 'El dinero se cobró, pero la factura aún no está acreditada. Pulse Reintentar para acreditarla; no se cobra dos veces.',
-  'desk.pay.notCredited': 'El dinero se cobró, pero la cuenta del cliente aún no está acreditada. Pulse Reintentar para acreditarla; no se cobra dos veces.',
+  'desk.pay.notAttached':
+    'El dinero se cobró, pero la factura aún no está acreditada. Pulse Reintentar para acreditarla; no se cobra dos veces.',
+  'desk.pay.notCredited':
+    'El dinero se cobró, pero la cuenta del cliente aún no está acreditada. Pulse Reintentar para acreditarla; no se cobra dos veces.',
   'desk.pay.retry': 'Reintentar',
   'desk.receipt.application': 'Aplicación',
   'desk.receipt.aid': 'AID',
@@ -560,13 +567,15 @@ export const es: Messages = {
   'desk.js.disconnect': 'Desconectar',
   'desk.js.stage.canceling': 'Cancelando el pago…',
   'desk.js.stage.retry': 'Esperando al servicio de pagos',
-  'desk.js.stuck': 'La estación no pudo terminar este pago con el servicio de pagos. Inténtelo de nuevo o cancélelo; no se cobrará dos veces.',
+  'desk.js.stuck':
+    'La estación no pudo terminar este pago con el servicio de pagos. Inténtelo de nuevo o cancélelo; no se cobrará dos veces.',
   'desk.js.retry': 'Intentar de nuevo',
   'desk.js.error.sdkUnavailable': 'No se pudo cargar el programa del lector de tarjetas. Revise la conexión e inténtelo de nuevo.',
   'desk.js.error.token': 'La estación no obtuvo permiso para usar el lector de tarjetas. Inténtelo de nuevo o pida ayuda a un gerente.',
   'desk.js.error.noReaders': 'No se encontró ningún lector de tarjetas. Revise que esté encendido y conectado, y pulse Buscar lectores.',
   'desk.js.error.notConnected': 'No hay un lector de tarjetas conectado. Conecte el lector e inténtelo de nuevo.',
-  'desk.js.error.disconnected': 'El lector de tarjetas se desconectó. No se cobró nada. Revise que esté encendido y conectado, y vuelva a conectarlo.',
+  'desk.js.error.disconnected':
+    'El lector de tarjetas se desconectó. No se cobró nada. Revise que esté encendido y conectado, y vuelva a conectarlo.',
   'desk.js.error.alreadyConnected': 'Ya hay un lector de tarjetas conectado.',
   'desk.js.error.busy': 'El lector de tarjetas está ocupado. Espere a que termine, o cancele, e inténtelo de nuevo.',
   'desk.js.error.state': 'Este pago ya no se puede cobrar. Inicie un pago nuevo.',
@@ -641,9 +650,12 @@ export const es: Messages = {
   'desk.report.printing': 'Imprimiendo el informe…',
   'desk.report.print.printed': 'El informe se está imprimiendo. Tómelo de la impresora de recibos.',
   'desk.report.print.no_printer': 'Esta estación no tiene impresora de recibos. Descargue el informe en PDF.',
-  'desk.report.print.printer_offline': 'La impresora de recibos está apagada o desconectada. El informe no quedó en cola: revise la impresora y vuelva a pulsar Imprimir, o descargue el PDF.',
-  'desk.report.print.printer_timeout': 'La impresora de recibos no respondió. El informe no quedó en cola: revise la impresora y vuelva a pulsar Imprimir, o descargue el PDF.',
-  'desk.report.print.out_of_paper': 'La impresora de recibos no tiene papel. Ponga un rollo nuevo y vuelva a pulsar Imprimir, o descargue el PDF.',
+  'desk.report.print.printer_offline':
+    'La impresora de recibos está apagada o desconectada. El informe no quedó en cola: revise la impresora y vuelva a pulsar Imprimir, o descargue el PDF.',
+  'desk.report.print.printer_timeout':
+    'La impresora de recibos no respondió. El informe no quedó en cola: revise la impresora y vuelva a pulsar Imprimir, o descargue el PDF.',
+  'desk.report.print.out_of_paper':
+    'La impresora de recibos no tiene papel. Ponga un rollo nuevo y vuelva a pulsar Imprimir, o descargue el PDF.',
   'desk.report.print.print_failed': 'No se pudo imprimir el informe. Vuelva a pulsar Imprimir, o descargue el PDF.',
 
   'desk.staff.title': 'Personal',

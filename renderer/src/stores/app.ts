@@ -4,7 +4,6 @@ import type { AppInfo } from '../../../electron/shared/contract';
 import { ApiError, portal } from '../api/portal';
 import { DEFAULT_LOCALE, type Locale } from '../i18n/locales';
 
-
 /**
  * Station-level facts (training mode, demo sign-ins, idle timeout) and the visitor's chosen language.
  * `reset()` returns the language to the default for the next visitor; the station info is not
@@ -42,5 +41,18 @@ export const useAppStore = defineStore('app', () => {
     locale.value = DEFAULT_LOCALE;
   }
 
-  return { info, loadError, loading, locale, trainingMode, demoSignIns, demoGuestInvoices, idleTimeoutSeconds, emailReceipts, load, setLocale, reset };
+  return {
+    info,
+    loadError,
+    loading,
+    locale,
+    trainingMode,
+    demoSignIns,
+    demoGuestInvoices,
+    idleTimeoutSeconds,
+    emailReceipts,
+    load,
+    setLocale,
+    reset,
+  };
 });

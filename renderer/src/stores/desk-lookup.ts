@@ -78,5 +78,18 @@ export const useDeskLookupStore = defineStore('deskLookup', () => {
     closeCustomer();
   }
 
-  return { query, result, searching, error, customer, customerLoading, customerError, search, openCustomer, refreshCustomer, closeCustomer, reset };
+  return {
+    query,
+    result,
+    searching,
+    error,
+    customer,
+    customerLoading,
+    customerError,
+    search,
+    openCustomer,
+    refreshCustomer,
+    closeCustomer,
+    reset,
+  };
 });

@@ -14,7 +14,9 @@ export const useMethodsStore = defineStore('methods', () => {
   const busy = ref<string | null>(null);
   const error = shallowRef<ApiError | null>(null);
 
-  const defaultMethod = computed(() => methods.value.find((m) => m.id === defaultMethodId.value) ?? methods.value.find((m) => m.isDefault) ?? null);
+  const defaultMethod = computed(
+    () => methods.value.find((m) => m.id === defaultMethodId.value) ?? methods.value.find((m) => m.isDefault) ?? null,
+  );
 
   function ofType(type: PaymentType): SavedMethod[] {
     return methods.value.filter((m) => m.type === type);
@@ -70,5 +72,20 @@ export const useMethodsStore = defineStore('methods', () => {
     error.value = null;
   }
 
-  return { methods, autopayEnabled, defaultMethodId, defaultMethod, loading, loaded, busy, error, ofType, load, setAutopay, setDefault, remove, reset };
+  return {
+    methods,
+    autopayEnabled,
+    defaultMethodId,
+    defaultMethod,
+    loading,
+    loaded,
+    busy,
+    error,
+    ofType,
+    load,
+    setAutopay,
+    setDefault,
+    remove,
+    reset,
+  };
 });

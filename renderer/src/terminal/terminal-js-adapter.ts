@@ -172,38 +172,64 @@ export function createTerminalJsAdapter(options: TerminalJsAdapterOptions = {}):
       const answer = await call(t);
       return isError(answer) ? fromSdkError(answer.error, fallbackCode) : done(answer);
     } catch (cause) {
-      const code = typeof cause === 'object' && cause !== null && typeof (cause as { code?: unknown }).code === 'string' ? (cause as { code: string }).code : fallbackCode;
+      const code =
+        typeof cause === 'object' && cause !== null && typeof (cause as { code?: unknown }).code === 'string'
+          ? (cause as { code: string }).code
+          : fallbackCode;
       return fail(code, cause instanceof Error ? cause.message : undefined);
     }
   }
 
   return {
     discoverReaders: ({ simulated }) =>
-      run('discover_failed', (t) => t.discoverReaders({ simulated }), (r) =>
-        r.discoveredReaders.length === 0 ? fail('no_readers') : { ok: true as const, readers: r.discoveredReaders },
+      run(
+        'discover_failed',
+        (t) => t.discoverReaders({ simulated }),
+        (r) => (r.discoveredReaders.length === 0 ? fail('no_readers') : { ok: true as const, readers: r.discoveredReaders }),
       ),
 
     connect: (reader) =>
-      run('connect_failed', (t) => t.connectReader(reader), (r) => {
-        connected = r.reader;
-        disconnectedBy = null;
-        return { ok: true as const, reader: r.reader };
-      }),
+      run(
+        'connect_failed',
+        (t) => t.connectReader(reader),
+        (r) => {
+          connected = r.reader;
+          disconnectedBy = null;
+          return { ok: true as const, reader: r.reader };
+        },
+      ),
 
     async collectAndProcess(clientSecret) {
       if (!connected) return fail('not_connected');
-      const collected = await run('collect_failed', (t) => t.collectPaymentMethod(clientSecret), (r) => ({ ok: true as const, paymentIntent: r.paymentIntent }));
+      const collected = await run(
+        'collect_failed',
+        (t) => t.collectPaymentMethod(clientSecret),
+        (r) => ({ ok: true as const, paymentIntent: r.paymentIntent }),
+      );
       if (!collected.ok) return collected;
-      return run('process_failed', (t) => t.processPayment(collected.paymentIntent), (r) => ({ ok: true as const, paymentIntent: r.paymentIntent }));
+      return run(
+        'process_failed',
+        (t) => t.processPayment(collected.paymentIntent),
+        (r) => ({ ok: true as const, paymentIntent: r.paymentIntent }),
+      );
     },
 
-    cancel: () => run('cancel_failed', (t) => t.cancelCollectPaymentMethod(), () => ({ ok: true as const, canceled: true as const })),
+    cancel: () =>
+      run(
+        'cancel_failed',
+        (t) => t.cancelCollectPaymentMethod(),
+        () => ({ ok: true as const, canceled: true as const }),
+      ),
 
     disconnect: () =>
-      run('disconnect_failed', async (t) => (await t.disconnectReader()) as Record<string, unknown>, () => {
-        connected = null;
-        return { ok: true as const, disconnected: true as const };
-      }),
+      run(
+        'disconnect_failed',
+        async (t) => (await t.disconnectReader()) as Record<string, unknown>,
+        () => {
+          connected = null;
+          return { ok: true as const, disconnected: true as const };
+        },
+      ),
 
     connectedReader: () => connected,
     lastDisconnect: () => disconnectedBy,

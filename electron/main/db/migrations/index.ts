@@ -10,4 +10,10 @@ import { paymentMigrations } from './payments';
  * domain never renumbers another's: core 1-99, local cache 100-199, payments 200-299,
  * outbox 300-399, staff and audit 400-499.
  */
-export const appMigrations: readonly Migration[] = [...coreMigrations, ...localStoreMigrations, ...paymentMigrations, ...outboxMigrations, ...deskMigrations];
+export const appMigrations: readonly Migration[] = [
+  ...coreMigrations,
+  ...localStoreMigrations,
+  ...paymentMigrations,
+  ...outboxMigrations,
+  ...deskMigrations,
+];

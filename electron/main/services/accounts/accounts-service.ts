@@ -39,7 +39,9 @@ export class AccountsService {
     const subject = `account:${normalize(email)}`;
     const lock = this.lockouts.state(subject);
     if (lock.locked) throw lockedError(lock.minutesLeft);
-    const row = this.db.prepare<[string], AccountRow>('SELECT customer_id, password_hash FROM portal_accounts WHERE email = ?').get(normalize(email));
+    const row = this.db
+      .prepare<[string], AccountRow>('SELECT customer_id, password_hash FROM portal_accounts WHERE email = ?')
+      .get(normalize(email));
     const ok = await verifySecret(password, row?.password_hash ?? (await dummyHash()));
     if (row && ok) {
       this.lockouts.succeed(subject);

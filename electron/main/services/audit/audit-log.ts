@@ -6,14 +6,41 @@ import type { Db } from '../../db/connection';
 import type { Clock } from '../clock';
 
 export type AuditAction =
-  | 'staff.sign_in' | 'staff.sign_out' | 'staff.pin_failed' | 'staff.locked' | 'staff.first_manager' | 'staff.added' | 'staff.disabled' | 'staff.enabled'
-  | 'card.started' | 'card.succeeded' | 'card.failed' | 'card.canceled' | 'card.cancel_requested' | 'card.retried'
-  | 'cash.recorded' | 'check.recorded' | 'offline.sent' | 'offline.review'
-  | 'refund.created' | 'refund.refused'
-  | 'receipt.printed' | 'receipt.reprinted' | 'receipt.queued' | 'receipt.pdf' | 'receipt.emailed' | 'receipt.email_failed'
-  | 'queue.retry' | 'queue.cancel'
-  | 'reader.registered' | 'reader.chosen' | 'terminal.connection_token'
-  | 'help.resolved' | 'report.viewed' | 'report.printed' | 'report.print_failed';
+  | 'staff.sign_in'
+  | 'staff.sign_out'
+  | 'staff.pin_failed'
+  | 'staff.locked'
+  | 'staff.first_manager'
+  | 'staff.added'
+  | 'staff.disabled'
+  | 'staff.enabled'
+  | 'card.started'
+  | 'card.succeeded'
+  | 'card.failed'
+  | 'card.canceled'
+  | 'card.cancel_requested'
+  | 'card.retried'
+  | 'cash.recorded'
+  | 'check.recorded'
+  | 'offline.sent'
+  | 'offline.review'
+  | 'refund.created'
+  | 'refund.refused'
+  | 'receipt.printed'
+  | 'receipt.reprinted'
+  | 'receipt.queued'
+  | 'receipt.pdf'
+  | 'receipt.emailed'
+  | 'receipt.email_failed'
+  | 'queue.retry'
+  | 'queue.cancel'
+  | 'reader.registered'
+  | 'reader.chosen'
+  | 'terminal.connection_token'
+  | 'help.resolved'
+  | 'report.viewed'
+  | 'report.printed'
+  | 'report.print_failed';
 
 export interface AuditInput {
   action: AuditAction;
@@ -58,8 +85,20 @@ export class AuditLog {
     const detail = e.detail == null ? null : typeof e.detail === 'string' ? e.detail : JSON.stringify(e.detail);
     const name = e.staffName ?? (e.staffId ? this.deps.staffName(e.staffId) : null);
     this.deps.db
-      .prepare('INSERT INTO desk_audit (at, station_id, staff_id, staff_name, action, subject_id, amount, currency, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(this.deps.clock.now(), this.deps.stationId(), e.staffId, name, e.action, e.subjectId ?? null, e.amount ?? null, e.currency ?? null, detail?.slice(0, 2000) ?? null);
+      .prepare(
+        'INSERT INTO desk_audit (at, station_id, staff_id, staff_name, action, subject_id, amount, currency, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(
+        this.deps.clock.now(),
+        this.deps.stationId(),
+        e.staffId,
+        name,
+        e.action,
+        e.subjectId ?? null,
+        e.amount ?? null,
+        e.currency ?? null,
+        detail?.slice(0, 2000) ?? null,
+      );
   }
 
   /** Newest first; `before` is an entry id, for paging back. */

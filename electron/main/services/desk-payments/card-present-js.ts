@@ -16,11 +16,22 @@ import type { CardPaymentView } from '../../../shared/contract-desk';
 import { AppError } from '../errors';
 import { plainMessage } from '../terminal/messages';
 import type { TerminalIntentView, TerminalPaymentResult, TerminalService } from '../terminal/terminal-service';
-import { cardIntentInput, cardPaymentView, checkCardCharge, checkOnAccountCustomer, recordCardOutcome, type CardChargeInput, type CardPresentDeps } from './card-present';
+import {
+  cardIntentInput,
+  cardPaymentView,
+  checkCardCharge,
+  checkOnAccountCustomer,
+  recordCardOutcome,
+  type CardChargeInput,
+  type CardPresentDeps,
+} from './card-present';
 import { newDeskPaymentId, type DeskPayment } from './ledger';
 
 /** What the server-driven flow needs, less the reader and the change push; the SDK in the window drives the reader. */
-export type CardPresentJsDeps = Pick<CardPresentDeps, 'ledger' | 'audit' | 'localStore' | 'clock' | 'log' | 'stationId' | 'staffName' | 'invoice'> & {
+export type CardPresentJsDeps = Pick<
+  CardPresentDeps,
+  'ledger' | 'audit' | 'localStore' | 'clock' | 'log' | 'stationId' | 'staffName' | 'invoice'
+> & {
   terminal: Pick<TerminalService, 'createIntent' | 'intent' | 'complete' | 'cancelIntent'>;
   /** An open attempt untouched for this long no longer holds its invoice (default 5 minutes). */
   staleAfterMs?: number;
@@ -38,7 +49,8 @@ type Mode = 'capture' | 'cancel' | 'resolve';
 /** Ended: failed, canceled, or taken and applied (to the invoice, or on account to the customer's balance). */
 const ended = (p: DeskPayment): boolean => p.status === 'failed' || p.status === 'canceled' || (p.status === 'succeeded' && p.attached);
 
-const inProgress = (): AppError => new AppError('conflict', 'A card payment for this invoice is already in progress. Finish or cancel it first.');
+const inProgress = (): AppError =>
+  new AppError('conflict', 'A card payment for this invoice is already in progress. Finish or cancel it first.');
 
 export class CardPresentJsPayments {
   /** The last capture / cancel of each attempt in this process; the next one waits for it. */
@@ -59,7 +71,10 @@ export class CardPresentJsPayments {
    * Checks the amount against the invoice, commits the ledger row (and its key base), then creates
    * the intent. Answers only what the renderer's reader needs.
    */
-  async create(input: CardChargeInput & { readerId: string | null }, staffId: string): Promise<{ attemptId: string; clientSecret: string }> {
+  async create(
+    input: CardChargeInput & { readerId: string | null },
+    staffId: string,
+  ): Promise<{ attemptId: string; clientSecret: string }> {
     const { invoiceId } = input;
     if (invoiceId) {
       if (this.creating.has(invoiceId)) throw inProgress();
@@ -91,16 +106,36 @@ export class CardPresentJsPayments {
     return this.serial(attemptId, () => this.settle(attemptId, 'resolve'));
   }
 
-  private async createChecked(input: CardChargeInput & { readerId: string | null }, staffId: string): Promise<{ attemptId: string; clientSecret: string }> {
+  private async createChecked(
+    input: CardChargeInput & { readerId: string | null },
+    staffId: string,
+  ): Promise<{ attemptId: string; clientSecret: string }> {
     const { ledger, audit } = this.deps;
     if (input.invoiceId === null) checkOnAccountCustomer(this.deps.localStore, input.customerId);
     const { currency, invoiceNumber } = await checkCardCharge(this.deps.invoice, input);
     const id = newDeskPaymentId();
     const row = ledger.create({
-      id, keyBase: `${KEY_PREFIX}${id}`, kind: 'card_present', customerId: input.customerId, invoiceId: input.invoiceId, invoiceNumber,
-      amount: input.amount, currency, staffId, stationId: this.deps.stationId(), readerId: input.readerId, status: 'starting',
+      id,
+      keyBase: `${KEY_PREFIX}${id}`,
+      kind: 'card_present',
+      customerId: input.customerId,
+      invoiceId: input.invoiceId,
+      invoiceNumber,
+      amount: input.amount,
+      currency,
+      staffId,
+      stationId: this.deps.stationId(),
+      readerId: input.readerId,
+      status: 'starting',
     });
-    audit.record({ action: 'card.started', staffId, subjectId: row.id, amount: row.amount, currency, detail: { driver: 'js', readerId: input.readerId, invoiceId: input.invoiceId } });
+    audit.record({
+      action: 'card.started',
+      staffId,
+      subjectId: row.id,
+      amount: row.amount,
+      currency,
+      detail: { driver: 'js', readerId: input.readerId, invoiceId: input.invoiceId },
+    });
     let created: { paymentIntentId: string; clientSecret: string };
     try {
       created = await this.deps.terminal.createIntent(cardIntentInput(row, this.deps.staffName?.(row.staffId) ?? null));
@@ -108,7 +143,14 @@ export class CardPresentJsPayments {
       // The client secret never left main, so no reader can have been given this intent: nothing can be charged.
       const message = err instanceof AppError ? err.message : 'The payment service did not answer.';
       ledger.update(row.id, { status: 'failed', code: 'not_started', message: `${message} Nothing was charged.` });
-      audit.record({ action: 'card.failed', staffId, subjectId: row.id, amount: row.amount, currency, detail: { paymentId: row.id, code: 'not_started' } });
+      audit.record({
+        action: 'card.failed',
+        staffId,
+        subjectId: row.id,
+        amount: row.amount,
+        currency,
+        detail: { paymentId: row.id, code: 'not_started' },
+      });
       throw err;
     }
     ledger.update(row.id, { status: 'waiting_for_card', paymentIntentId: created.paymentIntentId });
@@ -127,7 +169,14 @@ export class CardPresentJsPayments {
       const left = !OPEN.has(p.status) || now - p.updatedAt >= this.staleAfterMs;
       if (!left || this.queue.has(p.id)) throw inProgress();
       this.deps.log.warn('a card payment left open is settled before a new one for its invoice', { paymentId: p.id, status: p.status });
-      this.deps.audit.record({ action: 'card.retried', staffId, subjectId: p.id, amount: p.amount, currency: p.currency, detail: { reason: 'left open' } });
+      this.deps.audit.record({
+        action: 'card.retried',
+        staffId,
+        subjectId: p.id,
+        amount: p.amount,
+        currency: p.currency,
+        detail: { reason: 'left open' },
+      });
       await this.retry(p.id);
     }
   }
@@ -156,8 +205,19 @@ export class CardPresentJsPayments {
     if (ended(row)) return cardPaymentView(row);
     if (!row.paymentIntentId) {
       // Stopped between the ledger row and the intent (a restart): the client secret never reached a reader.
-      const next = ledger.update(row.id, { status: 'failed', code: 'not_started', message: 'The payment never reached the reader. Nothing was charged.' });
-      audit.record({ action: 'card.failed', staffId: row.staffId, subjectId: row.id, amount: row.amount, currency: row.currency, detail: { paymentId: row.id, code: 'not_started' } });
+      const next = ledger.update(row.id, {
+        status: 'failed',
+        code: 'not_started',
+        message: 'The payment never reached the reader. Nothing was charged.',
+      });
+      audit.record({
+        action: 'card.failed',
+        staffId: row.staffId,
+        subjectId: row.id,
+        amount: row.amount,
+        currency: row.currency,
+        detail: { paymentId: row.id, code: 'not_started' },
+      });
       return cardPaymentView(next);
     }
     const pi = await terminal.intent(row.paymentIntentId);
@@ -183,7 +243,11 @@ export class CardPresentJsPayments {
       result = await this.deps.terminal.complete(cardIntentInput(row, this.deps.staffName?.(row.staffId) ?? null), pi);
     } catch (err) {
       const message = err instanceof AppError ? err.message : 'The payment service did not answer.';
-      ledger.update(row.id, { status: 'unknown', code: 'no_answer', message: `${message} Press Retry to see how it ended; it will not be charged twice.` });
+      ledger.update(row.id, {
+        status: 'unknown',
+        code: 'no_answer',
+        message: `${message} Press Retry to see how it ended; it will not be charged twice.`,
+      });
       this.deps.log.warn('desk card capture stopped', { paymentId: row.id, error: err instanceof Error ? err.message : String(err) });
       throw err;
     }

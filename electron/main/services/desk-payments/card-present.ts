@@ -12,7 +12,13 @@ import type { Clock } from '../clock';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
 import type { LocalStore } from '../local-store/local-store';
-import type { BalanceTransactionView, TerminalIntentInput, TerminalPaymentResult, TerminalService, TestCard } from '../terminal/terminal-service';
+import type {
+  BalanceTransactionView,
+  TerminalIntentInput,
+  TerminalPaymentResult,
+  TerminalService,
+  TestCard,
+} from '../terminal/terminal-service';
 import { plainMessage } from '../terminal/messages';
 import type { AuditLog } from '../audit/audit-log';
 import type { DeskLedger, DeskPayment } from './ledger';
@@ -48,7 +54,8 @@ export interface CardChargeInput {
  * customer's, still payable, and the amount is not more than what is left on it.
  */
 export async function checkCardCharge(
-  invoice: CardPresentDeps['invoice'], input: CardChargeInput,
+  invoice: CardPresentDeps['invoice'],
+  input: CardChargeInput,
 ): Promise<{ currency: string; invoiceNumber: string | null }> {
   if (!input.invoiceId) return { currency: 'usd', invoiceNumber: null };
   const inv = await invoice(input.invoiceId);
@@ -71,12 +78,23 @@ export const ON_ACCOUNT_CARD_DESCRIPTION = 'Payment on account (card at the fron
 export function cardIntentInput(row: DeskPayment, staffName: string | null = null): TerminalIntentInput {
   return {
     ...(row.invoiceId === null
-      ? { accountCredit: { description: ON_ACCOUNT_CARD_DESCRIPTION, metadata: { station_id: row.stationId, staff_id: row.staffId, desk_payment_id: row.id } } }
+      ? {
+          accountCredit: {
+            description: ON_ACCOUNT_CARD_DESCRIPTION,
+            metadata: { station_id: row.stationId, staff_id: row.staffId, desk_payment_id: row.id },
+          },
+        }
       : {}),
-    amount: row.amount, currency: row.currency, customerId: row.customerId, invoiceId: row.invoiceId,
-    stationId: row.stationId, staffId: row.staffId, idempotencyKeyBase: row.keyBase,
+    amount: row.amount,
+    currency: row.currency,
+    customerId: row.customerId,
+    invoiceId: row.invoiceId,
+    stationId: row.stationId,
+    staffId: row.staffId,
+    idempotencyKeyBase: row.keyBase,
     metadata: {
-      channel: 'desk', desk_payment_id: row.id,
+      channel: 'desk',
+      desk_payment_id: row.id,
       ...(row.invoiceNumber ? { invoice_number: row.invoiceNumber } : {}),
       ...(row.invoiceId === null ? { on_account: 'true' } : {}),
       ...(staffName ? { staff_name: staffName.slice(0, 500) } : {}),
@@ -87,28 +105,57 @@ export function cardIntentInput(row: DeskPayment, staffName: string | null = nul
 
 /** Writes how a card payment ended: its ledger row, the audit entry and (approved) the local copy of the payment. */
 export function recordCardOutcome(
-  deps: Pick<CardPresentDeps, 'ledger' | 'audit' | 'localStore' | 'clock' | 'log'>, row: DeskPayment, result: TerminalPaymentResult,
+  deps: Pick<CardPresentDeps, 'ledger' | 'audit' | 'localStore' | 'clock' | 'log'>,
+  row: DeskPayment,
+  result: TerminalPaymentResult,
 ): DeskPayment {
   const { ledger, audit, localStore, clock } = deps;
   if (result.status === 'succeeded') {
     const next = ledger.update(row.id, {
-      status: 'succeeded', paymentIntentId: result.paymentIntentId, brand: result.brand, last4: result.last4,
-      receipt: result.receipt, attached: result.invoiceAttached, creditId: result.accountCredit?.id ?? null, code: null,
-      message: result.invoiceAttached ? null
-        : row.invoiceId === null ? 'The payment was taken, but the customer\u2019s account is not credited yet. Press Retry to credit it.'
-        : 'The payment was taken, but the invoice is not credited yet. Press Retry to credit it.',
+      status: 'succeeded',
+      paymentIntentId: result.paymentIntentId,
+      brand: result.brand,
+      last4: result.last4,
+      receipt: result.receipt,
+      attached: result.invoiceAttached,
+      creditId: result.accountCredit?.id ?? null,
+      code: null,
+      message: result.invoiceAttached
+        ? null
+        : row.invoiceId === null
+          ? 'The payment was taken, but the customer\u2019s account is not credited yet. Press Retry to credit it.'
+          : 'The payment was taken, but the invoice is not credited yet. Press Retry to credit it.',
     });
     audit.record({
-      action: 'card.succeeded', staffId: row.staffId, subjectId: result.paymentIntentId, amount: result.amount, currency: result.currency,
-      detail: { paymentId: row.id, invoiceId: row.invoiceId, ...(result.accountCredit ? { accountCreditId: result.accountCredit.id } : {}) },
+      action: 'card.succeeded',
+      staffId: row.staffId,
+      subjectId: result.paymentIntentId,
+      amount: result.amount,
+      currency: result.currency,
+      detail: {
+        paymentId: row.id,
+        invoiceId: row.invoiceId,
+        ...(result.accountCredit ? { accountCreditId: result.accountCredit.id } : {}),
+      },
     });
     if (result.accountCredit) noteCredit(deps, row.customerId, result.accountCredit);
     try {
       localStore.upsertPayments([
         {
-          id: result.paymentIntentId, customerId: row.customerId, invoiceId: row.invoiceId, amount: result.amount, currency: result.currency,
-          status: 'succeeded', method: { type: 'card_present', ...(result.brand ? { brand: result.brand } : {}), ...(result.last4 ? { last4: result.last4 } : {}) },
-          created: Math.floor(clock.now() / 1000), stationId: row.stationId, staffId: row.staffId,
+          id: result.paymentIntentId,
+          customerId: row.customerId,
+          invoiceId: row.invoiceId,
+          amount: result.amount,
+          currency: result.currency,
+          status: 'succeeded',
+          method: {
+            type: 'card_present',
+            ...(result.brand ? { brand: result.brand } : {}),
+            ...(result.last4 ? { last4: result.last4 } : {}),
+          },
+          created: Math.floor(clock.now() / 1000),
+          stationId: row.stationId,
+          staffId: row.staffId,
         },
       ]);
     } catch (err) {
@@ -118,9 +165,19 @@ export function recordCardOutcome(
   }
   const canceled = CANCELED_CODES.has(result.code);
   const next = ledger.update(row.id, {
-    status: canceled ? 'canceled' : 'failed', paymentIntentId: result.paymentIntentId, code: result.code, message: result.message || plainMessage(result.code),
+    status: canceled ? 'canceled' : 'failed',
+    paymentIntentId: result.paymentIntentId,
+    code: result.code,
+    message: result.message || plainMessage(result.code),
   });
-  audit.record({ action: canceled ? 'card.canceled' : 'card.failed', staffId: row.staffId, subjectId: result.paymentIntentId, amount: row.amount, currency: row.currency, detail: { paymentId: row.id, code: result.code } });
+  audit.record({
+    action: canceled ? 'card.canceled' : 'card.failed',
+    staffId: row.staffId,
+    subjectId: result.paymentIntentId,
+    amount: row.amount,
+    currency: row.currency,
+    detail: { paymentId: row.id, code: result.code },
+  });
   return next;
 }
 
@@ -166,17 +223,36 @@ export class CardPresentPayments {
 
   constructor(private readonly deps: CardPresentDeps) {}
 
-  async take(input: { invoiceId: string | null; customerId: string; amount: number }, staffId: string, callerId: string): Promise<CardPaymentView> {
+  async take(
+    input: { invoiceId: string | null; customerId: string; amount: number },
+    staffId: string,
+    callerId: string,
+  ): Promise<CardPaymentView> {
     const { ledger, readers, audit } = this.deps;
     const readerId = readers.require();
     if (this.running.has(readerId)) throw new AppError('conflict', 'The reader is busy with another payment.');
     if (input.invoiceId === null) checkOnAccountCustomer(this.deps.localStore, input.customerId);
     const { currency, invoiceNumber } = await checkCardCharge(this.deps.invoice, input);
     const row = ledger.create({
-      kind: 'card_present', customerId: input.customerId, invoiceId: input.invoiceId, invoiceNumber, amount: input.amount, currency,
-      staffId, stationId: this.deps.stationId(), readerId, status: 'starting',
+      kind: 'card_present',
+      customerId: input.customerId,
+      invoiceId: input.invoiceId,
+      invoiceNumber,
+      amount: input.amount,
+      currency,
+      staffId,
+      stationId: this.deps.stationId(),
+      readerId,
+      status: 'starting',
     });
-    audit.record({ action: 'card.started', staffId, subjectId: row.id, amount: row.amount, currency, detail: { readerId, invoiceId: input.invoiceId } });
+    audit.record({
+      action: 'card.started',
+      staffId,
+      subjectId: row.id,
+      amount: row.amount,
+      currency,
+      detail: { readerId, invoiceId: input.invoiceId },
+    });
     return this.run(row, callerId);
   }
 
@@ -187,7 +263,14 @@ export class CardPresentPayments {
     const retriable = row.status === 'unknown' || (row.status === 'succeeded' && !row.attached);
     if (!retriable) throw new AppError('conflict', 'Only a payment whose answer was lost can be tried again. Start a new payment instead.');
     if (this.deps.terminalJs?.isOwn(row)) {
-      this.deps.audit.record({ action: 'card.retried', staffId, subjectId: row.id, amount: row.amount, currency: row.currency, detail: { driver: 'js' } });
+      this.deps.audit.record({
+        action: 'card.retried',
+        staffId,
+        subjectId: row.id,
+        amount: row.amount,
+        currency: row.currency,
+        detail: { driver: 'js' },
+      });
       return this.deps.terminalJs.retry(row.id);
     }
     if (!row.readerId || this.running.has(row.readerId)) throw new AppError('conflict', 'The reader is busy with another payment.');
@@ -244,13 +327,10 @@ export class CardPresentPayments {
       return next;
     };
     const work = terminal
-      .processPayment(
-        { ...cardIntentInput(row, this.deps.staffName?.(row.staffId) ?? null), readerId },
-        (u) => {
-          if (u.stage === 'waiting_for_card' || u.stage === 'capturing') change({ status: u.stage, paymentIntentId: u.paymentIntentId });
-          if (u.stage === 'waiting_for_card') waiting();
-        },
-      )
+      .processPayment({ ...cardIntentInput(row, this.deps.staffName?.(row.staffId) ?? null), readerId }, (u) => {
+        if (u.stage === 'waiting_for_card' || u.stage === 'capturing') change({ status: u.stage, paymentIntentId: u.paymentIntentId });
+        if (u.stage === 'waiting_for_card') waiting();
+      })
       .then((result) => this.finish(row, result, callerId));
     const tracked = work.then(
       () => undefined,
@@ -259,7 +339,7 @@ export class CardPresentPayments {
         const refused = err instanceof AppError && (err.code === 'conflict' || err.code === 'not_found' || /reader/i.test(err.message));
         const current = ledger.get(row.id)!;
         // Refused before the reader took it: nothing can have been charged. Otherwise the answer was lost.
-        const neverStarted = refused && (current.status === 'starting');
+        const neverStarted = refused && current.status === 'starting';
         change({
           status: neverStarted ? 'failed' : 'unknown',
           code: neverStarted ? 'not_started' : 'no_answer',
@@ -285,5 +365,9 @@ export function checkOnAccountCustomer(localStore: Pick<LocalStore, 'getCustomer
 }
 
 function amountTooLarge(inv: Invoice): AppError {
-  return new AppError('invalid_request', `The amount is more than what is left on this invoice (${formatMoney(inv.amountRemaining, inv.currency)}).`, 'amount');
+  return new AppError(
+    'invalid_request',
+    `The amount is more than what is left on this invoice (${formatMoney(inv.amountRemaining, inv.currency)}).`,
+    'amount',
+  );
 }

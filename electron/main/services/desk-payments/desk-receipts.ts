@@ -81,12 +81,20 @@ export class DeskReceipts {
    */
   private async resolve(paymentId: string): Promise<Resolved> {
     const p = this.deps.ledger.get(paymentId) ?? (paymentId.startsWith('pi_') ? this.deps.ledger.byIntent(paymentId) : null);
-    if (p) return { receipt: this.build(p), subjectId: p.id, customerId: p.customerId, amount: p.amount, currency: p.currency, input: null };
+    if (p)
+      return { receipt: this.build(p), subjectId: p.id, customerId: p.customerId, amount: p.amount, currency: p.currency, input: null };
     const attempt = paymentId.startsWith('pi_') ? this.deps.kioskAttemptFor(paymentId) : null;
     if (attempt) {
       try {
         const receipt = this.deps.kioskReceipt(attempt.id);
-        return { receipt, subjectId: paymentId, customerId: attempt.customerId, amount: receipt.amount.minor, currency: receipt.amount.currency, input: null };
+        return {
+          receipt,
+          subjectId: paymentId,
+          customerId: attempt.customerId,
+          amount: receipt.amount.minor,
+          currency: receipt.amount.currency,
+          input: null,
+        };
       } catch (err) {
         // The attempt here never saw how it ended (e.g. answered later): Stripe knows.
         if (!(err instanceof AppError && err.code === 'conflict')) throw err;
@@ -95,7 +103,14 @@ export class DeskReceipts {
     const remote = this.deps.fromStripe(paymentId);
     if (!remote) throw new AppError('not_found', 'That payment was not found.');
     const r = await remote;
-    return { receipt: this.deps.receipts.build(r.input), subjectId: paymentId, customerId: r.customerId, amount: r.amount, currency: r.currency, input: r.input };
+    return {
+      receipt: this.deps.receipts.build(r.input),
+      subjectId: paymentId,
+      customerId: r.customerId,
+      amount: r.amount,
+      currency: r.currency,
+      input: r.input,
+    };
   }
 
   private build(p: DeskPayment): Receipt {
@@ -131,11 +146,19 @@ export class DeskReceipts {
       if (staffId) this.deps.audit.record({ action: reprint ? 'receipt.reprinted' : 'receipt.printed', staffId, subjectId });
       return { printed: true, queued: false, message: null };
     }
-    if (result.code === 'no_printer') return { printed: false, queued: false, message: `${result.message}. Offer the receipt by e-mail or as a PDF.` };
+    if (result.code === 'no_printer')
+      return { printed: false, queued: false, message: `${result.message}. Offer the receipt by e-mail or as a PDF.` };
     // No customer on the item: a stuck print job must never hold up that customer's payments in the queue.
     const job: PrintJob = { ...ref, ...(input ? { input } : {}), reprint, at: now };
-    const item = this.deps.outbox.enqueue({ kind: 'receipt_print', customerId: null, payload: job, createdBy: staffId ?? 'kiosk', stationId: this.deps.stationId() });
-    if (staffId) this.deps.audit.record({ action: 'receipt.queued', staffId, subjectId, detail: { queueId: item.id, problem: result.code } });
+    const item = this.deps.outbox.enqueue({
+      kind: 'receipt_print',
+      customerId: null,
+      payload: job,
+      createdBy: staffId ?? 'kiosk',
+      stationId: this.deps.stationId(),
+    });
+    if (staffId)
+      this.deps.audit.record({ action: 'receipt.queued', staffId, subjectId, detail: { queueId: item.id, problem: result.code } });
     return { printed: false, queued: true, message: `${result.message}. The receipt will print when the printer is ready.` };
   }
 
@@ -156,18 +179,39 @@ export class DeskReceipts {
     const answer = await this.sendEmail(p.receipt, p.customerId);
     if (answer.refused) {
       const message =
-        answer.refused === 'not_configured' ? 'Email is not set up on this station.'
-        : answer.refused === 'no_address' ? 'This customer has no email address on file.'
-        : clip(`The email address on file (${(answer.to ?? '').slice(0, 120)}) is not valid. Correct it in the customer\u2019s record, then try again.`);
+        answer.refused === 'not_configured'
+          ? 'Email is not set up on this station.'
+          : answer.refused === 'no_address'
+            ? 'This customer has no email address on file.'
+            : clip(
+                `The email address on file (${(answer.to ?? '').slice(0, 120)}) is not valid. Correct it in the customer\u2019s record, then try again.`,
+              );
       return { sent: false, message };
     }
     const detail = { to: maskEmail(answer.to), customerId: p.customerId };
     if (answer.sent) {
-      this.deps.audit.record({ action: 'receipt.emailed', staffId, subjectId: p.subjectId, amount: p.amount, currency: p.currency, detail });
+      this.deps.audit.record({
+        action: 'receipt.emailed',
+        staffId,
+        subjectId: p.subjectId,
+        amount: p.amount,
+        currency: p.currency,
+        detail,
+      });
       return { sent: true, message: answer.message };
     }
-    this.deps.audit.record({ action: 'receipt.email_failed', staffId, subjectId: p.subjectId, detail: { ...detail, problem: answer.message } });
-    return { sent: false, message: clip(`${answer.message} The payment is not affected; you can email the receipt again later from the customer\u2019s payments.`) };
+    this.deps.audit.record({
+      action: 'receipt.email_failed',
+      staffId,
+      subjectId: p.subjectId,
+      detail: { ...detail, problem: answer.message },
+    });
+    return {
+      sent: false,
+      message: clip(
+        `${answer.message} The payment is not affected; you can email the receipt again later from the customer\u2019s payments.`,
+      ),
+    };
   }
 
   /**
@@ -178,21 +222,31 @@ export class DeskReceipts {
     const answer = await this.sendEmail(this.deps.kioskReceipt(attemptId), customerId);
     if (answer.refused) {
       const message =
-        answer.refused === 'not_configured' ? 'Receipts cannot be emailed from this kiosk. Print it, or ask at the front desk.'
-        : answer.refused === 'no_address' ? 'We have no email address on file for you. Print the receipt, or ask at the front desk to add one.'
-        : 'The email address on file for you needs correcting. Print the receipt, or ask at the front desk.';
+        answer.refused === 'not_configured'
+          ? 'Receipts cannot be emailed from this kiosk. Print it, or ask at the front desk.'
+          : answer.refused === 'no_address'
+            ? 'We have no email address on file for you. Print the receipt, or ask at the front desk to add one.'
+            : 'The email address on file for you needs correcting. Print the receipt, or ask at the front desk.';
       return { sent: false, message, to: null };
     }
     const to = maskEmail(answer.to);
     if (answer.sent) return { sent: true, message: answer.message, to };
-    return { sent: false, message: clip(`${answer.message} Your payment is not affected; print the receipt, or the front desk can email it later.`), to };
+    return {
+      sent: false,
+      message: clip(`${answer.message} Your payment is not affected; print the receipt, or the front desk can email it later.`),
+      to,
+    };
   }
 
   /** Sends one receipt to a customer's address on file, or says why it was not tried. */
   private async sendEmail(
     receipt: Receipt,
     customerId: string | null,
-  ): Promise<{ refused: 'not_configured' | 'no_address'; to?: undefined } | { refused: 'invalid_address'; to: string } | { refused: null; to: string; sent: boolean; message: string | null }> {
+  ): Promise<
+    | { refused: 'not_configured' | 'no_address'; to?: undefined }
+    | { refused: 'invalid_address'; to: string }
+    | { refused: null; to: string; sent: boolean; message: string | null }
+  > {
     if (!this.deps.emailConfigured) return { refused: 'not_configured' };
     const to = customerId ? this.deps.customer(customerId)?.email?.trim() : undefined;
     if (!to) return { refused: 'no_address' };
@@ -215,7 +269,8 @@ export class DeskReceipts {
         : (await this.resolveRef(job.attemptId ? { attemptId: job.attemptId } : { paymentId: job.paymentId ?? '' })).receipt;
     } catch (err) {
       // A receipt that must be read from Stripe waits for the line like any other item.
-      if (err instanceof AppError && err.code === 'stripe_unavailable') return { kind: 'retry', error: 'Stripe could not be reached (offline); the receipt will print when it answers.' };
+      if (err instanceof AppError && err.code === 'stripe_unavailable')
+        return { kind: 'retry', error: 'Stripe could not be reached (offline); the receipt will print when it answers.' };
       return { kind: 'review', reason: err instanceof Error ? err.message : 'This receipt can no longer be printed.' };
     }
     const result = job.reprint ? await this.deps.receipts.reprint(receipt) : await this.deps.receipts.print(receipt);

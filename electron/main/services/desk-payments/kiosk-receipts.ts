@@ -9,7 +9,12 @@ import type { Receipt, ReceiptMethod, ReceiptStatus } from '../receipts/receipt-
 import type { ReceiptsService } from '../receipts/receipts-service';
 import type { CallerSession } from '../session/session-registry';
 
-const STATUS: Partial<Record<string, ReceiptStatus>> = { succeeded: 'approved', processing: 'processing', queued: 'queued', requires_verification: 'processing' };
+const STATUS: Partial<Record<string, ReceiptStatus>> = {
+  succeeded: 'approved',
+  processing: 'processing',
+  queued: 'queued',
+  requires_verification: 'processing',
+};
 
 export class KioskReceipts {
   constructor(
@@ -34,7 +39,10 @@ export class KioskReceipts {
   /** Refuses (not_found) an attempt that is not this session's; answers whose customer it is. */
   checkOwner(attemptId: string, session: CallerSession): { customerId: string } {
     const a = this.deps.attempts.get(attemptId);
-    const mine = a && a.channel !== 'desk' && (session.role === 'guest' ? a.invoiceId === session.guestInvoiceId : a.customerId === session.customerId);
+    const mine =
+      a &&
+      a.channel !== 'desk' &&
+      (session.role === 'guest' ? a.invoiceId === session.guestInvoiceId : a.customerId === session.customerId);
     if (!a || !mine) throw new AppError('not_found', 'That payment was not found.');
     return { customerId: a.customerId };
   }
@@ -47,7 +55,9 @@ export class KioskReceipts {
     if (!status) throw new AppError('conflict', 'There is no completed payment to print a receipt for.');
     const m = o.method;
     const method: ReceiptMethod =
-      m.type === 'us_bank_account' ? { type: 'us_bank_account', bankName: m.bankName, last4: m.last4 ?? '0000' } : { type: 'card', brand: m.brand, last4: m.last4 ?? '0000' };
+      m.type === 'us_bank_account'
+        ? { type: 'us_bank_account', bankName: m.bankName, last4: m.last4 ?? '0000' }
+        : { type: 'card', brand: m.brand, last4: m.last4 ?? '0000' };
     return this.deps.receipts.build({
       business: this.deps.business(),
       station: { id: a.stationId },

@@ -9,8 +9,7 @@ import type { Clock } from '../clock';
 
 export type DeskPaymentKind = 'card_present' | 'cash' | 'check';
 export type DeskPaymentStatus =
-  | 'starting' | 'waiting_for_card' | 'capturing' | 'succeeded' | 'failed' | 'canceled' | 'unknown'
-  | 'queued' | 'needs_review';
+  'starting' | 'waiting_for_card' | 'capturing' | 'succeeded' | 'failed' | 'canceled' | 'unknown' | 'queued' | 'needs_review';
 
 export type EmvFields = TerminalReceipt;
 
@@ -72,11 +71,27 @@ interface Row {
   updated_at: number;
 }
 
-export type NewDeskPayment = Pick<DeskPayment, 'kind' | 'customerId' | 'invoiceId' | 'invoiceNumber' | 'amount' | 'currency' | 'staffId' | 'stationId'> &
+export type NewDeskPayment = Pick<
+  DeskPayment,
+  'kind' | 'customerId' | 'invoiceId' | 'invoiceNumber' | 'amount' | 'currency' | 'staffId' | 'stationId'
+> &
   Partial<Pick<DeskPayment, 'readerId' | 'checkNumber' | 'outboxId' | 'status'>> & { id?: string; keyBase?: string };
 
 export type DeskPaymentPatch = Partial<
-  Pick<DeskPayment, 'status' | 'paymentIntentId' | 'paymentRecordId' | 'attached' | 'creditId' | 'brand' | 'last4' | 'receipt' | 'code' | 'message' | 'outboxId'>
+  Pick<
+    DeskPayment,
+    | 'status'
+    | 'paymentIntentId'
+    | 'paymentRecordId'
+    | 'attached'
+    | 'creditId'
+    | 'brand'
+    | 'last4'
+    | 'receipt'
+    | 'code'
+    | 'message'
+    | 'outboxId'
+  >
 >;
 
 const COLUMNS: Record<keyof DeskPaymentPatch, string> = {
@@ -111,8 +126,22 @@ export class DeskLedger {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
-        id, input.kind, input.keyBase ?? `desk:${id}`, input.customerId, input.invoiceId, input.invoiceNumber, input.amount, input.currency,
-        input.staffId, input.stationId, input.readerId ?? null, input.checkNumber ?? null, input.outboxId ?? null, input.status ?? 'starting', now, now,
+        id,
+        input.kind,
+        input.keyBase ?? `desk:${id}`,
+        input.customerId,
+        input.invoiceId,
+        input.invoiceNumber,
+        input.amount,
+        input.currency,
+        input.staffId,
+        input.stationId,
+        input.readerId ?? null,
+        input.checkNumber ?? null,
+        input.outboxId ?? null,
+        input.status ?? 'starting',
+        now,
+        now,
       );
     return this.get(id)!;
   }
@@ -149,7 +178,9 @@ export class DeskLedger {
   /** Card payments that never reached an end (a restart mid-payment, a lost answer). */
   unsettledCard(): DeskPayment[] {
     return this.db
-      .prepare<[], Row>("SELECT * FROM desk_payments WHERE kind = 'card_present' AND status IN ('starting', 'waiting_for_card', 'capturing') ORDER BY created_at")
+      .prepare<[], Row>(
+        "SELECT * FROM desk_payments WHERE kind = 'card_present' AND status IN ('starting', 'waiting_for_card', 'capturing') ORDER BY created_at",
+      )
       .all()
       .map(toPayment);
   }
@@ -166,13 +197,18 @@ export class DeskLedger {
   /** A customer's cash and checks not yet at Stripe (waiting in the queue, or stopped for review), newest first. */
   unsentOffline(customerId: string): DeskPayment[] {
     return this.db
-      .prepare<[string], Row>("SELECT * FROM desk_payments WHERE customer_id = ? AND kind IN ('cash', 'check') AND status IN ('queued', 'needs_review') ORDER BY created_at DESC")
+      .prepare<[string], Row>(
+        "SELECT * FROM desk_payments WHERE customer_id = ? AND kind IN ('cash', 'check') AND status IN ('queued', 'needs_review') ORDER BY created_at DESC",
+      )
       .all(customerId)
       .map(toPayment);
   }
 
   createdBetween(fromMs: number, toMs: number): DeskPayment[] {
-    return this.db.prepare<[number, number], Row>('SELECT * FROM desk_payments WHERE created_at >= ? AND created_at < ? ORDER BY created_at').all(fromMs, toMs).map(toPayment);
+    return this.db
+      .prepare<[number, number], Row>('SELECT * FROM desk_payments WHERE created_at >= ? AND created_at < ? ORDER BY created_at')
+      .all(fromMs, toMs)
+      .map(toPayment);
   }
 }
 

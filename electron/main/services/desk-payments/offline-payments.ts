@@ -54,7 +54,10 @@ export interface OfflinePaymentsDeps {
   audit: AuditLog;
   localStore: LocalStore;
   gateway: { retrieveInvoice(id: string): Promise<Invoice | null>; retrieveCustomer(id: string): Promise<Customer | null> };
-  terminalGateway: Pick<TerminalGateway, 'reportOfflinePayment' | 'attachRecordToInvoice' | 'adjustCustomerBalance' | 'findBalanceTransaction'>;
+  terminalGateway: Pick<
+    TerminalGateway,
+    'reportOfflinePayment' | 'attachRecordToInvoice' | 'adjustCustomerBalance' | 'findBalanceTransaction'
+  >;
   stationId: () => string;
   staffName?: (id: string) => string | null;
 }
@@ -62,24 +65,46 @@ export interface OfflinePaymentsDeps {
 const PAYABLE = new Set(['open', 'overdue', 'partially_paid']);
 /** The currency of payments on account (the business's; invoices carry their own). */
 export const ON_ACCOUNT_CURRENCY = 'usd';
-const onAccountDescription = (p: Pick<OfflinePayload, 'checkNumber'>): string => (p.checkNumber ? `Payment on account (check #${p.checkNumber})` : 'Payment on account (cash)');
-export const PAID_ELSEWHERE = 'Nothing recorded: the invoice was paid or changed meanwhile, and this amount is more than what is left. Check with the customer.';
+const onAccountDescription = (p: Pick<OfflinePayload, 'checkNumber'>): string =>
+  p.checkNumber ? `Payment on account (check #${p.checkNumber})` : 'Payment on account (cash)';
+export const PAID_ELSEWHERE =
+  'Nothing recorded: the invoice was paid or changed meanwhile, and this amount is more than what is left. Check with the customer.';
 
 export class OfflinePayments {
   constructor(private readonly deps: OfflinePaymentsDeps) {}
 
-  async record(kind: 'cash' | 'check', input: { invoiceId: string; amount: number; checkNumber?: string }, staffId: string): Promise<OfflineAnswer> {
+  async record(
+    kind: 'cash' | 'check',
+    input: { invoiceId: string; amount: number; checkNumber?: string },
+    staffId: string,
+  ): Promise<OfflineAnswer> {
     const { value: invoice } = await onlineOr(
       () => this.deps.gateway.retrieveInvoice(input.invoiceId),
       () => this.deps.localStore.getInvoice(input.invoiceId),
     );
     if (!invoice) throw new AppError('not_found', 'That invoice was not found.');
-    if (!PAYABLE.has(invoice.status) || invoice.amountRemaining <= 0) throw new AppError('invalid_request', 'This invoice has nothing left to pay.', 'invoiceId');
+    if (!PAYABLE.has(invoice.status) || invoice.amountRemaining <= 0)
+      throw new AppError('invalid_request', 'This invoice has nothing left to pay.', 'invoiceId');
     if (input.amount > invoice.amountRemaining) {
-      throw new AppError('invalid_request', `The amount is more than what is left on this invoice (${formatMoney(invoice.amountRemaining, invoice.currency)}).`, 'amount');
+      throw new AppError(
+        'invalid_request',
+        `The amount is more than what is left on this invoice (${formatMoney(invoice.amountRemaining, invoice.currency)}).`,
+        'amount',
+      );
     }
     if (kind === 'check' && !input.checkNumber) throw new AppError('invalid_request', 'Enter the check number.', 'checkNumber');
-    return this.commit(kind, { customerId: invoice.customerId, invoiceId: invoice.id, invoiceNumber: invoice.number, amount: input.amount, currency: invoice.currency, checkNumber: input.checkNumber ?? null }, staffId);
+    return this.commit(
+      kind,
+      {
+        customerId: invoice.customerId,
+        invoiceId: invoice.id,
+        invoiceNumber: invoice.number,
+        amount: input.amount,
+        currency: invoice.currency,
+        checkNumber: input.checkNumber ?? null,
+      },
+      staffId,
+    );
   }
 
   /**
@@ -87,7 +112,11 @@ export class OfflinePayments {
    * Stripe applies the credit to their next invoice. Works offline like any cash (the customer from
    * Stripe, or the local copy when Stripe cannot be reached).
    */
-  async recordOnAccount(kind: 'cash' | 'check', input: { customerId: string; amount: number; checkNumber?: string }, staffId: string): Promise<OfflineAnswer> {
+  async recordOnAccount(
+    kind: 'cash' | 'check',
+    input: { customerId: string; amount: number; checkNumber?: string },
+    staffId: string,
+  ): Promise<OfflineAnswer> {
     if (!Number.isSafeInteger(input.amount) || input.amount <= 0 || input.amount > MAX_AMOUNT_MINOR) {
       throw new AppError('invalid_request', 'Enter an amount of more than zero, in dollars and cents.', 'amount');
     }
@@ -97,32 +126,84 @@ export class OfflinePayments {
       () => this.deps.localStore.getCustomer(input.customerId),
     );
     if (!customer) throw new AppError('not_found', 'That customer was not found.', 'customerId');
-    return this.commit(kind, { customerId: customer.id, invoiceId: null, invoiceNumber: null, amount: input.amount, currency: ON_ACCOUNT_CURRENCY, checkNumber: input.checkNumber ?? null }, staffId);
+    return this.commit(
+      kind,
+      {
+        customerId: customer.id,
+        invoiceId: null,
+        invoiceNumber: null,
+        amount: input.amount,
+        currency: ON_ACCOUNT_CURRENCY,
+        checkNumber: input.checkNumber ?? null,
+      },
+      staffId,
+    );
   }
 
   /** One commit: the queue item (with its key) and the desk's record of the money in the drawer; then the queue is drained. */
   private async commit(
     kind: 'cash' | 'check',
-    m: { customerId: string; invoiceId: string | null; invoiceNumber: string | null; amount: number; currency: string; checkNumber: string | null },
+    m: {
+      customerId: string;
+      invoiceId: string | null;
+      invoiceNumber: string | null;
+      amount: number;
+      currency: string;
+      checkNumber: string | null;
+    },
     staffId: string,
   ): Promise<OfflineAnswer> {
     const { db, clock, outbox, ledger, audit } = this.deps;
     const paymentId = newDeskPaymentId();
     const payload: OfflinePayload = {
-      paymentId, invoiceId: m.invoiceId, invoiceNumber: m.invoiceNumber, customerId: m.customerId, amount: m.amount, currency: m.currency,
-      checkNumber: kind === 'check' ? m.checkNumber : null, staffId, staffName: this.deps.staffName?.(staffId) ?? null, stationId: this.deps.stationId(), takenAt: Math.floor(clock.now() / 1000),
+      paymentId,
+      invoiceId: m.invoiceId,
+      invoiceNumber: m.invoiceNumber,
+      customerId: m.customerId,
+      amount: m.amount,
+      currency: m.currency,
+      checkNumber: kind === 'check' ? m.checkNumber : null,
+      staffId,
+      staffName: this.deps.staffName?.(staffId) ?? null,
+      stationId: this.deps.stationId(),
+      takenAt: Math.floor(clock.now() / 1000),
     };
     const item = db.transaction(() => {
       const queued = outbox.enqueue({
-        kind, customerId: m.customerId, payload, amount: m.amount, currency: m.currency, createdBy: staffId, stationId: payload.stationId,
+        kind,
+        customerId: m.customerId,
+        payload,
+        amount: m.amount,
+        currency: m.currency,
+        createdBy: staffId,
+        stationId: payload.stationId,
       });
       ledger.create({
-        id: paymentId, keyBase: queued.idempotencyKey, kind, customerId: m.customerId, invoiceId: m.invoiceId, invoiceNumber: m.invoiceNumber,
-        amount: m.amount, currency: m.currency, staffId, stationId: payload.stationId, checkNumber: payload.checkNumber, outboxId: queued.id, status: 'queued',
+        id: paymentId,
+        keyBase: queued.idempotencyKey,
+        kind,
+        customerId: m.customerId,
+        invoiceId: m.invoiceId,
+        invoiceNumber: m.invoiceNumber,
+        amount: m.amount,
+        currency: m.currency,
+        staffId,
+        stationId: payload.stationId,
+        checkNumber: payload.checkNumber,
+        outboxId: queued.id,
+        status: 'queued',
       });
       audit.record({
-        action: kind === 'cash' ? 'cash.recorded' : 'check.recorded', staffId, subjectId: paymentId, amount: m.amount, currency: m.currency,
-        detail: { ...(m.invoiceId ? { invoiceId: m.invoiceId } : { onAccount: true, customerId: m.customerId }), queueId: queued.id, ...(payload.checkNumber ? { checkNumber: payload.checkNumber } : {}) },
+        action: kind === 'cash' ? 'cash.recorded' : 'check.recorded',
+        staffId,
+        subjectId: paymentId,
+        amount: m.amount,
+        currency: m.currency,
+        detail: {
+          ...(m.invoiceId ? { invoiceId: m.invoiceId } : { onAccount: true, customerId: m.customerId }),
+          queueId: queued.id,
+          ...(payload.checkNumber ? { checkNumber: payload.checkNumber } : {}),
+        },
       });
       return queued;
     })();
@@ -142,9 +223,11 @@ export class OfflinePayments {
       amount: p.amount,
       currency: p.currency,
       message:
-        status === 'sent' ? null
-        : status === 'review' ? (item.reviewReason ?? 'This payment needs a manager to look at it.')
-        : 'Saved on this station. It will be sent to Stripe as soon as the connection is back.',
+        status === 'sent'
+          ? null
+          : status === 'review'
+            ? (item.reviewReason ?? 'This payment needs a manager to look at it.')
+            : 'Saved on this station. It will be sent to Stripe as soon as the connection is back.',
     };
   }
 
@@ -167,10 +250,17 @@ export class OfflinePayments {
         }
         recordId = await terminalGateway.reportOfflinePayment(
           {
-            amount: p.amount, currency: p.currency, customerId: p.customerId, initiatedAt: p.takenAt,
+            amount: p.amount,
+            currency: p.currency,
+            customerId: p.customerId,
+            initiatedAt: p.takenAt,
             displayName: p.checkNumber ? `Check #${p.checkNumber}` : 'Cash',
             metadata: {
-              station_id: p.stationId, staff_id: p.staffId, desk_payment_id: p.paymentId, method: item.kind, taken_at: String(p.takenAt),
+              station_id: p.stationId,
+              staff_id: p.staffId,
+              desk_payment_id: p.paymentId,
+              method: item.kind,
+              taken_at: String(p.takenAt),
               ...(p.invoiceId ? { invoice_id: p.invoiceId } : { on_account: 'true' }),
               ...(p.staffName ? { staff_name: p.staffName.slice(0, 500) } : {}),
               ...(p.checkNumber ? { check_number: p.checkNumber } : {}),
@@ -183,12 +273,17 @@ export class OfflinePayments {
       }
       let creditId: string | null = null;
       try {
-        if (p.invoiceId) await terminalGateway.attachRecordToInvoice(p.invoiceId, recordId, { idempotencyKey: `${item.idempotencyKey}:attach` });
+        if (p.invoiceId)
+          await terminalGateway.attachRecordToInvoice(p.invoiceId, recordId, { idempotencyKey: `${item.idempotencyKey}:attach` });
         else creditId = row?.creditId ?? (await this.credit(item, p, recordId));
       } catch (err) {
         if (err instanceof GatewayError && (err.kind === 'invalid' || err.kind === 'idempotency' || err.kind === 'not_found')) {
           const where = p.invoiceId ? 'to the invoice' : 'to the customer\u2019s account';
-          return this.review(item, p, `Recorded at Stripe (${recordId}) but not credited ${where}: ${err.message}. Check it with a manager.`);
+          return this.review(
+            item,
+            p,
+            `Recorded at Stripe (${recordId}) but not credited ${where}: ${err.message}. Check it with a manager.`,
+          );
         }
         throw err;
       }
@@ -196,17 +291,30 @@ export class OfflinePayments {
       // Into this station's local copy now (the sync brings the same record, by the same id, to every station).
       this.deps.localStore.upsertPayments([
         {
-          id: recordId, customerId: p.customerId, invoiceId: p.invoiceId, amount: p.amount, currency: p.currency, status: 'succeeded',
-          method: { type: item.kind === 'check' ? 'check' : 'cash' }, created: p.takenAt, stationId: p.stationId, staffId: p.staffId,
+          id: recordId,
+          customerId: p.customerId,
+          invoiceId: p.invoiceId,
+          amount: p.amount,
+          currency: p.currency,
+          status: 'succeeded',
+          method: { type: item.kind === 'check' ? 'check' : 'cash' },
+          created: p.takenAt,
+          stationId: p.stationId,
+          staffId: p.staffId,
         },
       ]);
       audit.record({
-        action: 'offline.sent', staffId: p.staffId, subjectId: recordId, amount: p.amount, currency: p.currency,
+        action: 'offline.sent',
+        staffId: p.staffId,
+        subjectId: recordId,
+        amount: p.amount,
+        currency: p.currency,
         detail: { paymentId: p.paymentId, queueId: item.id, ...(creditId ? { accountCreditId: creditId } : {}) },
       });
       return { kind: 'sent', result: { paymentRecordId: recordId, ...(creditId ? { accountCreditId: creditId } : {}) } };
     } catch (err) {
-      if (err instanceof GatewayError && err.retryable) return { kind: 'retry', error: 'Stripe could not be reached (offline); will send again.' };
+      if (err instanceof GatewayError && err.retryable)
+        return { kind: 'retry', error: 'Stripe could not be reached (offline); will send again.' };
       const message = err instanceof Error ? err.message : String(err);
       return this.review(item, p, `Stripe refused this payment record: ${message}`);
     }
@@ -220,18 +328,32 @@ export class OfflinePayments {
   private async credit(item: OutboxItem, p: OfflinePayload, recordId: string): Promise<string> {
     const { terminalGateway, ledger } = this.deps;
     const earlier = await terminalGateway.findBalanceTransaction(p.customerId, 'payment_record', recordId, p.takenAt - 86_400);
-    const credit = earlier ?? (await terminalGateway.adjustCustomerBalance(
-      p.customerId,
-      {
-        amount: -p.amount, currency: p.currency, description: onAccountDescription(p),
-        metadata: { station_id: p.stationId, staff_id: p.staffId, desk_payment_id: p.paymentId, payment_record: recordId, method: item.kind },
-      },
-      { idempotencyKey: `${item.idempotencyKey}:credit` },
-    ));
+    const credit =
+      earlier ??
+      (await terminalGateway.adjustCustomerBalance(
+        p.customerId,
+        {
+          amount: -p.amount,
+          currency: p.currency,
+          description: onAccountDescription(p),
+          metadata: {
+            station_id: p.stationId,
+            staff_id: p.staffId,
+            desk_payment_id: p.paymentId,
+            payment_record: recordId,
+            method: item.kind,
+          },
+        },
+        { idempotencyKey: `${item.idempotencyKey}:credit` },
+      ));
     ledger.update(p.paymentId, { creditId: credit.id });
     try {
       // The balance as of the credit's time at Stripe: a newer one the sync brought is never overwritten.
-      this.deps.localStore.setCustomerBalance(p.customerId, { amount: credit.endingBalance, currency: credit.currency }, credit.created * 1000);
+      this.deps.localStore.setCustomerBalance(
+        p.customerId,
+        { amount: credit.endingBalance, currency: credit.currency },
+        credit.created * 1000,
+      );
     } catch {
       // The local copy is a convenience; the sync brings the balance too.
     }
@@ -240,7 +362,14 @@ export class OfflinePayments {
 
   private review(item: OutboxItem, p: OfflinePayload, reason: string): SendResult {
     this.deps.ledger.update(p.paymentId, { status: 'needs_review', message: reason });
-    this.deps.audit.record({ action: 'offline.review', staffId: p.staffId, subjectId: p.paymentId, amount: p.amount, currency: p.currency, detail: { queueId: item.id, reason } });
+    this.deps.audit.record({
+      action: 'offline.review',
+      staffId: p.staffId,
+      subjectId: p.paymentId,
+      amount: p.amount,
+      currency: p.currency,
+      detail: { queueId: item.id, reason },
+    });
     return { kind: 'review', reason };
   }
 }

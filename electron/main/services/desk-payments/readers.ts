@@ -48,7 +48,9 @@ export class StationReaders {
 
   choose(readerId: string): void {
     this.deps.db
-      .prepare('INSERT INTO kv (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at')
+      .prepare(
+        'INSERT INTO kv (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
+      )
       .run(this.key, readerId, this.deps.clock.now());
   }
 
@@ -58,12 +60,17 @@ export class StationReaders {
    * readers Stripe lists.
    */
   chosenJs(): string | null {
-    return this.deps.db.prepare<[string], { value: string }>('SELECT value FROM kv WHERE key = ?').get(`desk:js-reader:${this.deps.stationId()}`)?.value ?? null;
+    return (
+      this.deps.db.prepare<[string], { value: string }>('SELECT value FROM kv WHERE key = ?').get(`desk:js-reader:${this.deps.stationId()}`)
+        ?.value ?? null
+    );
   }
 
   chooseJs(readerId: string): void {
     this.deps.db
-      .prepare('INSERT INTO kv (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at')
+      .prepare(
+        'INSERT INTO kv (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
+      )
       .run(`desk:js-reader:${this.deps.stationId()}`, readerId, this.deps.clock.now());
   }
 
@@ -97,7 +104,12 @@ export class StationReaders {
     if (reader?.locationId) return reader.locationId;
     const first = (await locations.listLocations())[0];
     if (first) return first.id;
-    return (await locations.createLocation({ displayName: 'Front desk', country: 'US' }, { idempotencyKey: `desk:location:${this.deps.stationId()}` })).id;
+    return (
+      await locations.createLocation(
+        { displayName: 'Front desk', country: 'US' },
+        { idempotencyKey: `desk:location:${this.deps.stationId()}` },
+      )
+    ).id;
   }
 
   /** Training mode: the simulated reader exists and is this station's reader unless another was chosen. */

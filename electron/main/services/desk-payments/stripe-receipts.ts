@@ -87,7 +87,10 @@ export class StripeReceipts {
     const r = await this.deps.gateway.retrievePaymentRecordDetails(id);
     if (!r) throw new AppError('not_found', 'That payment was not found.');
     if (r.outcome === 'failed' || r.outcome === 'canceled') {
-      throw new AppError('conflict', `That payment was ${r.outcome === 'failed' ? 'recorded as failed' : 'canceled'}, so there is no receipt for it.`);
+      throw new AppError(
+        'conflict',
+        `That payment was ${r.outcome === 'failed' ? 'recorded as failed' : 'canceled'}, so there is no receipt for it.`,
+      );
     }
     if (r.outcome !== 'guaranteed') throw new AppError('conflict', 'That payment is not complete, so there is no receipt for it yet.');
     const m = r.metadata;
@@ -117,7 +120,9 @@ export class StripeReceipts {
       station: { id: clipText(m['station_id'], 64) ?? ONLINE },
       staffName: this.servedBy(m),
       customerName: clipText(customerId ? await this.customerName(customerId, stripeCustomerName) : null, 120),
-      invoiceNumbers: invoiceId ? [clipText(await this.invoiceNumber(invoiceId, m['invoice_number']), 64)].filter((n): n is string => Boolean(n)) : [],
+      invoiceNumbers: invoiceId
+        ? [clipText(await this.invoiceNumber(invoiceId, m['invoice_number']), 64)].filter((n): n is string => Boolean(n))
+        : [],
       // A payment on account (credited to the customer's balance; the desk marks it in metadata).
       onAccount: !invoiceId && m['on_account'] === 'true',
       training: this.deps.trainingMode,

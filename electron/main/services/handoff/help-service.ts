@@ -52,15 +52,21 @@ interface Row {
 const PAYABLE = new Set(['open', 'overdue', 'partially_paid']);
 
 export class HelpService {
-  constructor(private readonly deps: { db: Db; clock: Clock; log: Logger; board: HelpBoard; localStore: LocalStore; stationId: () => string }) {}
+  constructor(
+    private readonly deps: { db: Db; clock: Clock; log: Logger; board: HelpBoard; localStore: LocalStore; stationId: () => string },
+  ) {}
 
-  async request(input: { invoiceId?: string | undefined; note?: string | undefined }, session: CallerSession): Promise<{ id: string; sharedWithDesk: boolean }> {
+  async request(
+    input: { invoiceId?: string | undefined; note?: string | undefined },
+    session: CallerSession,
+  ): Promise<{ id: string; sharedWithDesk: boolean }> {
     const { db, clock, localStore, board } = this.deps;
     const customerId = session.role === 'public' ? null : session.customerId;
     let invoiceId: string | null = null;
     if (session.role === 'guest') invoiceId = session.guestInvoiceId;
     else if (session.role === 'customer' && customerId) {
-      if (input.invoiceId && !localStore.getInvoice(input.invoiceId, customerId)) throw new AppError('not_found', 'That invoice was not found.');
+      if (input.invoiceId && !localStore.getInvoice(input.invoiceId, customerId))
+        throw new AppError('not_found', 'That invoice was not found.');
       invoiceId = input.invoiceId ?? localStore.invoicesForCustomer(customerId).find((i) => PAYABLE.has(i.status))?.id ?? null;
     }
     const mark = {
@@ -72,7 +78,12 @@ export class HelpService {
       requestedAt: clock.now(),
     };
     db.prepare('INSERT INTO desk_help (id, station_id, customer_id, invoice_id, note, requested_at) VALUES (?, ?, ?, ?, ?, ?)').run(
-      mark.id, mark.stationId, mark.customerId, mark.invoiceId, mark.note, mark.requestedAt,
+      mark.id,
+      mark.stationId,
+      mark.customerId,
+      mark.invoiceId,
+      mark.note,
+      mark.requestedAt,
     );
     if (!mark.invoiceId) return { id: mark.id, sharedWithDesk: false };
     try {
@@ -92,13 +103,29 @@ export class HelpService {
     try {
       shared = await this.deps.board.open();
     } catch (err) {
-      this.deps.log.warn('help requests from other stations could not be read', { error: err instanceof Error ? err.message : String(err) });
+      this.deps.log.warn('help requests from other stations could not be read', {
+        error: err instanceof Error ? err.message : String(err),
+      });
     }
     const resolved = new Set(
-      this.deps.db.prepare<[], { id: string }>('SELECT id FROM desk_help WHERE resolved_at IS NOT NULL').all().map((r) => r.id),
+      this.deps.db
+        .prepare<[], { id: string }>('SELECT id FROM desk_help WHERE resolved_at IS NOT NULL')
+        .all()
+        .map((r) => r.id),
     );
     for (const m of shared) {
-      if (!resolved.has(m.id)) byId.set(m.id, this.view({ id: m.id, station_id: m.stationId, customer_id: m.customerId, invoice_id: m.invoiceId, note: m.note, requested_at: m.requestedAt }));
+      if (!resolved.has(m.id))
+        byId.set(
+          m.id,
+          this.view({
+            id: m.id,
+            station_id: m.stationId,
+            customer_id: m.customerId,
+            invoice_id: m.invoiceId,
+            note: m.note,
+            requested_at: m.requestedAt,
+          }),
+        );
     }
     // This station's own shared requests missing from the search: resolved at another desk, or not
     // yet indexed. The invoice itself says which.
@@ -107,7 +134,9 @@ export class HelpService {
       if (!r.invoice_id || onBoard.has(r.id)) continue;
       const open = await this.deps.board.stillOpen(r.invoice_id, r.id).catch(() => true);
       if (!open) {
-        this.deps.db.prepare('UPDATE desk_help SET resolved_at = ?, resolved_by = ? WHERE id = ? AND resolved_at IS NULL').run(this.deps.clock.now(), 'another station', r.id);
+        this.deps.db
+          .prepare('UPDATE desk_help SET resolved_at = ?, resolved_by = ? WHERE id = ? AND resolved_at IS NULL')
+          .run(this.deps.clock.now(), 'another station', r.id);
         byId.delete(r.id);
       }
     }

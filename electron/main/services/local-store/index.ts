@@ -1,2 +1,11 @@
 export { LocalStore, customerNorms } from './local-store';
-export type { CustomerBalance, PaymentMethodSummary, PaymentRecord, PaymentStatus, PaymentMethodType, SyncState, UpsertOptions, Versioned } from './types';
+export type {
+  CustomerBalance,
+  PaymentMethodSummary,
+  PaymentRecord,
+  PaymentStatus,
+  PaymentMethodType,
+  SyncState,
+  UpsertOptions,
+  Versioned,
+} from './types';

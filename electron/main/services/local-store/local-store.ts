@@ -87,10 +87,11 @@ interface MethodRow {
   is_default: number;
 }
 
-const INVOICE_COLUMNS =
-  'id, customer_id, number, status, currency, total, amount_due, amount_paid, amount_remaining, issued_at, due_at';
+const INVOICE_COLUMNS = 'id, customer_id, number, status, currency, total, amount_due, amount_paid, amount_remaining, issued_at, due_at';
 
-export function customerFromRow(r: CustomerRow | Omit<CustomerRow, 'rid' | 'name_norm' | 'addr_norm' | 'email_norm' | 'phone_norm' | 'activity' | 'version'>): Customer {
+export function customerFromRow(
+  r: CustomerRow | Omit<CustomerRow, 'rid' | 'name_norm' | 'addr_norm' | 'email_norm' | 'phone_norm' | 'activity' | 'version'>,
+): Customer {
   const address: Address | null = r.has_address
     ? { line1: r.line1, line2: r.line2, city: r.city, state: r.state, postalCode: r.postal_code, country: r.country }
     : null;
@@ -199,7 +200,9 @@ export class LocalStore {
          ON CONFLICT (customer_id) DO UPDATE SET amount = excluded.amount, currency = excluded.currency, version = excluded.version
          WHERE excluded.version >= ls_customer_balances.version`,
       ),
-      balanceById: db.prepare<[string], { amount: number; currency: string | null }>('SELECT amount, currency FROM ls_customer_balances WHERE customer_id = ?'),
+      balanceById: db.prepare<[string], { amount: number; currency: string | null }>(
+        'SELECT amount, currency FROM ls_customer_balances WHERE customer_id = ?',
+      ),
       activityFromHistory: db.prepare<[string, string], { a: number | null }>(
         `SELECT max(coalesce((SELECT max(issued_at) FROM ls_invoices WHERE customer_id = ?), 0),
                     coalesce((SELECT max(created) FROM ls_payments WHERE customer_id = ?), 0)) AS a`,
@@ -234,9 +237,7 @@ export class LocalStore {
            staff_id = excluded.staff_id, version = excluded.version
          WHERE excluded.version >= ls_payments.version`,
       ),
-      methodSetVersion: db.prepare<[string], { version: number }>(
-        'SELECT version FROM ls_payment_method_sets WHERE customer_id = ?',
-      ),
+      methodSetVersion: db.prepare<[string], { version: number }>('SELECT version FROM ls_payment_method_sets WHERE customer_id = ?'),
       setMethodSetVersion: db.prepare<[string, number]>(
         `INSERT INTO ls_payment_method_sets (customer_id, version) VALUES (?, ?)
          ON CONFLICT (customer_id) DO UPDATE SET version = excluded.version`,

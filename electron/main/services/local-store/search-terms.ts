@@ -25,9 +25,44 @@ export const FIELD_PREFIX_MAX = 4;
 
 /** Street-type words and directions: too common to drive a search; still checked as filters. */
 export const ADDRESS_STOPWORDS: ReadonlySet<string> = new Set([
-  'st', 'street', 'ave', 'av', 'avenue', 'rd', 'road', 'dr', 'drive', 'ln', 'lane', 'blvd', 'boulevard',
-  'ct', 'court', 'pl', 'place', 'way', 'ter', 'terrace', 'cir', 'circle', 'pkwy', 'parkway', 'hwy',
-  'highway', 'apt', 'unit', 'ste', 'suite', 'n', 's', 'e', 'w', 'ne', 'nw', 'se', 'sw',
+  'st',
+  'street',
+  'ave',
+  'av',
+  'avenue',
+  'rd',
+  'road',
+  'dr',
+  'drive',
+  'ln',
+  'lane',
+  'blvd',
+  'boulevard',
+  'ct',
+  'court',
+  'pl',
+  'place',
+  'way',
+  'ter',
+  'terrace',
+  'cir',
+  'circle',
+  'pkwy',
+  'parkway',
+  'hwy',
+  'highway',
+  'apt',
+  'unit',
+  'ste',
+  'suite',
+  'n',
+  's',
+  'e',
+  'w',
+  'ne',
+  'nw',
+  'se',
+  'sw',
 ]);
 
 const MARKS = /\p{M}+/gu;
@@ -128,8 +163,7 @@ export function customerTerms(n: CustomerNorms): Term[] {
       return out;
     });
     for (let i = 0; i < heads.length; i++)
-      for (let j = i + 1; j < heads.length; j++)
-        for (const a of heads[i]!) for (const b of heads[j]!) pairs.add(pairTerm(a, b));
+      for (let j = i + 1; j < heads.length; j++) for (const a of heads[i]!) for (const b of heads[j]!) pairs.add(pairTerm(a, b));
     for (const p of pairs) terms.push([TERM_KIND.namePair, p, 0]);
   }
   const addr = new Map<string, 0 | 1>();

@@ -14,7 +14,14 @@ export function paymentSummaryOf(p: PaymentRecord, invoiceNumber: string | null)
     amount: p.amount,
     currency: p.currency,
     status: p.status,
-    method: { type: p.method.type, brand: p.method.brand ?? null, last4: p.method.last4 ?? null, bankName: p.method.bankName ?? null, expMonth: null, expYear: null },
+    method: {
+      type: p.method.type,
+      brand: p.method.brand ?? null,
+      last4: p.method.last4 ?? null,
+      bankName: p.method.bankName ?? null,
+      expMonth: null,
+      expYear: null,
+    },
     invoiceId: p.invoiceId,
     invoiceNumber,
   };

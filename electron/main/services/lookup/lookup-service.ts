@@ -102,8 +102,7 @@ export class LookupService {
       throw new AppError('invalid_request', 'Search text is too long (200 characters at most).', 'query');
     }
     const raw = opts.limit;
-    const limit =
-      typeof raw === 'number' && Number.isFinite(raw) ? Math.min(MAX_LIMIT, Math.max(1, Math.floor(raw))) : DEFAULT_LIMIT;
+    const limit = typeof raw === 'number' && Number.isFinite(raw) ? Math.min(MAX_LIMIT, Math.max(1, Math.floor(raw))) : DEFAULT_LIMIT;
     const text = query.trim();
     if (text === '') return { customers: [], invoices: [] };
 
@@ -159,11 +158,9 @@ export class LookupService {
 
   /** How many postings a term has, counting no further than `cap`. */
   private countTerm(kind: TermKind, term: string, cap = SMALL_SET + 1): number {
-    const r = this.stmt('SELECT count(*) AS n FROM (SELECT 1 FROM ls_terms WHERE kind = ? AND term = ? LIMIT ?)').get(
-      kind,
-      term,
-      cap,
-    ) as { n: number };
+    const r = this.stmt('SELECT count(*) AS n FROM (SELECT 1 FROM ls_terms WHERE kind = ? AND term = ? LIMIT ?)').get(kind, term, cap) as {
+      n: number;
+    };
     return r.n;
   }
 
@@ -266,9 +263,10 @@ export class LookupService {
       ) as { n: number }
     ).n;
     if (n <= SMALL_SET) {
-      const rows = this.stmt(
-        `SELECT rid, ${column} AS v, activity FROM ls_customers WHERE ${column} >= ? AND ${column} < ?`,
-      ).all(q, hi) as { rid: number; v: string; activity: number }[];
+      const rows = this.stmt(`SELECT rid, ${column} AS v, activity FROM ls_customers WHERE ${column} >= ? AND ${column} < ?`).all(
+        q,
+        hi,
+      ) as { rid: number; v: string; activity: number }[];
       return rows
         .map((r): Candidate => {
           const exact: 0 | 1 = r.v === q ? 1 : 0;
@@ -296,9 +294,11 @@ export class LookupService {
   /** The last four or more digits of a phone number. */
   private phoneSuffixSearch(digits: string, limit: number): Candidate[] {
     const rev = reverse(digits);
-    const rows = this.stmt(
-      `SELECT rid, phone_norm AS v, activity FROM ls_customers WHERE phone_rev >= ? AND phone_rev < ? LIMIT ?`,
-    ).all(rev, rev + TOP, SMALL_SET) as { rid: number; v: string; activity: number }[];
+    const rows = this.stmt(`SELECT rid, phone_norm AS v, activity FROM ls_customers WHERE phone_rev >= ? AND phone_rev < ? LIMIT ?`).all(
+      rev,
+      rev + TOP,
+      SMALL_SET,
+    ) as { rid: number; v: string; activity: number }[];
     return rows
       .map((r): Candidate => {
         const exact: 0 | 1 = r.v === digits ? 1 : 0;
@@ -334,16 +334,14 @@ export class LookupService {
         .slice(0, limit);
     } else {
       // A short prefix of very many numbers: exact first, then the highest numbers (the newest, for sequential numbering).
-      const exact = this.stmt(
-        'SELECT rid FROM ls_invoices WHERE number_norm = ? ORDER BY issued_at DESC, rid DESC LIMIT ?',
-      ).all(q, limit) as { rid: number }[];
+      const exact = this.stmt('SELECT rid FROM ls_invoices WHERE number_norm = ? ORDER BY issued_at DESC, rid DESC LIMIT ?').all(
+        q,
+        limit,
+      ) as { rid: number }[];
       const rest = this.stmt(
         'SELECT rid FROM ls_invoices WHERE number_norm > ? AND number_norm < ? ORDER BY number_norm DESC, issued_at DESC, rid DESC LIMIT ?',
       ).all(q, hi, limit) as { rid: number }[];
-      picked = [...exact.map((r) => ({ rid: r.rid, exact: true })), ...rest.map((r) => ({ rid: r.rid, exact: false }))].slice(
-        0,
-        limit,
-      );
+      picked = [...exact.map((r) => ({ rid: r.rid, exact: true })), ...rest.map((r) => ({ rid: r.rid, exact: false }))].slice(0, limit);
     }
     const byRid = this.stmt(
       `SELECT i.id, i.customer_id, i.number, i.status, i.currency, i.total, i.amount_due, i.amount_paid,

@@ -34,9 +34,7 @@ export interface OutboxItem {
 
 /** What sending one item came to. `retry` is for "the line is down" and other passing trouble only. */
 export type SendResult =
-  | { kind: 'sent'; result?: unknown }
-  | { kind: 'retry'; error: string }
-  | { kind: 'review'; reason: string; result?: unknown };
+  { kind: 'sent'; result?: unknown } | { kind: 'retry'; error: string } | { kind: 'review'; reason: string; result?: unknown };
 
 export interface OutboxHandler {
   send(item: OutboxItem): Promise<SendResult>;
@@ -122,7 +120,21 @@ export class Outbox {
       db.prepare(
         `INSERT INTO outbox (id, seq, kind, customer_id, payload, idempotency_key, amount, currency, next_attempt_at, created_by, station_id, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(id, seq, input.kind, input.customerId, JSON.stringify(input.payload), `outbox:${id}`, input.amount ?? null, input.currency ?? null, now, input.createdBy, input.stationId, now, now);
+      ).run(
+        id,
+        seq,
+        input.kind,
+        input.customerId,
+        JSON.stringify(input.payload),
+        `outbox:${id}`,
+        input.amount ?? null,
+        input.currency ?? null,
+        now,
+        input.createdBy,
+        input.stationId,
+        now,
+        now,
+      );
     })();
     return this.get(id)!;
   }
@@ -141,26 +153,34 @@ export class Outbox {
   waitingTotal(): number {
     return (
       this.deps.db
-        .prepare<[], { total: number | null }>("SELECT SUM(amount) AS total FROM outbox WHERE state IN ('queued', 'sending', 'failed') AND amount IS NOT NULL")
+        .prepare<[], { total: number | null }>(
+          "SELECT SUM(amount) AS total FROM outbox WHERE state IN ('queued', 'sending', 'failed') AND amount IS NOT NULL",
+        )
         .get()?.total ?? 0
     );
   }
 
   counts(): Record<OutboxState, number> {
     const counts: Record<OutboxState, number> = { queued: 0, sending: 0, succeeded: 0, failed: 0, needs_review: 0, canceled: 0 };
-    for (const r of this.deps.db.prepare<[], { state: OutboxState; n: number }>('SELECT state, COUNT(*) AS n FROM outbox GROUP BY state').all()) counts[r.state] = r.n;
+    for (const r of this.deps.db
+      .prepare<[], { state: OutboxState; n: number }>('SELECT state, COUNT(*) AS n FROM outbox GROUP BY state')
+      .all())
+      counts[r.state] = r.n;
     return counts;
   }
 
   /** After a crash: an item caught mid-send is sent again, with its same key. */
   recover(): number {
-    return this.deps.db.prepare("UPDATE outbox SET state = 'queued', updated_at = ? WHERE state = 'sending'").run(this.deps.clock.now()).changes;
+    return this.deps.db.prepare("UPDATE outbox SET state = 'queued', updated_at = ? WHERE state = 'sending'").run(this.deps.clock.now())
+      .changes;
   }
 
   /** Staff: try an item that failed or needs review once more (same key: never twice). */
   retry(id: string): OutboxItem {
     const changed = this.deps.db
-      .prepare("UPDATE outbox SET state = 'queued', next_attempt_at = ?, review_reason = NULL, updated_at = ? WHERE id = ? AND state IN ('failed', 'needs_review')")
+      .prepare(
+        "UPDATE outbox SET state = 'queued', next_attempt_at = ?, review_reason = NULL, updated_at = ? WHERE id = ? AND state IN ('failed', 'needs_review')",
+      )
       .run(this.deps.clock.now(), this.deps.clock.now(), id).changes;
     if (changed !== 1) throw new AppError('conflict', 'Only a failed item or one that needs review can be retried.');
     return this.get(id)!;
@@ -169,7 +189,9 @@ export class Outbox {
   /** Manager: give up on an item that has not been sent, with the reason. */
   cancel(id: string, reason: string): OutboxItem {
     const changed = this.deps.db
-      .prepare("UPDATE outbox SET state = 'canceled', review_reason = ?, updated_at = ? WHERE id = ? AND state IN ('queued', 'failed', 'needs_review')")
+      .prepare(
+        "UPDATE outbox SET state = 'canceled', review_reason = ?, updated_at = ? WHERE id = ? AND state IN ('queued', 'failed', 'needs_review')",
+      )
       .run(reason, this.deps.clock.now(), id).changes;
     if (changed !== 1) throw new AppError('conflict', 'That item is being sent or is already done, and cannot be canceled.');
     return this.get(id)!;
@@ -237,7 +259,9 @@ export class Outbox {
       return 'review';
     }
     // Claim it; an item canceled or taken since the pass read it is left alone.
-    const claimed = db.prepare("UPDATE outbox SET state = 'sending', attempts = attempts + 1, updated_at = ? WHERE id = ? AND state = 'queued'").run(clock.now(), item.id);
+    const claimed = db
+      .prepare("UPDATE outbox SET state = 'sending', attempts = attempts + 1, updated_at = ? WHERE id = ? AND state = 'queued'")
+      .run(clock.now(), item.id);
     if (claimed.changes !== 1) return 'skipped';
     this.crash('outbox:before-send');
     let result: SendResult;
@@ -257,7 +281,12 @@ export class Outbox {
       return 'review';
     }
     const delay = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** Math.min(item.attempts, 10));
-    db.prepare("UPDATE outbox SET state = 'queued', next_attempt_at = ?, last_error = ?, updated_at = ? WHERE id = ?").run(clock.now() + delay, result.error, clock.now(), item.id);
+    db.prepare("UPDATE outbox SET state = 'queued', next_attempt_at = ?, last_error = ?, updated_at = ? WHERE id = ?").run(
+      clock.now() + delay,
+      result.error,
+      clock.now(),
+      item.id,
+    );
     return /reach|connect|offline|unavailable/i.test(result.error) ? 'offline' : 'retry';
   }
 
@@ -266,17 +295,29 @@ export class Outbox {
     db.transaction(() => {
       db.prepare('UPDATE outbox SET state = ?, updated_at = ? WHERE id = ?').run(state, clock.now(), item.id);
       this.crash('outbox:mid-transaction');
-      db.prepare('UPDATE outbox SET result = ?, review_reason = ?, last_error = NULL WHERE id = ?').run(JSON.stringify(extra.result ?? null), extra.reviewReason ?? null, item.id);
+      db.prepare('UPDATE outbox SET result = ?, review_reason = ?, last_error = NULL WHERE id = ?').run(
+        JSON.stringify(extra.result ?? null),
+        extra.reviewReason ?? null,
+        item.id,
+      );
     })();
   }
 
   private checkLimits(amount: number, currency: string): void {
     const limits = this.deps.limits();
     if (amount > limits.maxPerPayment) {
-      throw new AppError('invalid_request', `While offline, one payment can be at most ${formatMoney(limits.maxPerPayment, currency)}. Please wait for the connection or pay another way.`, 'amount');
+      throw new AppError(
+        'invalid_request',
+        `While offline, one payment can be at most ${formatMoney(limits.maxPerPayment, currency)}. Please wait for the connection or pay another way.`,
+        'amount',
+      );
     }
     if (this.waitingTotal() + amount > limits.maxTotalWaiting) {
-      throw new AppError('conflict', `Too much is already waiting for the connection (at most ${formatMoney(limits.maxTotalWaiting, currency)} in total). Please wait for the connection to return.`, 'amount');
+      throw new AppError(
+        'conflict',
+        `Too much is already waiting for the connection (at most ${formatMoney(limits.maxTotalWaiting, currency)} in total). Please wait for the connection to return.`,
+        'amount',
+      );
     }
   }
 }

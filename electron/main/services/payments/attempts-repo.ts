@@ -3,7 +3,8 @@ import type { PaymentOutcome } from '../../../shared/contract';
 import type { Db } from '../../db/connection';
 import type { Clock } from '../clock';
 
-export type AttemptStatus = 'open' | 'sending' | 'queued' | 'succeeded' | 'processing' | 'requires_verification' | 'failed' | 'canceled' | 'unknown';
+export type AttemptStatus =
+  'open' | 'sending' | 'queued' | 'succeeded' | 'processing' | 'requires_verification' | 'failed' | 'canceled' | 'unknown';
 
 export interface Attempt {
   id: string;
@@ -89,7 +90,19 @@ export class AttemptsRepo {
         `INSERT INTO payment_attempts (id, customer_id, invoice_id, invoice_number, currency, invoice_remaining, channel, station_id, staff_id, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(id, input.customerId, input.invoiceId, input.invoiceNumber, input.currency, input.invoiceRemaining, input.channel, input.stationId, input.staffId, now, now);
+      .run(
+        id,
+        input.customerId,
+        input.invoiceId,
+        input.invoiceNumber,
+        input.currency,
+        input.invoiceRemaining,
+        input.channel,
+        input.stationId,
+        input.staffId,
+        now,
+        now,
+      );
     return this.get(id)!;
   }
 
@@ -108,7 +121,14 @@ export class AttemptsRepo {
    * Starts the next money-moving step: marks the attempt as sending and stores the step's key, in one
    * commit, before the request. Returns null when another step of this attempt is still in flight.
    */
-  beginStep(attemptId: string, kind: string, amount: number, paymentMethodId: string | null, createParams: string | null, fromQueue = false): Step | null {
+  beginStep(
+    attemptId: string,
+    kind: string,
+    amount: number,
+    paymentMethodId: string | null,
+    createParams: string | null,
+    fromQueue = false,
+  ): Step | null {
     return this.db.transaction((): Step | null => {
       // The queue owns a queued attempt: it may send it from any state that is not settled or in flight.
       const claimable = fromQueue ? "('queued', 'open', 'failed', 'unknown')" : "('open', 'failed', 'unknown')";
@@ -116,7 +136,9 @@ export class AttemptsRepo {
         .prepare(`UPDATE payment_attempts SET status = 'sending', updated_at = ? WHERE id = ? AND status IN ${claimable}`)
         .run(this.clock.now(), attemptId);
       if (claimed.changes !== 1) return null;
-      const last = this.db.prepare<[string], { n: number | null }>('SELECT MAX(step) AS n FROM payment_steps WHERE attempt_id = ?').get(attemptId);
+      const last = this.db
+        .prepare<[string], { n: number | null }>('SELECT MAX(step) AS n FROM payment_steps WHERE attempt_id = ?')
+        .get(attemptId);
       const step = (last?.n ?? 0) + 1;
       const idempotencyKey = keyFor(attemptId, `${kind}:${step}`);
       this.db
@@ -147,7 +169,9 @@ export class AttemptsRepo {
   /** Steps that were begun but never finished (a crash or a lost answer): to be reconciled. */
   unfinishedSteps(attemptId?: string): Step[] {
     const rows = attemptId
-      ? this.db.prepare<[string], StepRow>('SELECT * FROM payment_steps WHERE finished_at IS NULL AND attempt_id = ? ORDER BY step').all(attemptId)
+      ? this.db
+          .prepare<[string], StepRow>('SELECT * FROM payment_steps WHERE finished_at IS NULL AND attempt_id = ? ORDER BY step')
+          .all(attemptId)
       : this.db.prepare<[], StepRow>('SELECT * FROM payment_steps WHERE finished_at IS NULL ORDER BY created_at').all();
     return rows.map(toStep);
   }
@@ -159,21 +183,27 @@ export class AttemptsRepo {
 
   /** The intent id as soon as it is known (kept even if the step that created it fails). */
   setIntent(attemptId: string, paymentIntentId: string): void {
-    this.db.prepare('UPDATE payment_attempts SET payment_intent_id = ? WHERE id = ? AND payment_intent_id IS NULL').run(paymentIntentId, attemptId);
+    this.db
+      .prepare('UPDATE payment_attempts SET payment_intent_id = ? WHERE id = ? AND payment_intent_id IS NULL')
+      .run(paymentIntentId, attemptId);
   }
 
   /** Attempts of these ids that never settled (open, failed, or answered unknown). */
   unsettled(ids: readonly string[]): Attempt[] {
     if (ids.length === 0) return [];
     return this.db
-      .prepare<string[], AttemptRow>(`SELECT * FROM payment_attempts WHERE status IN ('open', 'failed') AND id IN (${ids.map(() => '?').join(',')})`)
+      .prepare<string[], AttemptRow>(
+        `SELECT * FROM payment_attempts WHERE status IN ('open', 'failed') AND id IN (${ids.map(() => '?').join(',')})`,
+      )
       .all(...ids)
       .map(toAttempt);
   }
 
   pendingVerifications(customerId: string): Attempt[] {
     return this.db
-      .prepare<[string], AttemptRow>("SELECT * FROM payment_attempts WHERE customer_id = ? AND status = 'requires_verification' ORDER BY created_at DESC")
+      .prepare<[string], AttemptRow>(
+        "SELECT * FROM payment_attempts WHERE customer_id = ? AND status = 'requires_verification' ORDER BY created_at DESC",
+      )
       .all(customerId)
       .map(toAttempt);
   }

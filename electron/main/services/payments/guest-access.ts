@@ -48,7 +48,12 @@ export class GuestAccess {
 
   async byLink(link: string): Promise<{ invoiceId: string; customerId: string }> {
     const parsed = parsePayLink(link);
-    if (!parsed) throw new AppError('invalid_request', 'That code is not an invoice payment link. Try scanning again, or enter the invoice number.', 'link');
+    if (!parsed)
+      throw new AppError(
+        'invalid_request',
+        'That code is not an invoice payment link. Try scanning again, or enter the invoice number.',
+        'link',
+      );
     const subject = `invoice-link:${parsed.invoiceId}`;
     this.assertNotLocked(subject);
     const invoice = await this.gateway.retrieveInvoice(parsed.invoiceId);

@@ -16,7 +16,18 @@ export class HistoryService {
     const payments: PaymentSummary[] = intents.flatMap((pi) => {
       const status = statusOf(pi);
       if (!status || !pi.method) return [];
-      return [{ id: pi.id, created: pi.created, amount: pi.amount, currency: pi.currency, status, method: pi.method, invoiceId: pi.invoiceId, invoiceNumber: pi.invoiceNumber || null }];
+      return [
+        {
+          id: pi.id,
+          created: pi.created,
+          amount: pi.amount,
+          currency: pi.currency,
+          status,
+          method: pi.method,
+          invoiceId: pi.invoiceId,
+          invoiceNumber: pi.invoiceNumber || null,
+        },
+      ];
     });
     payments.push(...this.offlinePayments(customerId));
     payments.sort((a, b) => b.created - a.created);

@@ -12,7 +12,16 @@ const CARD_DECLINE: Record<string, DeclineReason> = {
   processing_error: 'processing_error',
 };
 
-const BANK_PROBLEMS = new Set(['account_closed', 'no_account', 'debit_not_authorized', 'invalid_currency', 'bank_account_unusable', 'bank_account_declined', 'routing_number_invalid', 'account_number_invalid']);
+const BANK_PROBLEMS = new Set([
+  'account_closed',
+  'no_account',
+  'debit_not_authorized',
+  'invalid_currency',
+  'bank_account_unusable',
+  'bank_account_declined',
+  'routing_number_invalid',
+  'account_number_invalid',
+]);
 
 /** Stripe's code and decline code → the reason the popup explains. Lost and stolen read as a plain decline. */
 export function declineReason(code: string | null | undefined, declineCode: string | null | undefined): DeclineReason {
@@ -74,7 +83,10 @@ export function outcomeOf(
           outcome: { status: 'requires_verification', ...common, arrivalDate: pi.microdeposits.arrivalDate },
         };
       }
-      return { status: 'failed', outcome: failedOutcome(attempt, 'other', 'This payment needs a step the kiosk cannot do. Please ask at the front desk.') };
+      return {
+        status: 'failed',
+        outcome: failedOutcome(attempt, 'other', 'This payment needs a step the kiosk cannot do. Please ask at the front desk.'),
+      };
     default: {
       const reason = declineReason(pi.lastError?.code, pi.lastError?.declineCode);
       return { status: 'failed', outcome: failedOutcome(attempt, reason) };

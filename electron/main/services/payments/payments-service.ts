@@ -46,7 +46,16 @@ export interface PayRequest {
 type MethodChoice =
   | { kind: 'saved'; paymentMethodId: string }
   | { kind: 'new-card'; card: { number: string; expMonth: number; expYear: number; cvc: string }; save: boolean }
-  | { kind: 'new-bank'; bankAccount: { routingNumber: string; accountNumber: string; accountHolderType: 'individual' | 'company'; accountType: 'checking' | 'savings' }; save: boolean };
+  | {
+      kind: 'new-bank';
+      bankAccount: {
+        routingNumber: string;
+        accountNumber: string;
+        accountHolderType: 'individual' | 'company';
+        accountType: 'checking' | 'savings';
+      };
+      save: boolean;
+    };
 
 const SETTLED = new Set(['succeeded', 'processing', 'requires_verification']);
 
@@ -65,7 +74,10 @@ export class PaymentsService {
   async start(payer: Payer, invoiceId: string): Promise<PaymentStart> {
     const { gateway, attempts, localCopy } = this.deps;
     // Offline, the page still opens from the local copy: a saved-method payment may then wait in the queue.
-    const { value: invoice } = await onlineOr(() => gateway.retrieveInvoice(invoiceId), () => localCopy?.getInvoice(invoiceId) ?? null);
+    const { value: invoice } = await onlineOr(
+      () => gateway.retrieveInvoice(invoiceId),
+      () => localCopy?.getInvoice(invoiceId) ?? null,
+    );
     if (!invoice) throw new AppError('not_found', 'That invoice was not found.');
     assertCanSeeInvoice(payer, invoice);
     if (invoice.amountRemaining <= 0 || invoice.status === 'paid') throw new AppError('conflict', 'This invoice is already paid.');
@@ -84,7 +96,12 @@ export class PaymentsService {
     });
     const customer =
       payer.kind === 'customer'
-        ? (await onlineOr(() => gateway.retrieveCustomer(invoice.customerId), () => localCopy?.getCustomer(invoice.customerId) ?? null)).value
+        ? (
+            await onlineOr(
+              () => gateway.retrieveCustomer(invoice.customerId),
+              () => localCopy?.getCustomer(invoice.customerId) ?? null,
+            )
+          ).value
         : null;
     return {
       attemptId: attempt.id,
@@ -100,13 +117,19 @@ export class PaymentsService {
     return this.pay(payer, req, { kind: 'saved', paymentMethodId: req.paymentMethodId });
   }
 
-  async payNewCard(payer: Payer, req: PayRequest & { card: { number: string; expMonth: number; expYear: number; cvc: string }; saveForAutopay: boolean }): Promise<PaymentOutcome> {
+  async payNewCard(
+    payer: Payer,
+    req: PayRequest & { card: { number: string; expMonth: number; expYear: number; cvc: string }; saveForAutopay: boolean },
+  ): Promise<PaymentOutcome> {
     if (!this.deps.trainingMode) throw new AppError('forbidden', 'Card details are entered in the secure card form.');
     this.assertCanSave(payer, req.saveForAutopay);
     return this.pay(payer, req, { kind: 'new-card', card: req.card, save: req.saveForAutopay });
   }
 
-  async payNewBankAccount(payer: Payer, req: PayRequest & { bankAccount: Extract<MethodChoice, { kind: 'new-bank' }>['bankAccount']; saveForAutopay: boolean }): Promise<PaymentOutcome> {
+  async payNewBankAccount(
+    payer: Payer,
+    req: PayRequest & { bankAccount: Extract<MethodChoice, { kind: 'new-bank' }>['bankAccount']; saveForAutopay: boolean },
+  ): Promise<PaymentOutcome> {
     if (!this.deps.trainingMode) throw new AppError('forbidden', 'Bank details are entered in the secure form.');
     this.assertCanSave(payer, req.saveForAutopay);
     return this.pay(payer, req, { kind: 'new-bank', bankAccount: req.bankAccount, save: req.saveForAutopay });
@@ -117,12 +140,16 @@ export class PaymentsService {
    * through the app. Main creates (or reuses) the attempt's intent with its stored keys and hands
    * out only its client secret; the element confirms it; `completeLive` then reads the result.
    */
-  async createLiveIntent(payer: Payer, req: PayRequest & { paymentType: PaymentType; saveForAutopay: boolean }): Promise<{ clientSecret: string }> {
+  async createLiveIntent(
+    payer: Payer,
+    req: PayRequest & { paymentType: PaymentType; saveForAutopay: boolean },
+  ): Promise<{ clientSecret: string }> {
     if (this.deps.trainingMode) throw new AppError('forbidden', 'The secure card form is used only with a live Stripe key.');
     this.assertCanSave(payer, req.saveForAutopay);
     const { gateway, attempts } = this.deps;
     const attempt = this.ownedAttempt(payer, req.attemptId);
-    if (SETTLED.has(attempt.status) || attempt.status === 'canceled') throw new AppError('conflict', 'This payment is already done. Please start again from the invoice.');
+    if (SETTLED.has(attempt.status) || attempt.status === 'canceled')
+      throw new AppError('conflict', 'This payment is already done. Please start again from the invoice.');
     const invoice = await gateway.retrieveInvoice(attempt.invoiceId);
     if (!invoice) throw new AppError('not_found', 'That invoice was not found.');
     this.checkAmount(req.amount, invoice.amountRemaining, invoice.currency);
@@ -160,11 +187,24 @@ export class PaymentsService {
   /** A customer's payments waiting for a micro-deposit code; a guest sees those of their one invoice. */
   async pendingVerifications(payer: Payer): Promise<PendingVerification[]> {
     if (payer.kind === 'staff') return [];
-    const mine = this.deps.attempts.pendingVerifications(payer.customerId).filter((a) => payer.kind === 'customer' || a.invoiceId === payer.invoiceId);
+    const mine = this.deps.attempts
+      .pendingVerifications(payer.customerId)
+      .filter((a) => payer.kind === 'customer' || a.invoiceId === payer.invoiceId);
     return mine.flatMap((a) => {
       const o = a.outcome;
       if (!o || o.status !== 'requires_verification') return [];
-      return [{ attemptId: a.id, invoiceId: a.invoiceId, invoiceNumber: a.invoiceNumber, amount: o.amount, currency: o.currency, bankName: o.method.bankName, last4: o.method.last4, arrivalDate: o.arrivalDate }];
+      return [
+        {
+          attemptId: a.id,
+          invoiceId: a.invoiceId,
+          invoiceNumber: a.invoiceNumber,
+          amount: o.amount,
+          currency: o.currency,
+          bankName: o.method.bankName,
+          last4: o.method.last4,
+          arrivalDate: o.arrivalDate,
+        },
+      ];
     });
   }
 
@@ -176,7 +216,9 @@ export class PaymentsService {
     }
     const previous = attempt.outcome;
     try {
-      const pi = await this.deps.gateway.verifyMicrodeposits(attempt.paymentIntentId, code.toUpperCase(), { idempotencyKey: keyFor(attempt.id, `verify:${code.toUpperCase()}`) });
+      const pi = await this.deps.gateway.verifyMicrodeposits(attempt.paymentIntentId, code.toUpperCase(), {
+        idempotencyKey: keyFor(attempt.id, `verify:${code.toUpperCase()}`),
+      });
       const { status, outcome } = outcomeOf(pi, attempt, previous.method, previous.savedForAutopay);
       this.deps.attempts.setStatus(attempt.id, status, outcome);
       return outcome;
@@ -227,14 +269,16 @@ export class PaymentsService {
   // ---------------------------------------------------------------------------------------------
 
   private assertCanSave(payer: Payer, save: boolean): void {
-    if (save && payer.kind !== 'customer') throw new AppError('forbidden', 'Sign in to save a payment method for autopay.', 'saveForAutopay');
+    if (save && payer.kind !== 'customer')
+      throw new AppError('forbidden', 'Sign in to save a payment method for autopay.', 'saveForAutopay');
   }
 
   private ownedAttempt(payer: Payer, attemptId: string): Attempt {
     const attempt = this.deps.attempts.get(attemptId);
     if (!attempt) throw new AppError('not_found', 'That payment was not found. Please start again.');
     assertCanSeeInvoice(payer, { id: attempt.invoiceId, customerId: attempt.customerId });
-    if (payer.kind !== 'staff' && payer.customerId !== attempt.customerId) throw new AppError('not_found', 'That payment was not found. Please start again.');
+    if (payer.kind !== 'staff' && payer.customerId !== attempt.customerId)
+      throw new AppError('not_found', 'That payment was not found. Please start again.');
     return attempt;
   }
 
@@ -261,11 +305,18 @@ export class PaymentsService {
       attempt = attempts.get(attempt.id)!;
       if (SETTLED.has(attempt.status) && attempt.outcome) return attempt.outcome; // a second click: same answer, no second charge
       if (attempt.status === 'sending') throw new AppError('conflict', 'This payment is already being sent. Please wait.');
-      if (attempt.status === 'canceled') throw new AppError('conflict', 'This payment page was closed. Please start again from the invoice.');
+      if (attempt.status === 'canceled')
+        throw new AppError('conflict', 'This payment page was closed. Please start again from the invoice.');
       prepared = await this.prepare(attempt, req, choice);
     } catch (err) {
       if (err instanceof GatewayError && err.retryable && choice.kind === 'saved' && !fromQueue && this.deps.outbox) {
-        return this.enqueueCharge(attempt, { attemptId: attempt.id, paymentMethodId: choice.paymentMethodId, amount: req.amount, nameOnAccount: req.nameOnAccount, postalCode: req.postalCode });
+        return this.enqueueCharge(attempt, {
+          attemptId: attempt.id,
+          paymentMethodId: choice.paymentMethodId,
+          amount: req.amount,
+          nameOnAccount: req.nameOnAccount,
+          postalCode: req.postalCode,
+        });
       }
       throw err;
     }
@@ -274,12 +325,21 @@ export class PaymentsService {
 
     const save = choice.kind !== 'saved' && choice.save;
     const intent = intentFor(attempt, req.amount, type, save);
-    const step = attempts.beginStep(attempt.id, 'confirm', req.amount, paymentMethodId, attempt.paymentIntentId ? null : JSON.stringify(intent), fromQueue);
+    const step = attempts.beginStep(
+      attempt.id,
+      'confirm',
+      req.amount,
+      paymentMethodId,
+      attempt.paymentIntentId ? null : JSON.stringify(intent),
+      fromQueue,
+    );
     if (!step) throw new AppError('conflict', 'This payment is already being sent. Please wait.');
     this.crash('payments:after-step-begun');
 
     try {
-      let pi = attempt.paymentIntentId ? await gateway.retrieveIntent(attempt.paymentIntentId) : await this.createAndAttach(attempt, step, intent);
+      let pi = attempt.paymentIntentId
+        ? await gateway.retrieveIntent(attempt.paymentIntentId)
+        : await this.createAndAttach(attempt, step, intent);
       if (pi.amount !== req.amount && pi.status === 'requires_payment_method') {
         pi = await gateway.updateIntentAmount(pi.id, req.amount, { idempotencyKey: keyFor(attempt.id, `amount:${step.step}`) });
       }
@@ -295,15 +355,22 @@ export class PaymentsService {
       );
       this.crash('payments:after-confirm');
       const { status, outcome } = outcomeOf(pi, attempt, fallback, save && pi.status !== 'requires_payment_method');
-      if (save && (status === 'succeeded' || status === 'processing' || status === 'requires_verification')) await this.makeDefaultForAutopay(attempt.customerId, paymentMethodId);
+      if (save && (status === 'succeeded' || status === 'processing' || status === 'requires_verification'))
+        await this.makeDefaultForAutopay(attempt.customerId, paymentMethodId);
       attempts.finishStep(step, status, pi.id, outcome);
       return outcome;
     } catch (err) {
       if (err instanceof GatewayError && err.retryable) {
         attempts.markUnknown(attempt.id); // the step stays open: the next try reconciles it first
-        throw new AppError('stripe_unavailable', 'We could not reach the payment service. You have not been charged twice. Please try again.');
+        throw new AppError(
+          'stripe_unavailable',
+          'We could not reach the payment service. You have not been charged twice. Please try again.',
+        );
       }
-      const outcome = err instanceof GatewayError && err.kind === 'card' ? failedOutcome(attempt, declineReason(err.details.code, err.details.declineCode)) : null;
+      const outcome =
+        err instanceof GatewayError && err.kind === 'card'
+          ? failedOutcome(attempt, declineReason(err.details.code, err.details.declineCode))
+          : null;
       attempts.finishStep(step, 'failed', null, outcome);
       if (outcome) return outcome;
       throw err;
@@ -324,14 +391,21 @@ export class PaymentsService {
     try {
       if (choice.kind === 'saved') {
         const pm = await gateway.retrieveMethod(choice.paymentMethodId);
-        if (!pm || pm.customerId !== attempt.customerId || !pm.summary) throw new AppError('not_found', 'That saved payment method was not found.', 'paymentMethodId');
-        return { paymentMethodId: choice.paymentMethodId, type: pm.summary.type === 'us_bank_account' ? 'us_bank_account' : 'card', fallback: pm.summary };
+        if (!pm || pm.customerId !== attempt.customerId || !pm.summary)
+          throw new AppError('not_found', 'That saved payment method was not found.', 'paymentMethodId');
+        return {
+          paymentMethodId: choice.paymentMethodId,
+          type: pm.summary.type === 'us_bank_account' ? 'us_bank_account' : 'card',
+          fallback: pm.summary,
+        };
       }
-      if (choice.kind === 'new-card') return { paymentMethodId: await gateway.createCardMethod(choice.card, billing), type: 'card', fallback: null };
+      if (choice.kind === 'new-card')
+        return { paymentMethodId: await gateway.createCardMethod(choice.card, billing), type: 'card', fallback: null };
       return { paymentMethodId: await gateway.createBankMethod(choice.bankAccount, billing), type: 'us_bank_account', fallback: null };
     } catch (err) {
       if (err instanceof GatewayError && (err.kind === 'invalid' || err.kind === 'card')) {
-        if (choice.kind === 'new-bank') return failedOutcome(attempt, 'bank_account_problem', 'The routing or account number is not valid.');
+        if (choice.kind === 'new-bank')
+          return failedOutcome(attempt, 'bank_account_problem', 'The routing or account number is not valid.');
         const reason = declineReason(err.details.code, err.details.declineCode);
         return failedOutcome(attempt, reason === 'other' ? 'incorrect_number' : reason);
       }
@@ -341,7 +415,11 @@ export class PaymentsService {
 
   private checkAmount(amount: number, remaining: number, currency: string): void {
     if (amount <= remaining) return;
-    throw new AppError('invalid_request', remaining === 0 ? 'This invoice is already paid.' : `The amount is more than the ${formatMoney(remaining, currency)} still due.`, 'amount');
+    throw new AppError(
+      'invalid_request',
+      remaining === 0 ? 'This invoice is already paid.' : `The amount is more than the ${formatMoney(remaining, currency)} still due.`,
+      'amount',
+    );
   }
 
   /**
@@ -353,7 +431,11 @@ export class PaymentsService {
     const outbox = this.deps.outbox!;
     this.checkAmount(charge.amount, attempt.invoiceRemaining, attempt.currency);
     const method = this.deps.localCopy?.paymentMethodsForCustomer(attempt.customerId).find((m) => m.id === charge.paymentMethodId);
-    if (!method) throw new AppError('stripe_unavailable', 'The payment service cannot be reached right now, and this payment cannot wait. Please try again in a moment.');
+    if (!method)
+      throw new AppError(
+        'stripe_unavailable',
+        'The payment service cannot be reached right now, and this payment cannot wait. Please try again in a moment.',
+      );
     const queued = this.deps.attempts.atomically(() => {
       const item = outbox.enqueue({
         kind: 'saved_method_charge',
@@ -371,7 +453,14 @@ export class PaymentsService {
         invoiceNumber: attempt.invoiceNumber,
         amount: charge.amount,
         currency: attempt.currency,
-        method: { type: method.type, brand: method.brand, last4: method.last4, bankName: method.bankName, expMonth: method.expMonth, expYear: method.expYear },
+        method: {
+          type: method.type,
+          brand: method.brand,
+          last4: method.last4,
+          bankName: method.bankName,
+          expMonth: method.expMonth,
+          expYear: method.expYear,
+        },
         confirmation: item.id,
         savedForAutopay: false,
       };
@@ -393,7 +482,11 @@ export class PaymentsService {
         try {
           const outcome = await this.pay(payer, charge, { kind: 'saved', paymentMethodId: charge.paymentMethodId }, true);
           if (outcome.status === 'failed') {
-            return { kind: 'review', reason: `Declined after the fact: ${outcome.message} Nothing was charged. Please contact the customer.`, result: outcome };
+            return {
+              kind: 'review',
+              reason: `Declined after the fact: ${outcome.message} Nothing was charged. Please contact the customer.`,
+              result: outcome,
+            };
           }
           return { kind: 'sent', result: outcome };
         } catch (err) {
@@ -401,11 +494,18 @@ export class PaymentsService {
           if (err instanceof GatewayError && err.retryable) return { kind: 'retry', error: 'Stripe could not be reached.' };
           if (err instanceof AppError && err.field === 'amount') {
             this.deps.attempts.setStatus(attempt.id, 'canceled', null);
-            return { kind: 'review', reason: `The invoice was paid elsewhere or its balance changed meanwhile (${err.message}). Nothing was charged.` };
+            return {
+              kind: 'review',
+              reason: `The invoice was paid elsewhere or its balance changed meanwhile (${err.message}). Nothing was charged.`,
+            };
           }
           if (err instanceof AppError && err.field === 'paymentMethodId') {
             this.deps.attempts.setStatus(attempt.id, 'canceled', null);
-            return { kind: 'review', reason: 'The saved payment method was removed before the connection returned. Nothing was charged. Please contact the customer.' };
+            return {
+              kind: 'review',
+              reason:
+                'The saved payment method was removed before the connection returned. Nothing was charged. Please contact the customer.',
+            };
           }
           throw err;
         }
@@ -435,7 +535,9 @@ export class PaymentsService {
     for (const step of attempts.unfinishedSteps(attempt.id)) {
       let intentId = attempt.paymentIntentId;
       if (!intentId && step.createParams) {
-        const pi = await gateway.createIntent(JSON.parse(step.createParams) as NewIntent, { idempotencyKey: keyFor(attempt.id, `create:${step.step}`) });
+        const pi = await gateway.createIntent(JSON.parse(step.createParams) as NewIntent, {
+          idempotencyKey: keyFor(attempt.id, `create:${step.step}`),
+        });
         await gateway.attachPaymentToInvoice(attempt.invoiceId, pi.id, { idempotencyKey: keyFor(attempt.id, `attach:${pi.id}`) });
         intentId = pi.id;
         attempts.setIntent(attempt.id, pi.id);

@@ -114,7 +114,8 @@ export class NetworkPrinter {
         }
       });
       socket.on('close', () => {
-        if (phase === 'drain') finish({ ok: true }); // the printer read everything and hung up
+        if (phase === 'drain')
+          finish({ ok: true }); // the printer read everything and hung up
         else finish(printFailure('printer_offline'));
       });
 

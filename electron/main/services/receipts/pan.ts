@@ -23,8 +23,7 @@ export function luhnValid(digits: string): boolean {
   return sum % 10 === 0;
 }
 
-const panShaped = (digits: string): boolean =>
-  digits.length >= 13 && digits.length <= 19 && /^[2-6]/.test(digits) && luhnValid(digits);
+const panShaped = (digits: string): boolean => digits.length >= 13 && digits.length <= 19 && /^[2-6]/.test(digits) && luhnValid(digits);
 
 export function containsPan(text: string): boolean {
   for (const match of text.matchAll(DIGIT_RUN)) {

@@ -31,7 +31,13 @@ function draw(doc: Doc, receipt: Receipt): number {
   };
   const rule = () => {
     y += 4;
-    doc.moveTo(MARGIN, y).lineTo(MARGIN + CONTENT, y).dash(1.5, { space: 1.5 }).lineWidth(0.6).stroke().undash();
+    doc
+      .moveTo(MARGIN, y)
+      .lineTo(MARGIN + CONTENT, y)
+      .dash(1.5, { space: 1.5 })
+      .lineWidth(0.6)
+      .stroke()
+      .undash();
     y += 5;
   };
   const rows = (list: readonly ReceiptRow[], size: number, labelWidth: number, mono = false) => {
@@ -49,7 +55,10 @@ function draw(doc: Doc, receipt: Receipt): number {
   const boxedMark = (text: string) => {
     font('Helvetica-Bold', 9);
     const h = doc.heightOfString(text, { width: CONTENT - 8 });
-    doc.rect(MARGIN, y, CONTENT, h + 6).lineWidth(1.5).stroke();
+    doc
+      .rect(MARGIN, y, CONTENT, h + 6)
+      .lineWidth(1.5)
+      .stroke();
     doc.text(text, MARGIN + 4, y + 3.5, { width: CONTENT - 8, align: 'center' });
     y += h + 10;
   };

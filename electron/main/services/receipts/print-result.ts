@@ -2,13 +2,7 @@
  * What every printer port answers. Printer problems are values, never exceptions: nothing about a
  * payment depends on printing, so the caller just queues the print job again on `ok: false`.
  */
-export type PrintFailureCode =
-  | 'printer_offline'
-  | 'printer_timeout'
-  | 'out_of_paper'
-  | 'print_failed'
-  | 'no_printer'
-  | 'email_failed';
+export type PrintFailureCode = 'printer_offline' | 'printer_timeout' | 'out_of_paper' | 'print_failed' | 'no_printer' | 'email_failed';
 
 export type PrintResult = { ok: true; message?: string } | { ok: false; code: PrintFailureCode; message: string };
 

@@ -11,7 +11,7 @@ export function qrSvg(data: string, sizeCss: string): string {
   const n = m.length + 4;
   let d = '';
   m.forEach((row, y) => {
-    for (let x = 0; x < row.length; ) {
+    for (let x = 0; x < row.length;) {
       if (!row[x]) {
         x++;
         continue;

@@ -22,8 +22,17 @@ export { RECEIPT_LABELS, type ReceiptLocale, type ReceiptStatus } from './labels
 
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 const text = (max: number) =>
-  z.string().trim().min(1).max(max).refine((s) => !CONTROL.test(s), 'must be a single line of text');
-const hex = (max: number) => z.string().trim().regex(new RegExp(`^[0-9A-Fa-f]{1,${max}}$`), 'must be hexadecimal');
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine((s) => !CONTROL.test(s), 'must be a single line of text');
+const hex = (max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(new RegExp(`^[0-9A-Fa-f]{1,${max}}$`), 'must be hexadecimal');
 const last4 = z.string().regex(/^\d{4}$/, 'must be exactly the last 4 digits');
 
 const validTimeZone = (tz: string) => {
@@ -46,7 +55,11 @@ const validLocale = (l: string) => {
 export const emvReceiptSchema = z.object({
   application_preferred_name: text(64).nullish(),
   dedicated_file_name: hex(32).nullish(),
-  authorization_response_code: z.string().trim().regex(/^[0-9A-Za-z]{2,4}$/, 'not an authorization response code').nullish(),
+  authorization_response_code: z
+    .string()
+    .trim()
+    .regex(/^[0-9A-Za-z]{2,4}$/, 'not an authorization response code')
+    .nullish(),
   account_type: text(20).nullish(),
   application_cryptogram: hex(32).nullish(),
   terminal_verification_results: hex(10).nullish(),
@@ -69,7 +82,13 @@ export const receiptMethodSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('us_bank_account'), bankName: text(80).nullish(), last4 }),
   z.object({ type: z.literal('cash') }),
-  z.object({ type: z.literal('check'), checkNumber: z.string().trim().regex(/^[0-9A-Za-z-]{1,20}$/, 'not a check number') }),
+  z.object({
+    type: z.literal('check'),
+    checkNumber: z
+      .string()
+      .trim()
+      .regex(/^[0-9A-Za-z-]{1,20}$/, 'not a check number'),
+  }),
 ]);
 export type ReceiptMethod = z.infer<typeof receiptMethodSchema>;
 
@@ -239,7 +258,8 @@ export function buildReceipt(input: unknown): Receipt {
     const known = l.readMethods[m.readMethod as keyof ReceiptLabels['readMethods']];
     payment.push({ key: 'entry_mode', label: l.entryMode, value: known ?? humanize(m.readMethod) });
   }
-  const authCode = m.type === 'card_present' ? (m.authorizationCode ?? m.emv?.authorization_code) : m.type === 'card' ? m.authorizationCode : null;
+  const authCode =
+    m.type === 'card_present' ? (m.authorizationCode ?? m.emv?.authorization_code) : m.type === 'card' ? m.authorizationCode : null;
   if (authCode) payment.push({ key: 'auth_code', label: l.authCode, value: authCode });
   payment.push({ key: 'status', label: l.status, value: l.statuses[r.status] });
 
@@ -269,7 +289,14 @@ export function asReprint(receipt: Receipt, atMs: number): Receipt {
 }
 
 /** The texts every renderer prints around the content, in the receipt's language. */
-export function receiptMarks(receipt: Receipt): { title: string; training: string | null; reprint: string | null; amountLabel: string; confirmationLabel: string; footer: string[] } {
+export function receiptMarks(receipt: Receipt): {
+  title: string;
+  training: string | null;
+  reprint: string | null;
+  amountLabel: string;
+  confirmationLabel: string;
+  footer: string[];
+} {
   const l = RECEIPT_LABELS[receipt.locale];
   return {
     title: l.title,

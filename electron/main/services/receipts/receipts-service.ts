@@ -12,10 +12,7 @@ import { renderPdf } from './pdf';
 import { printFailure, type PrintResult } from './print-result';
 import { asReprint, buildReceipt, type Receipt, type ReceiptInput } from './receipt-model';
 
-export type PrinterSetting =
-  | { kind: 'network'; host: string; port: number }
-  | { kind: 'os'; deviceName?: string }
-  | { kind: 'none' };
+export type PrinterSetting = { kind: 'network'; host: string; port: number } | { kind: 'os'; deviceName?: string } | { kind: 'none' };
 
 export interface ReceiptSettings {
   printer: PrinterSetting;

@@ -105,10 +105,12 @@ export function mailFailure(err: unknown, smtp: Pick<SmtpSettings, 'host' | 'por
   else if (code === 'ETIMEDOUT' || /ETIMEDOUT|timed? ?out/i.test(raw)) message = `The mail server (${server}) did not answer in time.`;
   else if (code === 'EAUTH' || code === 'ENOAUTH') message = 'The mail server did not accept this station\u2019s user name or password.';
   else if (code === 'ETLS' || code === 'EREQUIRETLS') message = 'A secure (TLS) connection to the mail server could not be made.';
-  else if (code === 'EENVELOPE' && command.startsWith('MAIL')) message = `The mail server refused the sender address ${smtp.from.slice(0, 80)}.`;
+  else if (code === 'EENVELOPE' && command.startsWith('MAIL'))
+    message = `The mail server refused the sender address ${smtp.from.slice(0, 80)}.`;
   else if (code === 'EENVELOPE') message = `The mail server refused the address ${to.slice(0, 100)}.`;
   else if (code === 'EMESSAGE') message = 'The mail server refused the message.';
-  else if (/ECONNRESET|EPIPE|ECONNECTION|ESOCKET/.test(`${code} ${raw}`)) message = `The connection to the mail server (${server}) was lost.`;
+  else if (/ECONNRESET|EPIPE|ECONNECTION|ESOCKET/.test(`${code} ${raw}`))
+    message = `The connection to the mail server (${server}) was lost.`;
   else message = 'The receipt could not be emailed.';
   if (smtp.password && message.includes(smtp.password)) message = 'The receipt could not be emailed.';
   return printFailure('email_failed', message);
@@ -139,7 +141,10 @@ export function trainingMailDrop(opts: TrainingMailDropOptions): MailPort {
       await writeFile(join(dir, `${file}.part`), info.message);
       await rename(join(dir, `${file}.part`), join(dir, file));
       opts.log.info('training mode: receipt e-mail saved, not sent', { file });
-      return { ok: true, message: `Training mode: the email was not sent. It was saved as ${TRAINING_MAIL_DIR}/${file} in the station\u2019s data folder.` };
+      return {
+        ok: true,
+        message: `Training mode: the email was not sent. It was saved as ${TRAINING_MAIL_DIR}/${file} in the station\u2019s data folder.`,
+      };
     } catch (err) {
       opts.log.warn('training mode: receipt e-mail could not be saved', { error: err instanceof Error ? err.message : String(err) });
       return printFailure('email_failed', 'Training mode: the email could not be saved in the station\u2019s data folder.');
@@ -159,7 +164,13 @@ export interface ReceiptMailOptions {
 
 /** The station's e-mail port: its SMTP server; in training mode without one, the mail drop; otherwise none. */
 export function receiptMailPort(opts: ReceiptMailOptions): MailPort | undefined {
-  if (opts.smtp) return smtpMailPort({ smtp: opts.smtp, fromName: opts.fromName, log: opts.log, ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}) });
+  if (opts.smtp)
+    return smtpMailPort({
+      smtp: opts.smtp,
+      fromName: opts.fromName,
+      log: opts.log,
+      ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
+    });
   if (opts.trainingMode) return trainingMailDrop({ dataDir: opts.dataDir, clock: opts.clock, fromName: opts.fromName, log: opts.log });
   return undefined;
 }

@@ -23,7 +23,10 @@ import { AppError } from '../errors';
 
 export type { RefundView } from '../../stripe/terminal-gateway';
 
-export type RefundsGatewayPort = Pick<TerminalGateway, 'retrieveIntent' | 'createRefund' | 'listRefunds' | 'adjustCustomerBalance' | 'findBalanceTransaction'>;
+export type RefundsGatewayPort = Pick<
+  TerminalGateway,
+  'retrieveIntent' | 'createRefund' | 'listRefunds' | 'adjustCustomerBalance' | 'findBalanceTransaction'
+>;
 
 export type RefundReason = 'duplicate' | 'fraudulent' | 'requested_by_customer';
 
@@ -74,7 +77,6 @@ interface Row {
   debit_id: string | null;
   created_at: number;
 }
-
 
 const keyFor = (requestId: string, attempt: number) => `refund:${requestId}:${attempt}`;
 
@@ -127,12 +129,17 @@ export class RefundsService {
         this.settle(row.request_id, found);
         settled++;
       } else {
-        this.fail(row.request_id, 'The refund was not sent before the station restarted. Nothing was refunded; start it again if it is still wanted.');
+        this.fail(
+          row.request_id,
+          'The refund was not sent before the station restarted. Nothing was refunded; start it again if it is still wanted.',
+        );
         notSent++;
       }
     }
     // Refunds made whose account credit was not taken back yet.
-    const undebited = this.deps.db.prepare<[], Row>("SELECT * FROM desk_refunds WHERE state = 'succeeded' AND on_account = 1 AND debit_id IS NULL").all();
+    const undebited = this.deps.db
+      .prepare<[], Row>("SELECT * FROM desk_refunds WHERE state = 'succeeded' AND on_account = 1 AND debit_id IS NULL")
+      .all();
     for (const row of undebited) await this.finishDebit(row.request_id).catch(() => undefined);
     return { settled, notSent };
   }
@@ -143,7 +150,11 @@ export class RefundsService {
     }
     let row = this.get(input.requestId);
     if (row) {
-      if (row.payment_intent_id !== input.paymentIntentId || (input.amount !== undefined && input.amount !== row.amount) || row.reason !== input.reason) {
+      if (
+        row.payment_intent_id !== input.paymentIntentId ||
+        (input.amount !== undefined && input.amount !== row.amount) ||
+        row.reason !== input.reason
+      ) {
         throw new AppError('invalid_request', 'This refund was already started with other details. Close it and start a new refund.');
       }
       if (row.state === 'succeeded') return { ...(await this.finished(row.request_id)), replayed: true };
@@ -161,16 +172,23 @@ export class RefundsService {
       throw new AppError('invalid_request', `The refund can be at most ${formatMoney(pi.refundable, pi.currency)}.`, 'amount');
     }
     if (this.deps.creditPending?.(pi.id)) {
-      throw new AppError('conflict', 'This payment on account has not been credited to the customer\u2019s account yet. Finish it first (Retry on the payment), then refund it.');
+      throw new AppError(
+        'conflict',
+        'This payment on account has not been credited to the customer\u2019s account yet. Finish it first (Retry on the payment), then refund it.',
+      );
     }
     // A payment on account: was the customer's balance credited with it? Then the refund takes the credit back.
     const onAccount = pi.customerId !== null && pi.metadata['on_account'] === 'true';
-    const credited = onAccount ? await call(() => this.deps.gateway.findBalanceTransaction(pi.customerId!, 'payment_intent', pi.id, pi.created)) : null;
+    const credited = onAccount
+      ? await call(() => this.deps.gateway.findBalanceTransaction(pi.customerId!, 'payment_intent', pi.id, pi.created))
+      : null;
     const now = this.deps.clock.now();
     if (row) {
       const attempt = row.attempt + 1;
       this.deps.db
-        .prepare("UPDATE desk_refunds SET attempt = ?, idempotency_key = ?, amount = ?, state = 'pending', message = NULL, customer_id = ?, on_account = ?, updated_at = ? WHERE request_id = ?")
+        .prepare(
+          "UPDATE desk_refunds SET attempt = ?, idempotency_key = ?, amount = ?, state = 'pending', message = NULL, customer_id = ?, on_account = ?, updated_at = ? WHERE request_id = ?",
+        )
         .run(attempt, keyFor(input.requestId, attempt), amount, pi.customerId, credited ? 1 : 0, now, input.requestId);
     } else {
       // OR IGNORE: if the same request was committed meanwhile, the row below is that one, and its key is used.
@@ -179,7 +197,20 @@ export class RefundsService {
           `INSERT OR IGNORE INTO desk_refunds (request_id, payment_intent_id, amount, currency, reason, staff_id, station_id, attempt, idempotency_key, state, customer_id, on_account, created_at, updated_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, 'pending', ?, ?, ?, ?)`,
         )
-        .run(input.requestId, pi.id, amount, pi.currency, input.reason, input.staffId, input.stationId, keyFor(input.requestId, 1), pi.customerId, credited ? 1 : 0, now, now);
+        .run(
+          input.requestId,
+          pi.id,
+          amount,
+          pi.currency,
+          input.reason,
+          input.staffId,
+          input.stationId,
+          keyFor(input.requestId, 1),
+          pi.customerId,
+          credited ? 1 : 0,
+          now,
+          now,
+        );
     }
     row = this.get(input.requestId)!;
     if (row.state === 'succeeded') return { ...(await this.finished(row.request_id)), replayed: true };
@@ -206,15 +237,27 @@ export class RefundsService {
     if (!row || row.state !== 'succeeded' || row.on_account !== 1 || row.debit_id || !row.customer_id || !row.refund_id) return;
     const since = Math.floor(row.created_at / 1000) - 86_400;
     const earlier = await this.deps.gateway.findBalanceTransaction(row.customer_id, 'refund', row.refund_id, since);
-    const debit = earlier ?? (await this.deps.gateway.adjustCustomerBalance(
-      row.customer_id,
-      {
-        amount: row.amount, currency: row.currency, description: 'Refund of a payment on account',
-        metadata: { station_id: row.station_id, staff_id: row.staff_id, request_id: row.request_id, refund: row.refund_id, payment_intent: row.payment_intent_id },
-      },
-      { idempotencyKey: `${row.idempotency_key}:debit` },
-    ));
-    this.deps.db.prepare('UPDATE desk_refunds SET debit_id = ?, updated_at = ? WHERE request_id = ?').run(debit.id, this.deps.clock.now(), requestId);
+    const debit =
+      earlier ??
+      (await this.deps.gateway.adjustCustomerBalance(
+        row.customer_id,
+        {
+          amount: row.amount,
+          currency: row.currency,
+          description: 'Refund of a payment on account',
+          metadata: {
+            station_id: row.station_id,
+            staff_id: row.staff_id,
+            request_id: row.request_id,
+            refund: row.refund_id,
+            payment_intent: row.payment_intent_id,
+          },
+        },
+        { idempotencyKey: `${row.idempotency_key}:debit` },
+      ));
+    this.deps.db
+      .prepare('UPDATE desk_refunds SET debit_id = ?, updated_at = ? WHERE request_id = ?')
+      .run(debit.id, this.deps.clock.now(), requestId);
   }
 
   /** Sends the row's refund under its stored key. A lost answer leaves it pending for a resend. */
@@ -234,7 +277,10 @@ export class RefundsService {
     } catch (err) {
       if (!(err instanceof GatewayError) || err.retryable || err.kind === 'api' || err.kind === 'idempotency') {
         // Stripe may or may not have it: keep the key; the next submit (or the restart) finds out.
-        throw new AppError('stripe_unavailable', 'Stripe did not confirm the refund. Press Refund again to finish it; it will not be refunded twice.');
+        throw new AppError(
+          'stripe_unavailable',
+          'Stripe did not confirm the refund. Press Refund again to finish it; it will not be refunded twice.',
+        );
       }
       const mapped =
         err.details.code === 'amount_too_large' || err.details.code === 'charge_already_refunded'
@@ -251,12 +297,16 @@ export class RefundsService {
 
   private settle(requestId: string, refund: RefundView): void {
     this.deps.db
-      .prepare("UPDATE desk_refunds SET state = 'succeeded', refund_id = ?, refund_status = ?, amount = ?, message = NULL, updated_at = ? WHERE request_id = ?")
+      .prepare(
+        "UPDATE desk_refunds SET state = 'succeeded', refund_id = ?, refund_status = ?, amount = ?, message = NULL, updated_at = ? WHERE request_id = ?",
+      )
       .run(refund.id, refund.status, refund.amount, this.deps.clock.now(), requestId);
   }
 
   private fail(requestId: string, message: string): void {
-    this.deps.db.prepare("UPDATE desk_refunds SET state = 'failed', message = ?, updated_at = ? WHERE request_id = ?").run(message, this.deps.clock.now(), requestId);
+    this.deps.db
+      .prepare("UPDATE desk_refunds SET state = 'failed', message = ?, updated_at = ? WHERE request_id = ?")
+      .run(message, this.deps.clock.now(), requestId);
   }
 
   private view(row: Row): RefundView {

@@ -23,7 +23,8 @@ export function decimal(minor: number): string {
 
 export function reportCsv(r: DeskReport): string {
   const rows: (string | number | null)[][] = [['section', 'key', 'name', 'count', 'amount', 'currency']];
-  const add = (section: string, key: string, name: string | null, count: number, amount: number) => rows.push([section, key, name, count, decimal(amount), r.currency]);
+  const add = (section: string, key: string, name: string | null, count: number, amount: number) =>
+    rows.push([section, key, name, count, decimal(amount), r.currency]);
   rows.push(['report', r.date, `${r.scope} ${r.stationId} (${r.timeZone})`, null, null, r.currency]);
   add('summary', 'total', null, r.total.count, r.total.amount);
   add('summary', 'refunds', null, r.refunds.count, r.refunds.amount);
@@ -52,10 +53,23 @@ export function reportPdf(r: DeskReport, businessName: string): Promise<Buffer> 
       for (const [label, count, amount] of rows) doc.text(`${label}: ${count} — ${money(amount)}`);
       doc.moveDown(0.6);
     };
-    section('Summary', [['Taken', r.total.count, r.total.amount], ['Refunds', r.refunds.count, r.refunds.amount], ['Net', r.total.count, r.net]]);
-    section('By method', r.byMethod.map((m) => [m.method.replace(/_/g, ' '), m.count, m.amount]));
-    section('By staff', r.byStaff.map((s) => [s.name, s.count, s.amount]));
-    section('By status', r.byStatus.map((s) => [s.status, s.count, s.amount]));
+    section('Summary', [
+      ['Taken', r.total.count, r.total.amount],
+      ['Refunds', r.refunds.count, r.refunds.amount],
+      ['Net', r.total.count, r.net],
+    ]);
+    section(
+      'By method',
+      r.byMethod.map((m) => [m.method.replace(/_/g, ' '), m.count, m.amount]),
+    );
+    section(
+      'By staff',
+      r.byStaff.map((s) => [s.name, s.count, s.amount]),
+    );
+    section(
+      'By status',
+      r.byStatus.map((s) => [s.status, s.count, s.amount]),
+    );
     for (const n of r.notes) doc.font('Helvetica-Oblique').fontSize(9).text(n);
     doc.end();
   });

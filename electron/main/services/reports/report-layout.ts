@@ -65,7 +65,9 @@ export function reportPage(r: DeskReport, h: ReportPrintHead): ReportPage {
   const money = (n: number) => plain(formatMoney(n, r.currency, h.intlLocale));
   const [y, m, d] = r.date.split('-').map(Number) as [number, number, number];
   const day = plain(new Intl.DateTimeFormat(h.intlLocale, { dateStyle: 'full', timeZone: 'UTC' }).format(Date.UTC(y, m - 1, d)));
-  const printed = plain(new Intl.DateTimeFormat(h.intlLocale, { dateStyle: 'medium', timeStyle: 'short', timeZone: r.timeZone }).format(h.printedAt));
+  const printed = plain(
+    new Intl.DateTimeFormat(h.intlLocale, { dateStyle: 'medium', timeStyle: 'short', timeZone: r.timeZone }).format(h.printedAt),
+  );
   return {
     business: h.businessName,
     title: L.title,
@@ -136,7 +138,12 @@ export function reportDocument(r: DeskReport, h: ReportPrintHead): string {
     ...page.head.map(([label, value]) => `${e(label)} | ${e(value)}`),
   ];
   for (const t of page.tables) {
-    lines.push('{width:auto}', '-', `{width:*,${COUNT_WIDTH},${AMOUNT_WIDTH}}`, `"${e(t.title)} | "${e(REPORT_LABELS.count)}| "${e(REPORT_LABELS.amount)}`);
+    lines.push(
+      '{width:auto}',
+      '-',
+      `{width:*,${COUNT_WIDTH},${AMOUNT_WIDTH}}`,
+      `"${e(t.title)} | "${e(REPORT_LABELS.count)}| "${e(REPORT_LABELS.amount)}`,
+    );
     for (const row of t.rows) {
       const b = row.strong ? '"' : '';
       const [first = '', ...rest] = wrapWords(row.label, LABEL_WIDTH);
@@ -145,7 +152,8 @@ export function reportDocument(r: DeskReport, h: ReportPrintHead): string {
     }
   }
   // "|text": left-aligned.
-  if (page.notes.length > 0) lines.push('{width:auto}', '-', ...page.notes.flatMap((n) => wrapWords(n, RECEIPT_CPL).map((l) => `|${e(l)}`)));
+  if (page.notes.length > 0)
+    lines.push('{width:auto}', '-', ...page.notes.flatMap((n) => wrapWords(n, RECEIPT_CPL).map((l) => `|${e(l)}`)));
   lines.push('{width:auto}', '-', ...mark, '');
   return lines.join('\n');
 }
@@ -182,7 +190,10 @@ export function renderReportHtml(r: DeskReport, h: ReportPrintHead): string {
   const table = (t: Table) =>
     `<table><thead><tr><th scope="col">${e(t.title)}</th><th scope="col" class="num">${e(REPORT_LABELS.count)}</th><th scope="col" class="num">${e(REPORT_LABELS.amount)}</th></tr></thead><tbody>` +
     t.rows
-      .map((row) => `<tr${row.strong ? ' class="strong"' : ''}><th scope="row">${e(row.label)}</th><td class="num">${row.count ?? ''}</td><td class="num">${e(row.amount)}</td></tr>`)
+      .map(
+        (row) =>
+          `<tr${row.strong ? ' class="strong"' : ''}><th scope="row">${e(row.label)}</th><td class="num">${row.count ?? ''}</td><td class="num">${e(row.amount)}</td></tr>`,
+      )
       .join('') +
     '</tbody></table>';
   return [

@@ -33,8 +33,17 @@ export class ReportPrinter {
   async print(date: string, scope: 'station' | 'office', staffId: string): Promise<ReportPrintAnswer> {
     const { deps } = this;
     const report = await deps.build(date, scope);
-    const head: ReportPrintHead = { businessName: deps.businessName(), intlLocale: deps.intlLocale(), printedAt: deps.clock.now(), training: deps.trainingMode };
-    const result = await deps.print({ escpos: () => renderReportEscPos(report, head), html: () => renderReportHtml(report, head), name: 'report' });
+    const head: ReportPrintHead = {
+      businessName: deps.businessName(),
+      intlLocale: deps.intlLocale(),
+      printedAt: deps.clock.now(),
+      training: deps.trainingMode,
+    };
+    const result = await deps.print({
+      escpos: () => renderReportEscPos(report, head),
+      html: () => renderReportHtml(report, head),
+      name: 'report',
+    });
     const audit = { staffId, subjectId: date, amount: report.total.amount, currency: report.currency };
     if (result.ok) {
       deps.audit.record({ action: 'report.printed', ...audit, detail: { scope } });
@@ -42,7 +51,10 @@ export class ReportPrinter {
     }
     const problem: ReportPrintProblem = result.code === 'email_failed' ? 'print_failed' : result.code;
     deps.audit.record({ action: 'report.print_failed', ...audit, detail: { scope, problem } });
-    const message = problem === 'no_printer' ? REPORT_NO_PRINTER : `${result.message.replace(/\breceipt could not\b/, 'report could not').replace(/\.$/, '')}. ${AGAIN}`;
+    const message =
+      problem === 'no_printer'
+        ? REPORT_NO_PRINTER
+        : `${result.message.replace(/\breceipt could not\b/, 'report could not').replace(/\.$/, '')}. ${AGAIN}`;
     return { printed: false, problem, message: message.length <= 300 ? message : `${message.slice(0, 299)}\u2026` };
   }
 }

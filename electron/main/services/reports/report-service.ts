@@ -95,7 +95,15 @@ export class ReportService {
     for (const r of records) {
       if (r.metadata['desk_payment_id']) reported.add(r.metadata['desk_payment_id']);
       if (!mine(r.metadata['station_id'])) continue;
-      lines.push({ method: r.method, status: r.status, amount: r.amount, refunded: 0, staffId: r.metadata['staff_id'] ?? null, staffLabel: r.metadata['staff_name'], currency: r.currency });
+      lines.push({
+        method: r.method,
+        status: r.status,
+        amount: r.amount,
+        refunded: 0,
+        staffId: r.metadata['staff_id'] ?? null,
+        staffLabel: r.metadata['staff_name'],
+        currency: r.currency,
+      });
     }
     // This station's cash and checks that Stripe does not have yet: waiting in the queue, or stopped for review.
     for (const p of deps.ledger.createdBetween(fromMs, toMs)) {
@@ -107,14 +115,27 @@ export class ReportService {
     }
     for (const item of deps.outbox.list(['queued', 'sending', 'failed'])) {
       if (item.kind !== 'saved_method_charge' || item.createdAt < fromMs || item.createdAt >= toMs || !mine(item.stationId)) continue;
-      lines.push({ method: 'card', status: 'queued', amount: item.amount ?? 0, refunded: 0, staffId: null, currency: item.currency ?? 'usd' });
+      lines.push({
+        method: 'card',
+        status: 'queued',
+        amount: item.amount ?? 0,
+        refunded: 0,
+        staffId: null,
+        currency: item.currency ?? 'usd',
+      });
     }
     return this.summarize(lines, { date, scope, stationId, timeZone, fromSec, toSec });
   }
 
   private async intentLine(pi: ReportIntent): Promise<Line | null> {
     const method = toMethod(pi);
-    const base = { method, staffId: pi.metadata['staff_id'] ?? null, staffLabel: pi.metadata['staff_name'], currency: pi.currency, refunded: 0 };
+    const base = {
+      method,
+      staffId: pi.metadata['staff_id'] ?? null,
+      staffLabel: pi.metadata['staff_name'],
+      currency: pi.currency,
+      refunded: 0,
+    };
     switch (pi.status) {
       case 'succeeded': {
         const refunded = await this.deps.source.refundedOn(pi.id);
@@ -131,7 +152,10 @@ export class ReportService {
     }
   }
 
-  private summarize(lines: Line[], head: { date: string; scope: 'station' | 'office'; stationId: string; timeZone: string; fromSec: number; toSec: number }): DeskReport {
+  private summarize(
+    lines: Line[],
+    head: { date: string; scope: 'station' | 'office'; stationId: string; timeZone: string; fromSec: number; toSec: number },
+  ): DeskReport {
     const taken = lines.filter((l) => l.status !== 'failed');
     const sum = (ls: Line[]) => ({ count: ls.length, amount: ls.reduce((a, l) => a + l.amount, 0) });
     const refundLines = lines.filter((l) => l.refunded > 0);
@@ -156,12 +180,18 @@ export class ReportService {
       net: total.amount - refunds.amount,
       byMethod: METHODS.map((method) => ({ method, ...sum(taken.filter((l) => l.method === method)) })),
       byStaff: [...staff.entries()]
-        .map(([id, ls]) => ({ staffId: id || null, name: id ? (this.deps.staffName(id) ?? ls.find((l) => l.staffLabel)?.staffLabel ?? id) : KIOSK_NAME, ...sum(ls) }))
+        .map(([id, ls]) => ({
+          staffId: id || null,
+          name: id ? (this.deps.staffName(id) ?? ls.find((l) => l.staffLabel)?.staffLabel ?? id) : KIOSK_NAME,
+          ...sum(ls),
+        }))
         .sort((a, b) => b.amount - a.amount),
       byStatus: STATUSES.map((status) => ({ status, ...sum(lines.filter((l) => l.status === status)) })),
       notes: [
         ...(currencies.length > 1 ? [`More than one currency (${currencies.join(', ')}): totals add them as they are.`] : []),
-        ...(head.scope === 'office' ? ['Payments another station has not sent to Stripe yet (taken while it was offline) appear once it sends them.'] : []),
+        ...(head.scope === 'office'
+          ? ['Payments another station has not sent to Stripe yet (taken while it was offline) appear once it sends them.']
+          : []),
       ],
     };
   }

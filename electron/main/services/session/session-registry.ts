@@ -25,7 +25,9 @@ export class SessionRegistry {
   constructor(private readonly clock: Clock) {}
 
   get(callerId: string): CallerSession {
-    return this.sessions.get(callerId) ?? { role: 'public', customerId: null, guestInvoiceId: null, staffId: null, startedAt: this.clock.now() };
+    return (
+      this.sessions.get(callerId) ?? { role: 'public', customerId: null, guestInvoiceId: null, staffId: null, startedAt: this.clock.now() }
+    );
   }
 
   signInCustomer(callerId: string, customerId: string): CallerSession {

@@ -74,7 +74,8 @@ export class StaffService {
       const staff = this.get(id);
       if (!staff) throw new AppError('not_found', 'That staff member was not found.');
       if (!active && staff.role === 'manager' && staff.active) {
-        const managers = db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM desk_staff WHERE role = 'manager' AND active = 1").get()!.n;
+        const managers = db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM desk_staff WHERE role = 'manager' AND active = 1").get()!
+          .n;
         if (managers <= 1) throw new AppError('conflict', 'The last active manager cannot be disabled.', 'staffId');
       }
       db.prepare('UPDATE desk_staff SET active = ?, updated_at = ? WHERE id = ?').run(active ? 1 : 0, clock.now(), id);
@@ -91,7 +92,11 @@ export class StaffService {
     const wrong = new AppError('unauthenticated', 'That name and PIN do not match.', 'pin');
     if (!row || row.active !== 1) {
       await verifySecret(pin, await dummyHash()); // same time as a real check
-      return { ok: false, staff: row ? toStaff(row) : null, error: row ? new AppError('forbidden', 'This staff member is disabled. Ask a manager.') : wrong };
+      return {
+        ok: false,
+        staff: row ? toStaff(row) : null,
+        error: row ? new AppError('forbidden', 'This staff member is disabled. Ask a manager.') : wrong,
+      };
     }
     const staff = toStaff(row);
     const lock = lockouts.state(subject(row.id));
@@ -112,12 +117,15 @@ export class StaffService {
     }
     const id = `staff_${randomBytes(8).toString('hex')}`;
     const now = clock.now();
-    db.prepare('INSERT INTO desk_staff (id, name, role, pin_hash, active, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?, ?)').run(
-      id, clean, role, hash, createdBy, now, now,
-    );
+    db.prepare(
+      'INSERT INTO desk_staff (id, name, role, pin_hash, active, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?, ?)',
+    ).run(id, clean, role, hash, createdBy, now, now);
     return this.get(id)!;
   }
 }
 
 const locked = (minutes: number) =>
-  new AppError('locked', `Too many wrong PINs. This staff member is locked for ${minutes} more minute${minutes === 1 ? '' : 's'}; a manager can help meanwhile.`);
+  new AppError(
+    'locked',
+    `Too many wrong PINs. This staff member is locked for ${minutes} more minute${minutes === 1 ? '' : 's'}; a manager can help meanwhile.`,
+  );

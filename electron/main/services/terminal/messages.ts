@@ -20,7 +20,8 @@ const MESSAGES: Record<string, string> = {
   intent_invalid_state: 'This payment is no longer waiting for a card.',
   amount_mismatch: 'The amount on the reader did not match the payment, so nothing was charged. Start the payment again.',
   not_completed: 'The payment was not completed on the reader, so nothing was charged.',
-  invoice_changed: 'Another payment reached this invoice while the card was being read, so this one was released and nothing was charged. Check the balance and take the payment again if anything is still due.',
+  invoice_changed:
+    'Another payment reached this invoice while the card was being read, so this one was released and nothing was charged. Check the balance and take the payment again if anything is still due.',
 };
 
 export function plainMessage(code: string | null | undefined): string {

@@ -10,7 +10,13 @@ import type { Clock } from '../clock';
 import { AppError } from '../errors';
 import { GatewayError } from '../../stripe/errors';
 import type {
-  BalanceTransactionView, CardPresentReceipt, CallOptions, ReaderActionView, ReaderView, TerminalGateway, TerminalIntentView,
+  BalanceTransactionView,
+  CardPresentReceipt,
+  CallOptions,
+  ReaderActionView,
+  ReaderView,
+  TerminalGateway,
+  TerminalIntentView,
 } from '../../stripe/terminal-gateway';
 import { plainMessage } from './messages';
 
@@ -19,9 +25,22 @@ export type { BalanceTransactionView, ReaderActionView, ReaderView, TerminalInte
 /** What the service needs from the gateway (a TerminalGateway satisfies it). */
 export type TerminalGatewayPort = Pick<
   TerminalGateway,
-  | 'listLocations' | 'createLocation' | 'registerReader' | 'listReaders' | 'retrieveReader' | 'createConnectionToken'
-  | 'createTerminalIntent' | 'retrieveIntent' | 'processPaymentIntent' | 'cancelAction' | 'presentPaymentMethod'
-  | 'captureIntent' | 'attachIntentToInvoice' | 'cancelIntent' | 'adjustCustomerBalance' | 'findBalanceTransaction'
+  | 'listLocations'
+  | 'createLocation'
+  | 'registerReader'
+  | 'listReaders'
+  | 'retrieveReader'
+  | 'createConnectionToken'
+  | 'createTerminalIntent'
+  | 'retrieveIntent'
+  | 'processPaymentIntent'
+  | 'cancelAction'
+  | 'presentPaymentMethod'
+  | 'captureIntent'
+  | 'attachIntentToInvoice'
+  | 'cancelIntent'
+  | 'adjustCustomerBalance'
+  | 'findBalanceTransaction'
 >;
 
 export interface TerminalServiceOptions {
@@ -93,7 +112,8 @@ export interface TerminalUpdate {
   readerId: string;
 }
 
-export type TestCard = 'visa' | 'mastercard' | 'amex' | 'declined' | 'insufficient_funds' | 'lost_card' | 'stolen_card' | 'expired' | 'processing_error';
+export type TestCard =
+  'visa' | 'mastercard' | 'amex' | 'declined' | 'insufficient_funds' | 'lost_card' | 'stolen_card' | 'expired' | 'processing_error';
 
 const TEST_CARDS: Record<TestCard, string> = {
   visa: '4242424242424242',
@@ -139,7 +159,11 @@ export class TerminalService {
       return await this.gateway.registerReader({ registrationCode, label, locationId });
     } catch (err) {
       if (err instanceof GatewayError && err.details.param === 'registration_code') {
-        throw new AppError('invalid_request', 'That registration code was not recognized. Check the code shown on the reader.', 'registrationCode');
+        throw new AppError(
+          'invalid_request',
+          'That registration code was not recognized. Check the code shown on the reader.',
+          'registrationCode',
+        );
       }
       if (err instanceof GatewayError && err.details.param === 'location') {
         throw new AppError('invalid_request', 'That location was not found.', 'locationId');
@@ -158,8 +182,14 @@ export class TerminalService {
     const existing = readers.find((r) => r.label === TRAINING_READER_LABEL && r.simulated);
     if (existing) return existing;
     const locations = await guard(() => this.gateway.listLocations());
-    const location = locations.find((l) => l.displayName === TRAINING_LOCATION_NAME) ??
-      (await guard(() => this.gateway.createLocation({ displayName: TRAINING_LOCATION_NAME, country: 'US' }, { idempotencyKey: 'training:terminal-location:front-desk' })));
+    const location =
+      locations.find((l) => l.displayName === TRAINING_LOCATION_NAME) ??
+      (await guard(() =>
+        this.gateway.createLocation(
+          { displayName: TRAINING_LOCATION_NAME, country: 'US' },
+          { idempotencyKey: 'training:terminal-location:front-desk' },
+        ),
+      ));
     return guard(() =>
       this.gateway.registerReader(
         { registrationCode: 'simulated-wpe', label: TRAINING_READER_LABEL, locationId: location.id },
@@ -217,7 +247,7 @@ export class TerminalService {
    */
   async createIntent(input: TerminalIntentInput): Promise<{ paymentIntentId: string; clientSecret: string }> {
     const created = await this.create(input);
-    if (!created.clientSecret) throw new AppError('stripe_error', 'Stripe did not answer the payment\'s client secret.');
+    if (!created.clientSecret) throw new AppError('stripe_error', "Stripe did not answer the payment's client secret.");
     return { paymentIntentId: created.id, clientSecret: created.clientSecret };
   }
 
@@ -240,7 +270,8 @@ export class TerminalService {
   }
 
   private async create(input: TerminalIntentInput): Promise<TerminalIntentView & { clientSecret: string | null }> {
-    if (!Number.isSafeInteger(input.amount) || input.amount <= 0) throw new AppError('invalid_request', 'The amount must be a positive whole number of cents.', 'amount');
+    if (!Number.isSafeInteger(input.amount) || input.amount <= 0)
+      throw new AppError('invalid_request', 'The amount must be a positive whole number of cents.', 'amount');
     if (!input.idempotencyKeyBase) throw new AppError('invalid_request', 'A payment needs an idempotency key.', 'idempotencyKeyBase');
     if (input.accountCredit && (input.invoiceId || !input.customerId)) {
       throw new AppError('invalid_request', 'A payment on account needs the customer and no invoice.', 'customerId');
@@ -253,7 +284,13 @@ export class TerminalService {
     };
     return guard(() =>
       this.gateway.createTerminalIntent(
-        { amount: input.amount, currency: input.currency, customerId: input.customerId, metadata, ...(input.description ? { description: input.description } : {}) },
+        {
+          amount: input.amount,
+          currency: input.currency,
+          customerId: input.customerId,
+          metadata,
+          ...(input.description ? { description: input.description } : {}),
+        },
         keysOf(input)('create'),
       ),
     );
@@ -320,7 +357,10 @@ export class TerminalService {
   }
 
   private async finish(
-    input: TerminalIntentInput & { readerId?: string }, intent: TerminalIntentView, key: (s: string) => CallOptions, onUpdate?: (u: TerminalUpdate) => void,
+    input: TerminalIntentInput & { readerId?: string },
+    intent: TerminalIntentView,
+    key: (s: string) => CallOptions,
+    onUpdate?: (u: TerminalUpdate) => void,
   ): Promise<TerminalPaymentResult> {
     let pi = intent;
     if (pi.status === 'requires_capture' && input.invoiceId && this.invoiceRemaining) {
@@ -383,14 +423,23 @@ export class TerminalService {
    * for this intent (found by its metadata, even after Stripe pruned the key) is the answer; else
    * it is created under the `:credit` key.
    */
-  private async creditAccount(input: TerminalIntentInput, pi: TerminalIntentView, key: (s: string) => CallOptions): Promise<BalanceTransactionView> {
+  private async creditAccount(
+    input: TerminalIntentInput,
+    pi: TerminalIntentView,
+    key: (s: string) => CallOptions,
+  ): Promise<BalanceTransactionView> {
     const customerId = input.customerId!;
     const credit = input.accountCredit!;
     const earlier = await this.gateway.findBalanceTransaction(customerId, 'payment_intent', pi.id, pi.created);
     if (earlier) return earlier;
     return this.gateway.adjustCustomerBalance(
       customerId,
-      { amount: -pi.amountReceived, currency: pi.currency, description: credit.description, metadata: { ...credit.metadata, payment_intent: pi.id } },
+      {
+        amount: -pi.amountReceived,
+        currency: pi.currency,
+        description: credit.description,
+        metadata: { ...credit.metadata, payment_intent: pi.id },
+      },
       key('credit'),
     );
   }
@@ -406,7 +455,9 @@ export class TerminalService {
 }
 
 /** Every write of one payment derives its idempotency key from the caller's stored key base. */
-const keysOf = (input: Pick<TerminalIntentInput, 'idempotencyKeyBase'>) => (step: string): CallOptions => ({ idempotencyKey: `${input.idempotencyKeyBase}:${step}` });
+const keysOf =
+  (input: Pick<TerminalIntentInput, 'idempotencyKeyBase'>) =>
+  (step: string): CallOptions => ({ idempotencyKey: `${input.idempotencyKeyBase}:${step}` });
 
 function failed(paymentIntentId: string, code: string): Failed {
   return { status: 'failed', paymentIntentId, code, message: plainMessage(code) };
@@ -417,7 +468,8 @@ function failedFromAction(paymentIntentId: string, a: ReaderActionView): Failed 
 }
 
 const busy = (): AppError => new AppError('conflict', 'The reader is busy with another payment.');
-const offline = (): AppError => new AppError('stripe_unavailable', 'The reader is offline. Check that it is powered on and connected to the internet.');
+const offline = (): AppError =>
+  new AppError('stripe_unavailable', 'The reader is offline. Check that it is powered on and connected to the internet.');
 
 function mapError(err: unknown): unknown {
   if (!(err instanceof GatewayError)) return err;

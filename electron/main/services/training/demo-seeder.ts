@@ -18,9 +18,7 @@ const DAY = 86_400;
  * idempotency key, so a seed interrupted half way finishes on the next start without duplicates.
  */
 export class DemoSeeder {
-  constructor(
-    private readonly deps: { db: Db; gateway: StripeGateway; accounts: AccountsService; clock: Clock; log: Logger },
-  ) {}
+  constructor(private readonly deps: { db: Db; gateway: StripeGateway; accounts: AccountsService; clock: Clock; log: Logger }) {}
 
   isSeeded(): boolean {
     return this.deps.db.prepare('SELECT 1 FROM kv WHERE key = ?').get(SEED_MARK) !== undefined;
@@ -61,14 +59,25 @@ export class DemoSeeder {
     const today = Math.floor(startedMs / 1000);
     for (const inv of c.invoices) {
       const invoice = await gateway.createOpenInvoice(
-        { customerId: customer.id, currency, items: inv.items, dueDate: today + inv.dueInDays * DAY, metadata: { training_key: `${c.key}-${inv.key}` } },
+        {
+          customerId: customer.id,
+          currency,
+          items: inv.items,
+          dueDate: today + inv.dueInDays * DAY,
+          metadata: { training_key: `${c.key}-${inv.key}` },
+        },
         key(`inv-${inv.key}`),
       );
       // The token printed in the invoice's QR code (training only: derived, so a re-run sends the same).
       const token = createHash('sha256').update(`training-pay-token:${invoice.id}`).digest('base64url').slice(0, 32);
       await gateway.setInvoiceMetadata(invoice.id, { pay_token: token }, key(`inv-${inv.key}-token`));
       if (inv.state === 'open' && guests.length === 0 && invoice.number) {
-        guests.push({ label: c.name, invoiceNumber: invoice.number, postalCode: c.address.postalCode ?? '', link: payLink(invoice.id, token) });
+        guests.push({
+          label: c.name,
+          invoiceNumber: invoice.number,
+          postalCode: c.address.postalCode ?? '',
+          link: payLink(invoice.id, token),
+        });
       }
       if (inv.state === 'paid') await gateway.payInvoiceOutOfBand(invoice.id, key(`inv-${inv.key}-paid`));
       if (inv.state === 'partially_paid' && inv.paidAmount && defaultMethod) {
