@@ -6,30 +6,24 @@
  */
 import { z } from 'zod';
 import { currencySchema, minorAmountSchema, positiveMinorAmountSchema } from './money';
+import { ERROR_CODES, reasonParamsSchema, reasonSchema } from './reasons';
 
 /** public: nobody signed in; guest: paying one invoice without an account; customer: signed in to the portal. */
 export const ROLES = ['public', 'guest', 'customer', 'clerk', 'manager'] as const;
 export const roleSchema = z.enum(ROLES);
 export type Role = z.infer<typeof roleSchema>;
 
-export const ERROR_CODES = [
-  'invalid_request',
-  'unknown_channel',
-  'unauthenticated',
-  'forbidden',
-  'not_found',
-  'locked',
-  'stripe_unavailable',
-  'stripe_error',
-  'payment_failed',
-  'conflict',
-  'internal',
-] as const;
+export { ERROR_CODES };
 export const errorCodeSchema = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof errorCodeSchema>;
 
 export const portalErrorSchema = z.object({
   code: errorCodeSchema,
+  /** Why, as a code the renderer words in the customer's language (shared/reasons.ts). */
+  reason: reasonSchema,
+  /** What the words need (money in minor units with `currency`). */
+  params: reasonParamsSchema.optional(),
+  /** English, for logs and developers; the renderer words `reason` instead. */
   message: z.string(),
   /** The request field the message is about, when there is one (for showing it at the field). */
   field: z.string().optional(),

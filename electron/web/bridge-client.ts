@@ -8,7 +8,7 @@ import { createPortal } from '../shared/portal-factory';
 
 const unreachable: Result<never> = {
   ok: false,
-  error: { code: 'stripe_unavailable', message: 'The kiosk service cannot be reached. Please ask at the front desk.' },
+  error: { code: 'stripe_unavailable', reason: 'stripe_unreachable', message: 'The kiosk service cannot be reached.' },
 };
 
 async function invoke(channel: string, request: unknown): Promise<Result<unknown>> {

@@ -89,9 +89,16 @@ export async function startPreview(opts: PreviewOptions): Promise<Preview> {
   async function api(req: IncomingMessage, res: ServerResponse, channel: string): Promise<void> {
     // Same check the Electron handler makes on the sender frame: only our own page may call.
     if (req.headers.origin !== origin)
-      return json(res, 403, { ok: false, error: { code: 'forbidden', message: 'Calls are accepted from the kiosk page only.' } });
+      return json(res, 403, {
+        ok: false,
+        error: { code: 'forbidden', reason: 'not_allowed', message: 'Calls are accepted from the kiosk page only.' },
+      });
     const callerId = callerOf(req);
-    if (!callerId) return json(res, 401, { ok: false, error: { code: 'unauthenticated', message: 'Reload the page to start a session.' } });
+    if (!callerId)
+      return json(res, 401, {
+        ok: false,
+        error: { code: 'unauthenticated', reason: 'session_expired', message: 'Reload the page to start a session.' },
+      });
     let body: unknown;
     try {
       body = JSON.parse((await readBody(req)) || '{}');

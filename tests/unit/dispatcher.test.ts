@@ -40,7 +40,7 @@ describe('dispatcher', () => {
     const { dispatcher, calls } = setup();
     expect(await dispatcher.dispatch('c1', 'payments:steal', {})).toEqual({
       ok: false,
-      error: { code: 'unknown_channel', message: expect.any(String) },
+      error: { code: 'unknown_channel', reason: 'unknown_request', message: expect.any(String) },
     });
     expect(await dispatcher.dispatch('c1', 42, {})).toMatchObject({ ok: false, error: { code: 'unknown_channel' } });
     expect(calls).toEqual([]);
@@ -100,11 +100,32 @@ describe('dispatcher', () => {
     expect(down).toMatchObject({ ok: false, error: { code: 'stripe_unavailable' } });
     expect(JSON.stringify(down)).not.toContain('ECONNREFUSED');
     const boom = await dispatcher.dispatch('c2', contract.signIn.channel, { email: 'a@b.co', password: 'x' });
-    expect(boom).toMatchObject({ ok: false, error: { code: 'internal' } });
+    expect(boom).toMatchObject({ ok: false, error: { code: 'internal', reason: 'internal_error' } });
     expect(JSON.stringify(boom)).not.toContain('/secret/path');
+    // A failure of unknown cause may come after money moved: it never claims that nothing was charged.
+    expect(JSON.stringify(boom)).not.toMatch(/nothing was charged/i);
     expect(await dispatcher.dispatch('c1', contract.getInvoice.channel, { invoiceId: 'in_123' })).toEqual({
       ok: false,
-      error: { code: 'not_found', message: 'That invoice was not found.' },
+      error: { code: 'not_found', reason: 'not_found', message: 'That invoice was not found.' },
+    });
+  });
+
+  it('carries a service refusal as its reason code with params, for the renderer to word', async () => {
+    const { dispatcher, sessions } = setup({
+      getInvoice: async () => {
+        throw AppError.because('invoice_balance_changed', { params: { remaining: 1234, currency: 'usd' }, field: 'amount' });
+      },
+    });
+    sessions.signInCustomer('c1', 'cus_1');
+    expect(await dispatcher.dispatch('c1', contract.getInvoice.channel, { invoiceId: 'in_123' })).toEqual({
+      ok: false,
+      error: {
+        code: 'conflict',
+        reason: 'invoice_balance_changed',
+        params: { remaining: 1234, currency: 'usd' },
+        field: 'amount',
+        message: 'invoice_balance_changed',
+      },
     });
   });
 

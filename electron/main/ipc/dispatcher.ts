@@ -32,7 +32,7 @@ export class Dispatcher {
 
   async dispatch(callerId: string, channel: unknown, input: unknown): Promise<Result<unknown>> {
     const name = typeof channel === 'string' ? channelToEntry.get(channel) : undefined;
-    if (!name) return fail({ code: 'unknown_channel', message: 'That request is not part of this app.' });
+    if (!name) return fail({ code: 'unknown_channel', reason: 'unknown_request', message: 'That request is not part of this app.' });
     const def = contract[name];
     const parsed = def.request.safeParse(input ?? {});
     if (!parsed.success) {
@@ -40,6 +40,7 @@ export class Dispatcher {
       const field = issue?.path.map(String).join('.') || undefined;
       return fail({
         code: 'invalid_request',
+        reason: 'invalid_input',
         message: issue ? `${field ? `${field}: ` : ''}${issue.message}` : 'The request was not valid.',
         ...(field ? { field } : {}),
       });
@@ -48,8 +49,8 @@ export class Dispatcher {
     if (!def.roles.includes(session.role)) {
       return fail(
         session.role === 'public'
-          ? { code: 'unauthenticated', message: 'Please sign in first.' }
-          : { code: 'forbidden', message: 'That is not available from this screen.' },
+          ? { code: 'unauthenticated', reason: 'sign_in_required', message: 'Please sign in first.' }
+          : { code: 'forbidden', reason: 'not_allowed', message: 'That is not available from this screen.' },
       );
     }
     try {
@@ -62,17 +63,26 @@ export class Dispatcher {
   }
 
   private toPortalError(name: EntryName, err: unknown): PortalError {
-    if (err instanceof AppError) return { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) };
+    if (err instanceof AppError) {
+      return {
+        code: err.code,
+        reason: err.reason,
+        message: err.message,
+        ...(err.params ? { params: err.params } : {}),
+        ...(err.field ? { field: err.field } : {}),
+      };
+    }
     if (err instanceof GatewayError) {
       this.log.warn(`stripe call failed in ${name}`, { kind: err.kind, code: err.details.code, requestId: err.details.requestId });
       if (err.kind === 'unavailable' || err.kind === 'rate_limit') {
-        return { code: 'stripe_unavailable', message: 'The payment service cannot be reached right now. Please try again in a moment.' };
+        return { code: 'stripe_unavailable', reason: 'stripe_unreachable', message: 'The payment service cannot be reached right now.' };
       }
-      if (err.kind === 'not_found') return { code: 'not_found', message: 'That record was not found.' };
-      return { code: 'stripe_error', message: 'The payment service refused the request. Please ask at the front desk.' };
+      if (err.kind === 'not_found') return { code: 'not_found', reason: 'not_found', message: 'That record was not found.' };
+      return { code: 'stripe_error', reason: 'stripe_refused', message: 'The payment service refused the request.' };
     }
+    // Whatever failed here may have failed after money moved: the words never say nothing was charged.
     this.log.error(`handler ${name} failed`, { error: err instanceof Error ? err.message : String(err) });
-    return { code: 'internal', message: 'Something went wrong on our side. Nothing was charged. Please try again.' };
+    return { code: 'internal', reason: 'internal_error', message: 'Something went wrong on our side.' };
   }
 }
 

@@ -10,7 +10,7 @@ export function registerIpc(ipcMain: IpcMain, kiosk: Kiosk): () => void {
     const { channel } = contract[name];
     ipcMain.handle(channel, async (event, request: unknown) => {
       if (!isTrustedFrame(event.senderFrame)) {
-        return { ok: false, error: { code: 'forbidden', message: 'Calls are accepted from the kiosk page only.' } };
+        return { ok: false, error: { code: 'forbidden', reason: 'not_allowed', message: 'Calls are accepted from the kiosk page only.' } };
       }
       return kiosk.dispatcher.dispatch(callerOf(event), channel, request);
     });

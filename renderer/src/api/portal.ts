@@ -15,6 +15,7 @@ import type {
   Result,
 } from '../../../electron/shared/contract';
 import { subscriberName } from '../../../electron/shared/contract';
+import type { Reason, ReasonParams } from '../../../electron/shared/reasons';
 
 declare global {
   interface Window {
@@ -26,25 +27,30 @@ declare global {
 export class ApiError extends Error {
   override readonly name = 'ApiError';
   readonly code: ErrorCode;
+  /** Why (main's code for it); the renderer words it (composables/use-error-text.ts). */
+  readonly reason: Reason;
+  readonly params: ReasonParams;
   readonly field: string | undefined;
 
   constructor(error: PortalError) {
     super(error.message);
     this.code = error.code;
+    this.reason = error.reason;
+    this.params = error.params ?? {};
     this.field = error.field;
   }
 
   static from(cause: unknown): ApiError {
     if (cause instanceof ApiError) return cause;
     const message = cause instanceof Error ? cause.message : String(cause);
-    return new ApiError({ code: 'internal', message });
+    return new ApiError({ code: 'internal', reason: 'internal_error', message });
   }
 }
 
 function bridge(): PortalApi {
   const portal = window.portal;
   if (!portal) {
-    throw new ApiError({ code: 'internal', message: 'The portal bridge is not available.' });
+    throw new ApiError({ code: 'internal', reason: 'internal_error', message: 'The portal bridge is not available.' });
   }
   return portal;
 }
@@ -61,7 +67,7 @@ async function call<K extends EntryName>(name: K, request: RequestOf<K>): Promis
     // The bridge itself failed (IPC torn down, preview socket closed, ...).
     throw cause instanceof ApiError
       ? cause
-      : new ApiError({ code: 'internal', message: cause instanceof Error ? cause.message : String(cause) });
+      : new ApiError({ code: 'internal', reason: 'internal_error', message: cause instanceof Error ? cause.message : String(cause) });
   }
   if (result.ok) return result.value;
   throw new ApiError(result.error);

@@ -73,13 +73,15 @@ export const useCheckoutStore = defineStore('checkout', () => {
   }
 
   function attemptId(): string {
-    if (!start.value) throw new ApiError({ code: 'conflict', message: 'The payment page is not ready yet.' });
+    if (!start.value)
+      throw new ApiError({ code: 'conflict', reason: 'payment_not_started', message: 'The payment page is not ready yet.' });
     return start.value.attemptId;
   }
 
   /** One pay call at a time; a second is refused here with the same code main uses. */
   async function send(run: (attemptId: string) => Promise<PaymentOutcome>): Promise<PaymentOutcome> {
-    if (sending.value) throw new ApiError({ code: 'conflict', message: 'This payment is already being sent.' });
+    if (sending.value)
+      throw new ApiError({ code: 'conflict', reason: 'payment_in_flight', message: 'This payment is already being sent.' });
     const id = attemptId();
     sending.value = true;
     const current = generation;

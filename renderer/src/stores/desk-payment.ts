@@ -94,7 +94,8 @@ export const useDeskPaymentStore = defineStore('deskPayment', () => {
   }
 
   async function guarded<T>(run: () => Promise<T>): Promise<T> {
-    if (sending.value) throw new ApiError({ code: 'conflict', message: 'This payment is already being sent.' });
+    if (sending.value)
+      throw new ApiError({ code: 'conflict', reason: 'payment_in_flight', message: 'This payment is already being sent.' });
     sending.value = true;
     try {
       return await run();

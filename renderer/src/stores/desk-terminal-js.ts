@@ -122,7 +122,7 @@ export const useDeskTerminalJsStore = defineStore('deskTerminalJs', () => {
    * `error` with the payment still open.
    */
   async function take(request: TakeRequest): Promise<void> {
-    if (stage.value) throw new ApiError({ code: 'conflict', message: 'This payment is already being taken.' });
+    if (stage.value) throw new ApiError({ code: 'conflict', reason: 'reader_busy', message: 'This payment is already being taken.' });
     clear();
     cancelRequested = false;
     amount.value = request.amount;
