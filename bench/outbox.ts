@@ -4,7 +4,7 @@
  * few through the dispatcher, startPayment + paySaved answered `queued`, the rest queued directly
  * as PaymentsService.enqueueCharge does, because each offline paySaved takes seconds of SDK
  * retries here), then the line restored and `outbox.drain()` timed until the queue is empty. Counts afterwards, read from the
- * sandbox's own SQLite file: PaymentIntents per attempt_id beyond one (DUPLICATES, must be 0), and
+ * sandbox's own SQLite file: PaymentIntents per payment_id beyond one (DUPLICATES, must be 0), and
  * queue items not succeeded.
  *
  *   npx tsx bench/outbox.ts [--items 10000]
@@ -19,7 +19,7 @@ import { startKiosk, type Kiosk } from '../electron/main/composition';
 import { systemClock } from '../electron/main/services/clock';
 import { LocalStore } from '../electron/main/services/local-store/local-store';
 import { silentLogger } from '../electron/main/services/logger';
-import { AttemptsRepo } from '../electron/main/services/payments/attempts-repo';
+import { PaymentLedger } from '../electron/main/services/payments/ledger';
 import { createConfStore } from '../electron/main/services/settings/conf-store';
 import { SettingsService } from '../electron/main/services/settings/settings-service';
 import { StripeSandbox } from '../packages/stripe-sandbox/src';
@@ -130,7 +130,7 @@ export async function benchOutboxDrain(opts: OutboxBenchOptions = {}): Promise<O
     // transaction), and checked to be shaped like the dispatcher-made ones.
     await outage('refuse');
     const viaDispatcher = Math.min(n, opts.viaDispatcher ?? 2);
-    const attempts = new AttemptsRepo(k.db, systemClock);
+    const ledger = new PaymentLedger(k.db, systemClock);
     const local = new LocalStore(k.db, systemClock);
     const stationId = settings.get().stationId;
     const invoices = new Map<string, { number: string | null; remaining: number }>();
@@ -159,17 +159,15 @@ export async function benchOutboxDrain(opts: OutboxBenchOptions = {}): Promise<O
         }
         const method = local.paymentMethodsForCustomer(customer.id).find((m) => m.id === pm.id);
         if (!method) throw new Error('the saved card is not in the local copy');
-        const attempt = attempts.create({
+        const attempt = ledger.create({
           customerId: customer.id,
-          invoiceId,
-          invoiceNumber: inv.number,
           currency: 'usd',
-          invoiceRemaining: inv.remaining,
           channel: 'kiosk',
           stationId,
           staffId: null,
+          allocations: [{ invoiceId, invoiceNumber: inv.number, invoiceRemaining: inv.remaining }],
         });
-        attempts.atomically(() => {
+        ledger.atomically(() => {
           const item = k.outbox.enqueue({
             kind: 'saved_method_charge',
             customerId: customer.id,
@@ -179,23 +177,31 @@ export async function benchOutboxDrain(opts: OutboxBenchOptions = {}): Promise<O
             createdBy: attempt.staffId ?? attempt.channel,
             stationId,
           });
-          attempts.setStatus(attempt.id, 'queued', {
+          ledger.updateAllocation(attempt.id, 1, { amount });
+          ledger.update(attempt.id, {
             status: 'queued',
-            attemptId: attempt.id,
-            invoiceId,
-            invoiceNumber: inv.number,
+            tender: 'saved_method',
             amount,
-            currency: 'usd',
-            method: {
-              type: method.type,
-              brand: method.brand,
-              last4: method.last4,
-              bankName: method.bankName,
-              expMonth: method.expMonth,
-              expYear: method.expYear,
+            outboxId: item.id,
+            outcome: {
+              status: 'queued',
+              attemptId: attempt.id,
+              invoiceId,
+              invoiceNumber: inv.number,
+              amount,
+              currency: 'usd',
+              method: {
+                type: method.type,
+                brand: method.brand,
+                last4: method.last4,
+                bankName: method.bankName,
+                expMonth: method.expMonth,
+                expYear: method.expYear,
+              },
+              confirmation: item.id,
+              savedForAutopay: false,
+              parts: [{ invoiceId, invoiceNumber: inv.number, amount, status: 'queued', confirmation: null, reason: null }],
             },
-            confirmation: item.id,
-            savedForAutopay: false,
           });
         });
       }
@@ -259,7 +265,7 @@ export async function benchOutboxDrain(opts: OutboxBenchOptions = {}): Promise<O
       dup = sdb
         .prepare(
           `SELECT COUNT(*) AS intents, COUNT(DISTINCT a) AS attempts, COALESCE(SUM(c - 1), 0) AS duplicates, 0 AS paid FROM (
-             SELECT json_extract(json, '$.metadata.attempt_id') AS a, COUNT(*) AS c FROM objects
+             SELECT json_extract(json, '$.metadata.payment_id') AS a, COUNT(*) AS c FROM objects
              WHERE type = 'payment_intent' GROUP BY a)`,
         )
         .get() as typeof dup;
@@ -315,7 +321,11 @@ function checkSameShape(k: Kiosk, viaDispatcher: number): void {
   const b = items[viaDispatcher]!;
   if (shape(a) !== shape(b)) throw new Error(`queued rows differ: ${shape(a)} vs ${shape(b)}`);
   const attempt = (id: string) =>
-    k.db.prepare('SELECT channel, status, invoice_remaining > 0 AS r FROM payment_attempts WHERE id = ?').get(id);
+    k.db
+      .prepare(
+        'SELECT p.channel, p.status, a.invoice_remaining > 0 AS r FROM payments p JOIN payment_allocations a ON a.payment_id = p.id WHERE p.id = ?',
+      )
+      .get(id);
   const pa = attempt((a.payload as { attemptId: string }).attemptId);
   const pb = attempt((b.payload as { attemptId: string }).attemptId);
   if (JSON.stringify(pa) !== JSON.stringify(pb)) throw new Error(`queued attempts differ: ${JSON.stringify(pa)} vs ${JSON.stringify(pb)}`);

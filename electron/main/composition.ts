@@ -24,7 +24,8 @@ import { LocalStore } from './services/local-store/local-store';
 import { LookupService } from './services/lookup/lookup-service';
 import { Lockouts } from './services/lockouts';
 import { receiptMailPort } from './services/receipts/smtp-mailer';
-import { AttemptsRepo } from './services/payments/attempts-repo';
+import { InvoiceClaims } from './services/payments/invoice-guard';
+import { PaymentLedger } from './services/payments/ledger';
 import { GuestAccess } from './services/payments/guest-access';
 import { HistoryService } from './services/payments/history-service';
 import { localPaymentSummaries, OFFLINE_METHODS } from './services/local-store/summaries';
@@ -127,9 +128,13 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
     log: opts.log,
     ...(opts.crashPoint ? { crashPoint: opts.crashPoint } : {}),
   });
+  // The one payment ledger and the station's per-invoice claims, shared by the kiosk and the desk.
+  const ledger = new PaymentLedger(db, clock);
+  const claims = new InvoiceClaims();
   const payments = new PaymentsService({
     gateway,
-    attempts: new AttemptsRepo(db, clock),
+    ledger,
+    claims,
     clock,
     log: opts.log,
     trainingMode,
@@ -137,6 +142,11 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
     publishableKey: () => opts.settings.get().stripePublishableKey ?? null,
     outbox,
     localCopy: localStore,
+    online: () => connectivity.state === 'online',
+    onSettled: (paymentId, outcome) => {
+      const callerId = sessions.callerOf(paymentId);
+      if (callerId) events.emit(callerId, 'paymentSettled', outcome);
+    },
     ...(opts.crashPoint ? { crashPoint: opts.crashPoint } : {}),
   });
   senders.saved_method_charge = payments.queuedChargeSender();
@@ -173,6 +183,8 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
       outbox,
       senders,
       payments,
+      ledger,
+      claims,
       localStore,
       lookup,
       trainingMode,
@@ -300,6 +312,7 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
     },
     async stop() {
       stopping = true;
+      payments.reconciler.stop();
       clearInterval(drainTimer);
       clearInterval(syncTimer);
       connectivity.stop();

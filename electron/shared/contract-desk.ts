@@ -98,7 +98,7 @@ export const emvFieldsSchema = z.object({
   readMethod: text(40).nullable(),
 });
 
-export const CARD_PAYMENT_STAGES = ['starting', 'waiting_for_card', 'capturing', 'succeeded', 'failed', 'canceled', 'unknown'] as const;
+export const CARD_PAYMENT_STAGES = ['sending', 'waiting_for_card', 'capturing', 'succeeded', 'failed', 'canceled', 'unknown'] as const;
 export const cardPaymentSchema = z.object({
   paymentId: idSchema,
   readerId: idSchema,

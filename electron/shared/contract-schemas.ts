@@ -202,16 +202,34 @@ export const DECLINE_REASONS = [
 export const declineReasonSchema = z.enum(DECLINE_REASONS);
 export type DeclineReason = z.infer<typeof declineReasonSchema>;
 
-const outcomeCommon = {
-  attemptId: idSchema,
+/** What one payment did for each invoice it paid (one part per invoice; several invoices → several parts). */
+export const PART_STATUSES = ['succeeded', 'processing', 'requires_verification', 'queued', 'failed'] as const;
+export const paymentPartSchema = z.object({
   invoiceId: idSchema,
   invoiceNumber: text(100).nullable(),
   amount: minorAmountSchema,
+  status: z.enum(PART_STATUSES),
+  /** The part's own confirmation (its PaymentIntent), when it went through. */
+  confirmation: idSchema.nullable(),
+  /** Why it did not go through. */
+  reason: declineReasonSchema.nullable(),
+});
+export type PaymentPart = z.infer<typeof paymentPartSchema>;
+
+const outcomeCommon = {
+  attemptId: idSchema,
+  /** The first (or only) invoice paid. */
+  invoiceId: idSchema,
+  invoiceNumber: text(100).nullable(),
+  /** What went through (the sum of the parts that did). */
+  amount: minorAmountSchema,
   currency: currencySchema,
   method: methodSummarySchema,
-  /** The confirmation number the customer keeps: the PaymentIntent id, or the queue id when queued. */
+  /** The confirmation number the customer keeps: the PaymentIntent id (one invoice), the payment's id (several), or the queue id when queued. */
   confirmation: idSchema,
   savedForAutopay: z.boolean(),
+  /** Each invoice's part; one entry when one invoice was paid. */
+  parts: z.array(paymentPartSchema).max(50).default([]),
 };
 
 export const paymentOutcomeSchema = z.discriminatedUnion('status', [
@@ -227,6 +245,14 @@ export const paymentOutcomeSchema = z.discriminatedUnion('status', [
   }),
   /** Offline: stored and sent exactly once when the connection returns. */
   z.object({ status: z.literal('queued'), ...outcomeCommon }),
+  /** Several invoices: some parts went through, at least one did not (each part says which); Try again charges only the rest. */
+  z.object({
+    status: z.literal('partially_succeeded'),
+    ...outcomeCommon,
+    reason: declineReasonSchema,
+    /** What did not go through. */
+    unpaid: minorAmountSchema,
+  }),
   z.object({
     status: z.literal('failed'),
     attemptId: idSchema,
@@ -234,6 +260,9 @@ export const paymentOutcomeSchema = z.discriminatedUnion('status', [
     reason: declineReasonSchema,
     /** Plain words for the customer; never Stripe's internal detail. */
     message: text(500),
+    parts: z.array(paymentPartSchema).max(50).default([]),
+    /** amount_changed: what is still available to pay on the invoice(s) now. */
+    remaining: minorAmountSchema.nullable().default(null),
   }),
 ]);
 export type PaymentOutcome = z.infer<typeof paymentOutcomeSchema>;
@@ -264,7 +293,14 @@ export type NewBankAccount = z.infer<typeof newBankAccountSchema>;
 
 export const paymentStartSchema = z.object({
   attemptId: idSchema,
+  /** The first (oldest due) invoice of the payment. */
   invoice: invoiceSchema,
+  /** Every invoice the payment may pay, oldest due first (the order an amount is spread in). */
+  invoices: z.array(invoiceSchema).min(1).max(50),
+  /** What they owe together. */
+  total: minorAmountSchema,
+  /** The smallest card or bank charge Stripe takes in this currency. */
+  minimumCharge: minorAmountSchema,
   /** Name and zip from the customer's billing details, to prefill the form (null for guests). */
   billingName: text(200).nullable(),
   billingPostalCode: text(20).nullable(),

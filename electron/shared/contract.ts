@@ -83,8 +83,19 @@ export const contract = {
   setDefaultMethod: entry('methods:setDefault', CUSTOMER, z.object({ paymentMethodId: idSchema }).strict(), savedMethodsSchema),
   removeMethod: entry('methods:remove', CUSTOMER, z.object({ paymentMethodId: idSchema }).strict(), savedMethodsSchema),
 
-  /** Opens the payment page for an invoice: a new attempt whose idempotency keys are stored before any charge. */
-  startPayment: entry('payments:start', PAYER, z.object({ invoiceId: idSchema }).strict(), paymentStartSchema),
+  /**
+   * Opens the payment page for one invoice or several (one payment: an amount is spread oldest due
+   * first): a new payment whose idempotency keys are stored before any charge.
+   */
+  startPayment: entry(
+    'payments:start',
+    PAYER,
+    z
+      .object({ invoiceId: idSchema.optional(), invoiceIds: z.array(idSchema).min(1).max(50).optional() })
+      .strict()
+      .refine((r) => (r.invoiceId ? 1 : 0) + (r.invoiceIds ? 1 : 0) === 1, 'give invoiceId or invoiceIds'),
+    paymentStartSchema,
+  ),
   paySaved: entry('payments:paySaved', CUSTOMER, z.object({ ...payCommon, paymentMethodId: idSchema }).strict(), paymentOutcomeSchema),
   /** Training mode only: the card number goes straight to the sandbox, never stored or logged. */
   payNewCard: entry(
@@ -145,6 +156,8 @@ export type ResponseOf<K extends EntryName> = z.infer<Contract[K]['response']>;
 export const events = {
   sessionEnded: { channel: 'event:sessionEnded', payload: z.object({ reason: z.enum(['signed_out', 'idle', 'expired']) }) },
   connectivityChanged: { channel: 'event:connectivity', payload: connectivitySchema },
+  /** A payment whose answer was lost has been settled in the background: its true outcome, to the window that made it. */
+  paymentSettled: { channel: 'event:paymentSettled', payload: paymentOutcomeSchema },
   ...deskEvents,
 } as const;
 export type Events = typeof events;

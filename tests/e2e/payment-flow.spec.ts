@@ -360,7 +360,7 @@ test('Continue is disabled with a spinner while sending; a conflict says the pay
         await route.fulfill({
           status: 200,
           contentType: 'application/json',
-          body: JSON.stringify({ ok: false, error: { code: 'conflict', message: 'This payment is already being sent. Please wait.' } }),
+          body: JSON.stringify({ ok: false, error: { code: 'conflict', reason: 'payment_in_flight', message: 'payment_in_flight' } }),
         });
         return;
       }

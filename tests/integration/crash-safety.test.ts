@@ -70,7 +70,14 @@ function integrityOk(dataDir: string) {
   }
 }
 
-const POINTS = ['outbox:before-send', 'payments:after-step-begun', 'payments:after-confirm', 'outbox:after-send', 'outbox:mid-transaction'];
+const POINTS = [
+  'outbox:before-send',
+  'payments:after-step-begun',
+  'payments:after-register',
+  'payments:after-confirm',
+  'outbox:after-send',
+  'outbox:mid-transaction',
+];
 
 describe('crash safety of a queued saved-method charge', () => {
   it.each(POINTS)('killed at %s: after restart exactly one payment, queue done, database intact', async (point) => {
@@ -103,7 +110,7 @@ describe('crash safety of a queued saved-method charge', () => {
       expect(items[0]!.state).toBe('succeeded');
 
       const intents = (await sb.stripe.paymentIntents.list({ customer: s.customer, limit: 100 })).data.filter(
-        (p) => p.metadata?.['attempt_id'] === attemptId,
+        (p) => p.metadata?.['payment_id'] === attemptId,
       );
       expect(intents).toHaveLength(1);
       expect(intents[0]!.status).toBe('succeeded');

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditLog } from '../../electron/main/services/audit/audit-log';
 import { CardPresentJsPayments } from '../../electron/main/services/desk-payments/card-present-js';
 import { DeskLedger } from '../../electron/main/services/desk-payments/ledger';
+import { PaymentLedger } from '../../electron/main/services/payments/ledger';
 import { LocalStore } from '../../electron/main/services/local-store/local-store';
 import { silentLogger } from '../../electron/main/services/logger';
 import { createConfStore } from '../../electron/main/services/settings/conf-store';
@@ -328,7 +329,7 @@ describe('an attempt left open (the window went away mid-collect)', () => {
     const db = k.kiosk.db;
     const payments = new CardPresentJsPayments({
       terminal: new TerminalService({ gateway, clock }),
-      ledger: new DeskLedger(db, clock),
+      ledger: new DeskLedger(new PaymentLedger(db, clock)),
       audit: new AuditLog({ db, clock, stationId: () => 'station-1', staffName: () => null }),
       localStore: new LocalStore(db, clock),
       clock,
@@ -360,7 +361,7 @@ describe('an attempt left open (the window went away mid-collect)', () => {
     now += 1_000;
     const second = await payments.create(input, staffId);
     expect(second.attemptId).not.toBe(first.attemptId);
-    expect(new DeskLedger(db, clock).get(first.attemptId)).toMatchObject({ status: 'failed', code: 'not_completed' });
+    expect(new DeskLedger(new PaymentLedger(db, clock)).get(first.attemptId)).toMatchObject({ status: 'failed', code: 'not_completed' });
     expect((await k.stripe.paymentIntents.retrieve(first.clientSecret.split('_secret_')[0]!)).status).toBe('canceled');
     await payments.cancel(second.attemptId, staffId);
   });

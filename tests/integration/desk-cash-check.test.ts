@@ -204,7 +204,7 @@ describe('receipts', () => {
       postalCode: '78704',
       paymentMethodId: visa.id,
     });
-    expect(paid.status).toBe('succeeded');
+    expect(paid, JSON.stringify(paid)).toMatchObject({ status: 'succeeded' });
     expect(await k.ok('kiosk', 'kioskPrintReceipt', { attemptId })).toMatchObject({ printed: true });
     const text = jobs.at(-1)!.toString('latin1');
     expect(text).toContain('2.50');

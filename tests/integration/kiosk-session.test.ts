@@ -66,7 +66,7 @@ describe('a customer sees only their own', () => {
       ok: false,
       error: { code: 'not_found' },
     });
-    expect((await k.stripe.paymentIntents.list({ limit: 100 })).data.filter((p) => p.metadata?.['attempt_id'] === attemptId)).toEqual([]);
+    expect((await k.stripe.paymentIntents.list({ limit: 100 })).data.filter((p) => p.metadata?.['payment_id'] === attemptId)).toEqual([]);
   });
 });
 

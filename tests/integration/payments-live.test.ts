@@ -107,7 +107,7 @@ describe('live mode', () => {
     expect(done).toMatchObject({ ok: true, value: { status: 'succeeded', amount: 2500, confirmation: piId } });
     expect((await sb.stripe.invoices.retrieve(invoiceId)).amount_paid).toBe(2500);
     const intents = (await sb.stripe.paymentIntents.list({ customer: customerId, limit: 100 })).data.filter(
-      (p) => p.metadata?.['attempt_id'] === attemptId,
+      (p) => p.metadata?.['payment_id'] === attemptId,
     );
     expect(intents).toHaveLength(1);
   });

@@ -333,25 +333,22 @@ describe('what cannot be a receipt', () => {
     const printed = printer.jobs.length;
     const failedAnswer = {
       ok: false,
-      error: {
-        code: 'conflict',
-        message: 'That payment did not go through (it was declined or never finished), so there is no receipt for it.',
-      },
+      error: { code: 'conflict', reason: 'receipt_payment_failed', message: 'receipt_payment_failed' },
     };
     expect(await b.call('clerk', 'deskReprintReceipt', { paymentId: declined.id })).toEqual(failedAnswer);
     expect(await b.call('clerk', 'deskReceiptPdf', { paymentId: declined.id })).toEqual(failedAnswer);
     expect(await b.call('clerk', 'deskEmailReceipt', { paymentId: declined.id })).toEqual(failedAnswer);
     expect(await b.call('clerk', 'deskPrintReceipt', { paymentId: canceled.id })).toEqual({
       ok: false,
-      error: { code: 'conflict', message: 'That payment was canceled, so there is no receipt for it.' },
+      error: { code: 'conflict', reason: 'receipt_payment_canceled', message: 'receipt_payment_canceled' },
     });
     expect(await b.call('clerk', 'deskReprintReceipt', { paymentId: 'pi_doesnotexist' })).toEqual({
       ok: false,
-      error: { code: 'not_found', message: 'That payment was not found.' },
+      error: { code: 'not_found', reason: 'payment_not_found', message: 'payment_not_found' },
     });
     expect(await b.call('clerk', 'deskReprintReceipt', { paymentId: 'pr_doesnotexist' })).toEqual({
       ok: false,
-      error: { code: 'not_found', message: 'That payment was not found.' },
+      error: { code: 'not_found', reason: 'payment_not_found', message: 'payment_not_found' },
     });
     expect(printer.jobs).toHaveLength(printed);
   });
@@ -363,7 +360,7 @@ describe('what cannot be a receipt', () => {
     await a.admin('/__sandbox/outage', { mode: 'refuse' });
     try {
       const printed = printer.jobs.length;
-      const offline = { ok: false, error: { code: 'stripe_unavailable', message: NEEDS_STRIPE } };
+      const offline = { ok: false, error: { code: 'stripe_unavailable', reason: 'receipt_needs_connection', message: NEEDS_STRIPE } };
       expect(NEEDS_STRIPE).toMatch(/needs the connection to Stripe\. Try again when the station is online\.$/);
       expect(await b.call('clerk', 'deskReprintReceipt', { paymentId: remote.id })).toEqual(offline);
       expect(await b.call('clerk', 'deskReceiptPdf', { paymentId: remote.id })).toEqual(offline);

@@ -98,7 +98,7 @@ describe('offline', () => {
     const [item] = k.kiosk.outbox.list();
     expect(item).toMatchObject({ state: 'succeeded', kind: 'saved_method_charge' });
     const intents = (await k.stripe.paymentIntents.list({ limit: 100 })).data.filter(
-      (p) => p.metadata?.['attempt_id'] === (item!.payload as { attemptId: string }).attemptId,
+      (p) => p.metadata?.['payment_id'] === (item!.payload as { attemptId: string }).attemptId,
     );
     expect(intents).toHaveLength(1);
     expect(intents[0]).toMatchObject({ status: 'succeeded', amount: 1111 });

@@ -32,7 +32,8 @@ import { Lockouts } from '../services/lockouts';
 import type { LookupService } from '../services/lookup/lookup-service';
 import type { Logger } from '../services/logger';
 import type { Outbox, OutboxHandler, OutboxKind } from '../services/outbox/outbox';
-import { AttemptsRepo } from '../services/payments/attempts-repo';
+import type { InvoiceClaims } from '../services/payments/invoice-guard';
+import type { PaymentLedger } from '../services/payments/ledger';
 import type { PaymentsService } from '../services/payments/payments-service';
 import { networkPrinterPort } from '../services/receipts/network-printer';
 import type { PrintResult } from '../services/receipts/print-result';
@@ -64,6 +65,9 @@ export interface DeskDeps {
   /** The outbox's senders by kind: the desk adds cash, check and receipt_print. */
   senders: Partial<Record<OutboxKind, OutboxHandler>>;
   payments: PaymentsService;
+  /** The one payment ledger (the desk's payments are rows in it) and the station's per-invoice claims. */
+  ledger: PaymentLedger;
+  claims: InvoiceClaims;
   /** The local copy of customers, invoices, payments and saved-method summaries (kept fresh by the sync). */
   localStore: LocalStore;
   lookup: LookupService;
@@ -96,7 +100,7 @@ export function createDesk(deps: DeskDeps, ports: DeskPorts = {}): Desk {
   const staff = new StaffService({ db, clock, lockouts: new Lockouts(db, clock) });
   const staffName = (id: string) => staff.get(id)?.name ?? null;
   const audit = new AuditLog({ db, clock, stationId, staffName });
-  const ledger = new DeskLedger(db, clock);
+  const ledger = new DeskLedger(deps.ledger);
   const terminal = new TerminalService({
     gateway: terminalGateway,
     clock,
@@ -168,7 +172,7 @@ export function createDesk(deps: DeskDeps, ports: DeskPorts = {}): Desk {
   };
   const customer = (id: string) => localStore.getCustomer(id);
   const kioskReceipts = new KioskReceipts({
-    attempts: new AttemptsRepo(db, clock),
+    ledger: deps.ledger,
     receipts: receiptsService,
     trainingMode: deps.trainingMode,
     business,

@@ -38,7 +38,7 @@ export function paymentHandlers(d: PaymentDeps): Pick<Handlers, PaymentEntries> 
     setDefaultMethod: async (req, ctx) => d.methods.setDefault(customerIdOf(ctx), req.paymentMethodId),
     removeMethod: async (req, ctx) => d.methods.remove(customerIdOf(ctx), req.paymentMethodId),
     startPayment: async (req, ctx) => {
-      const start = await d.payments.start(payerOf(ctx), req.invoiceId);
+      const start = await d.payments.start(payerOf(ctx), req.invoiceIds ?? [req.invoiceId!]);
       d.sessions.noteAttempt(ctx.callerId, start.attemptId);
       return start;
     },

@@ -4,6 +4,7 @@ import type { Clock } from '../services/clock';
 import { StripeClient, type CallOptions, type GatewayOptions } from './client';
 import type { GatewayError } from './errors';
 import { SyncFeed } from './sync-feed';
+import { GUARD_EXPAND, toGuardedInvoice, toHold, type GuardedInvoice, type InvoiceHold } from './invoice-holds';
 import { toCustomer, toInvoice, toInvoiceDetail } from './mappers';
 import { retrieveIntentDetails, retrieveRecordDetails, type IntentDetails, type RecordDetails } from './payment-details';
 import {
@@ -21,6 +22,25 @@ import {
 export { GatewayError, type GatewayErrorKind } from './errors';
 export type { FeedEvent, PaymentRecordView, SyncedCustomer, SyncFeed } from './sync-feed';
 export type { BillingDetails, ConfirmIntent, IntentView, NewBankAccount, NewCard, NewIntent } from './payments';
+export type { GuardedInvoice, InvoiceHold } from './invoice-holds';
+
+/**
+ * A charge in one request: the intent created (and, with `confirm`, confirmed) with its method: a
+ * saved one by id, or new details inline (training mode only; live mode uses the Payment Element).
+ */
+export interface NewCharge extends NewIntent {
+  paymentMethodId?: string;
+  card?: NewCard;
+  bankAccount?: NewBankAccount;
+  billing?: BillingDetails;
+  confirm: boolean;
+  /** Authorize now, capture after the invoice guard agreed (cards; a bank debit cannot be held). */
+  captureManual: boolean;
+  /** A saved method charged without the customer in Stripe's own flow (3-D Secure cannot be asked for). */
+  offSession: boolean;
+  /** ACH: the customer's acceptance of the mandate. */
+  mandate: { ipAddress: string; userAgent: string } | null;
+}
 export type { EmvReceiptFields, IntentDetails, PaidWith, RecordDetails } from './payment-details';
 
 export type { CallOptions, GatewayOptions, StripeEndpoint } from './client';
@@ -256,7 +276,115 @@ export class StripeGateway {
     await this.call(() => this.stripe.invoices.attachPayment(invoiceId, { payment_intent: paymentIntentId }, opts));
   }
 
+  // ---- the invoice guard -----------------------------------------------------------------------
+
+  /**
+   * Attaches an intent to an invoice and answers the invoice as it is after that, with every payment
+   * attached to it and each one's intent status: what the guard decides from. Stripe applies the
+   * intent's money to the invoice when it succeeds.
+   */
+  async registerIntent(invoiceId: string, paymentIntentId: string, opts: CallOptions = {}): Promise<GuardedInvoice> {
+    const inv = await this.call(() =>
+      this.stripe.invoices.attachPayment(invoiceId, { payment_intent: paymentIntentId, expand: GUARD_EXPAND }, opts),
+    );
+    return this.withAllHolds(inv);
+  }
+
+  /** The invoice now, with every attached payment and its intent status (null when it does not exist). */
+  async guardedInvoice(invoiceId: string): Promise<GuardedInvoice | null> {
+    try {
+      return await this.withAllHolds(await this.stripe.invoices.retrieve(invoiceId, { expand: GUARD_EXPAND }));
+    } catch (err) {
+      const e = this.error(err);
+      if (e.kind === 'not_found') return null;
+      throw e;
+    }
+  }
+
+  private async withAllHolds(inv: Stripe.Invoice): Promise<GuardedInvoice> {
+    const guarded = toGuardedInvoice(inv, this.clock.now());
+    if (!guarded.more) return guarded;
+    const holds: InvoiceHold[] = [];
+    await this.call(async () => {
+      for await (const ip of this.stripe.invoicePayments.list({ invoice: inv.id, limit: 100, expand: ['data.payment.payment_intent'] })) {
+        holds.push(toHold(ip));
+      }
+    });
+    return { ...guarded, holds, more: false };
+  }
+
   // ---- payment intents -----------------------------------------------------------------------
+
+  /**
+   * Creates an intent and (with `confirm`) confirms it in the same request. A decline is not an
+   * exception: the intent comes back in requires_payment_method with lastError set.
+   */
+  async charge(input: NewCharge, opts: CallOptions = {}): Promise<IntentView> {
+    const billing = input.billing ? { name: input.billing.name, address: { postal_code: input.billing.postalCode } } : undefined;
+    const paymentMethodData: Stripe.PaymentIntentCreateParams.PaymentMethodData | undefined = input.card
+      ? ({
+          type: 'card',
+          card: {
+            number: input.card.number.replace(/\s+/g, ''),
+            exp_month: input.card.expMonth,
+            exp_year: input.card.expYear,
+            cvc: input.card.cvc,
+          },
+          ...(billing ? { billing_details: billing } : {}),
+        } as Stripe.PaymentIntentCreateParams.PaymentMethodData)
+      : input.bankAccount
+        ? {
+            type: 'us_bank_account',
+            us_bank_account: {
+              routing_number: input.bankAccount.routingNumber,
+              account_number: input.bankAccount.accountNumber,
+              account_holder_type: input.bankAccount.accountHolderType,
+              account_type: input.bankAccount.accountType,
+            },
+            ...(billing ? { billing_details: billing } : {}),
+          }
+        : undefined;
+    try {
+      const pi = await this.stripe.paymentIntents.create(
+        {
+          amount: input.amount,
+          currency: input.currency,
+          customer: input.customerId,
+          allowed_payment_method_types: [input.type],
+          description: input.description,
+          metadata: input.metadata,
+          ...(input.saveForFuture ? { setup_future_usage: 'off_session' as const } : {}),
+          ...(input.captureManual ? { capture_method: 'manual' as const } : {}),
+          ...(input.paymentMethodId ? { payment_method: input.paymentMethodId } : {}),
+          ...(paymentMethodData ? { payment_method_data: paymentMethodData } : {}),
+          ...(input.confirm ? { confirm: true } : {}),
+          ...(input.confirm && input.offSession ? { off_session: true } : {}),
+          ...(input.confirm && input.mandate
+            ? {
+                mandate_data: {
+                  customer_acceptance: {
+                    type: 'online' as const,
+                    online: { ip_address: input.mandate.ipAddress, user_agent: input.mandate.userAgent },
+                  },
+                },
+              }
+            : {}),
+          expand: ['payment_method'],
+        },
+        opts,
+      );
+      return toIntentView(pi);
+    } catch (err) {
+      const e = this.error(err);
+      if (e.kind === 'card' && e.details.paymentIntentId) return this.retrieveIntent(e.details.paymentIntentId);
+      throw e;
+    }
+  }
+
+  /** Captures an authorized intent (all of it). */
+  async captureIntent(id: string, opts: CallOptions = {}): Promise<IntentView> {
+    return toIntentView(await this.call(() => this.stripe.paymentIntents.capture(id, { expand: ['payment_method'] }, opts)));
+  }
 
   async createIntent(input: NewIntent, opts: CallOptions = {}): Promise<IntentView> {
     const pi = await this.call(() =>

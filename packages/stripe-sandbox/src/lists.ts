@@ -135,10 +135,14 @@ export function expand(store: Store, root: Obj, paths: readonly string[]): Obj {
   return root;
 }
 
-function walk(store: Store, node: Obj, segs: string[], full: string): void {
+function walk(store: Store, node: Obj, segs: string[], full: string, inList = false): void {
   const [head, ...rest] = segs;
   if (head === undefined) return;
-  if (!(head in node)) throw invalid(`This property cannot be expanded (${full}).`, 'expand');
+  // In a list, an item without the property is left as it is (an invoice payment of a payment record has no payment_intent).
+  if (!(head in node)) {
+    if (inList) return;
+    throw invalid(`This property cannot be expanded (${full}).`, 'expand');
+  }
   const v = node[head];
   if (v === null || v === undefined) return;
   if (Array.isArray(v)) {
@@ -147,7 +151,7 @@ function walk(store: Store, node: Obj, segs: string[], full: string): void {
       if (typeof el === 'string' && rest.length === 0) {
         const o = store.get(el);
         if (o) v[i] = o;
-      } else if (el && typeof el === 'object' && !Array.isArray(el)) walk(store, el, rest, full);
+      } else if (el && typeof el === 'object' && !Array.isArray(el)) walk(store, el, rest, full, true);
     }
     return;
   }
@@ -158,12 +162,12 @@ function walk(store: Store, node: Obj, segs: string[], full: string): void {
       throw invalid(`This property cannot be expanded (${full}).`, 'expand');
     }
     node[head] = o;
-    walk(store, o, rest, full);
+    walk(store, o, rest, full, inList);
     return;
   }
   if (typeof v === 'object') {
     if (rest.length === 0) return; // already an object
-    walk(store, v, rest, full);
+    walk(store, v, rest, full, inList);
     return;
   }
   throw invalid(`This property cannot be expanded (${full}).`, 'expand');

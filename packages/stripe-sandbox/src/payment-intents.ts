@@ -4,7 +4,7 @@ import type { Ctx } from './context.js';
 import { confirmPaymentIntent, startProcessing, unexpectedState, verifyMicrodeposits, type ConfirmOptions } from './confirm.js';
 import { readMandateData } from './charges.js';
 import { createdFilter, pageFromStore, paginate, search } from './lists.js';
-import { readAllowedTypes, resolvePaymentMethod } from './payment-methods.js';
+import { createPaymentMethod, readAllowedTypes, resolvePaymentMethod } from './payment-methods.js';
 import { invalid, mergeMetadata, type Obj, type Params } from './wire.js';
 
 const PM_TYPES = ['card', 'us_bank_account', 'card_present'] as const;
@@ -117,6 +117,8 @@ export function registerPaymentIntents(ctx: Ctx): void {
   ctx.route('POST', '/v1/payment_intents', ({ params: p }) => {
     const pi = basePaymentIntent(store.newId('pi'), store.now());
     apply(ctx, p, pi, true);
+    const inline = paymentMethodData(ctx, p, pi.payment_method as string | null);
+    if (inline) pi.payment_method = inline;
     const confirm = p.bool('confirm') ?? false;
     const o = confirmOptions(p);
     p.ignore('automatic_payment_methods');
@@ -178,7 +180,7 @@ export function registerPaymentIntents(ctx: Ctx): void {
 
   ctx.route('POST', '/v1/payment_intents/:id/confirm', ({ params: p, path }) => {
     const pi = store.must('payment_intent', path.id!);
-    const pmId = p.str('payment_method', { max: 255 });
+    const pmId = paymentMethodData(ctx, p, null) ?? p.str('payment_method', { max: 255 });
     if (p.has('receipt_email')) pi.receipt_email = p.str('receipt_email', { max: 800, empty: true }) || null;
     if (p.has('setup_future_usage')) {
       pi.setup_future_usage = p.str('setup_future_usage', { oneOf: ['off_session', 'on_session'], empty: true }) || null;
@@ -248,6 +250,19 @@ export function registerPaymentIntents(ctx: Ctx): void {
       startProcessing(ctx, pi, pm, store.meta<{ mandate: string }>(pi.id as string).mandate ?? '');
     });
   });
+}
+
+/**
+ * `payment_method_data`: a new payment method made from these details in the same request (never
+ * together with `payment_method`). Returns its id, or undefined when the param is absent.
+ */
+function paymentMethodData(ctx: Ctx, p: Params, paymentMethod: string | null): string | undefined {
+  const data = p.obj('payment_method_data');
+  if (!data) return undefined;
+  if (paymentMethod || p.has('payment_method')) {
+    throw invalid('You cannot provide both payment_method and payment_method_data.', 'payment_method_data');
+  }
+  return createPaymentMethod(ctx, data).id as string;
 }
 
 function onlyMetadata(p: Params): boolean {

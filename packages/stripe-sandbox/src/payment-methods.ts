@@ -131,75 +131,82 @@ export function attachPaymentMethod(ctx: Ctx, pm: Obj, customerId: string): Obj 
   return pm;
 }
 
+/**
+ * Creates a payment method from `type`, `card` / `us_bank_account` and `billing_details` params: the
+ * body of POST /v1/payment_methods, and of `payment_method_data` on PaymentIntents.
+ */
+export function createPaymentMethod(ctx: Ctx, p: Params): Obj {
+  const { store } = ctx;
+  const type = p.reqStr('type', { oneOf: ['card', 'us_bank_account'] });
+  const pm = basePm(store.newId('pm'), store.now(), type);
+  pm.billing_details = billingDetails(p.obj('billing_details'));
+  pm.metadata = mergeMetadata({}, p.metadata());
+  const redisplay = p.str('allow_redisplay', { oneOf: ['always', 'limited', 'unspecified'] });
+  if (redisplay) pm.allow_redisplay = redisplay;
+  let meta: PmMeta = {};
+  if (type === 'card') {
+    const c = p.obj('card', true)!;
+    const number = c.reqStr('number', { max: 30 }).replace(/[\s-]/g, '');
+    const expMonth = c.int('exp_month', { required: true })!;
+    let expYear = c.int('exp_year', { required: true })!;
+    const cvc = c.str('cvc', { max: 10 });
+    c.done();
+    const card = cardByNumber(number);
+    if (!card) {
+      // The number is not echoed, stored or logged.
+      throw invalid(
+        "This card number is not one of Stripe's test cards. The offline sandbox accepts only the test card numbers from Stripe's documentation (for example 4242 4242 4242 4242).",
+        'card[number]',
+        'invalid_number',
+      );
+    }
+    if (cvc !== undefined && !/^\d{3,4}$/.test(cvc)) throw cardError('invalid_cvc', "Your card's security code is invalid.", 'cvc');
+    if (expMonth < 1 || expMonth > 12) throw cardError('invalid_expiry_month', "Your card's expiration month is invalid.", 'exp_month');
+    if (expYear < 100) expYear += 2000;
+    const d = new Date(store.nowMs());
+    const nowYm = d.getUTCFullYear() * 12 + d.getUTCMonth() + 1;
+    if (expYear * 12 + expMonth < nowYm || expYear > d.getUTCFullYear() + 50) {
+      throw cardError('invalid_expiry_year', "Your card's expiration year is invalid.", 'exp_year');
+    }
+    pm.card = cardDetails(card, expMonth, expYear, cvc !== undefined);
+  } else {
+    const b = p.obj('us_bank_account', true)!;
+    const routing = b.reqStr('routing_number', { max: 20 });
+    const account = b.reqStr('account_number', { max: 30 });
+    const holder = b.str('account_holder_type', { oneOf: ['individual', 'company'] }) ?? 'individual';
+    const acctType = b.str('account_type', { oneOf: ['checking', 'savings'] }) ?? 'checking';
+    b.done();
+    if (!pm.billing_details.name) {
+      throw invalid('Missing required param: billing_details[name].', 'billing_details[name]', 'parameter_missing');
+    }
+    if (routing !== TEST_ROUTING) {
+      throw invalid(
+        'Invalid routing number: the offline sandbox accepts only the test routing number 110000000.',
+        'us_bank_account[routing_number]',
+        'routing_number_invalid',
+      );
+    }
+    const bank = bankByAccount(account);
+    if (!bank) {
+      throw invalid(
+        "This account number is not one of Stripe's test bank accounts (for example 000123456789).",
+        'us_bank_account[account_number]',
+        'account_number_invalid',
+      );
+    }
+    pm.us_bank_account = bankDetails(bank, holder, acctType);
+    meta = { needsVerification: true };
+  }
+  p.done();
+  store.insert(pm);
+  store.setMeta(pm.id as string, meta);
+  return pm;
+}
+
 export function registerPaymentMethods(ctx: Ctx): void {
   const { store } = ctx;
 
-  ctx.route('POST', '/v1/payment_methods', ({ params: p }) => {
-    const type = p.reqStr('type', { oneOf: ['card', 'us_bank_account'] });
-    const pm = basePm(store.newId('pm'), store.now(), type);
-    pm.billing_details = billingDetails(p.obj('billing_details'));
-    pm.metadata = mergeMetadata({}, p.metadata());
-    const redisplay = p.str('allow_redisplay', { oneOf: ['always', 'limited', 'unspecified'] });
-    if (redisplay) pm.allow_redisplay = redisplay;
-    let meta: PmMeta = {};
-    if (type === 'card') {
-      const c = p.obj('card', true)!;
-      const number = c.reqStr('number', { max: 30 }).replace(/[\s-]/g, '');
-      const expMonth = c.int('exp_month', { required: true })!;
-      let expYear = c.int('exp_year', { required: true })!;
-      const cvc = c.str('cvc', { max: 10 });
-      c.done();
-      const card = cardByNumber(number);
-      if (!card) {
-        // The number is not echoed, stored or logged.
-        throw invalid(
-          "This card number is not one of Stripe's test cards. The offline sandbox accepts only the test card numbers from Stripe's documentation (for example 4242 4242 4242 4242).",
-          'card[number]',
-          'invalid_number',
-        );
-      }
-      if (cvc !== undefined && !/^\d{3,4}$/.test(cvc)) throw cardError('invalid_cvc', "Your card's security code is invalid.", 'cvc');
-      if (expMonth < 1 || expMonth > 12) throw cardError('invalid_expiry_month', "Your card's expiration month is invalid.", 'exp_month');
-      if (expYear < 100) expYear += 2000;
-      const d = new Date(store.nowMs());
-      const nowYm = d.getUTCFullYear() * 12 + d.getUTCMonth() + 1;
-      if (expYear * 12 + expMonth < nowYm || expYear > d.getUTCFullYear() + 50) {
-        throw cardError('invalid_expiry_year', "Your card's expiration year is invalid.", 'exp_year');
-      }
-      pm.card = cardDetails(card, expMonth, expYear, cvc !== undefined);
-    } else {
-      const b = p.obj('us_bank_account', true)!;
-      const routing = b.reqStr('routing_number', { max: 20 });
-      const account = b.reqStr('account_number', { max: 30 });
-      const holder = b.str('account_holder_type', { oneOf: ['individual', 'company'] }) ?? 'individual';
-      const acctType = b.str('account_type', { oneOf: ['checking', 'savings'] }) ?? 'checking';
-      b.done();
-      if (!pm.billing_details.name) {
-        throw invalid('Missing required param: billing_details[name].', 'billing_details[name]', 'parameter_missing');
-      }
-      if (routing !== TEST_ROUTING) {
-        throw invalid(
-          'Invalid routing number: the offline sandbox accepts only the test routing number 110000000.',
-          'us_bank_account[routing_number]',
-          'routing_number_invalid',
-        );
-      }
-      const bank = bankByAccount(account);
-      if (!bank) {
-        throw invalid(
-          "This account number is not one of Stripe's test bank accounts (for example 000123456789).",
-          'us_bank_account[account_number]',
-          'account_number_invalid',
-        );
-      }
-      pm.us_bank_account = bankDetails(bank, holder, acctType);
-      meta = { needsVerification: true };
-    }
-    p.done();
-    store.insert(pm);
-    store.setMeta(pm.id as string, meta);
-    return pm;
-  });
+  ctx.route('POST', '/v1/payment_methods', ({ params: p }) => createPaymentMethod(ctx, p));
 
   ctx.route('GET', '/v1/payment_methods', ({ params: p, url }) => {
     const customer = p.str('customer', { max: 255 });

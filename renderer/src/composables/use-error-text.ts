@@ -53,7 +53,7 @@ export function useErrorText() {
   }
 
   function errorText(error: ApiError, fallback?: MessageKey): string {
-    if (!isGenericReason(error.reason)) return reasonText(error.reason, error.params);
+    if (error.reason in REASON_WORDS.en && !isGenericReason(error.reason)) return reasonText(error.reason, error.params);
     if (locale.value === 'en' && HUMAN_CODES.has(error.code) && error.message.trim()) {
       // Main prefixes schema messages with the field path ("address.postalCode: enter …"); the
       // message is shown at that field, so the path is dropped.
@@ -62,7 +62,7 @@ export function useErrorText() {
       return sentence(message);
     }
     const key = fallback ?? CODE_KEYS[error.code];
-    return key ? t(key) : reasonText(error.reason, error.params);
+    return key ? t(key) : error.reason in REASON_WORDS.en ? reasonText(error.reason, error.params) : t('error.generic');
   }
 
   return { errorText, reasonText };

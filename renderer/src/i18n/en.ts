@@ -268,6 +268,7 @@ export const en = {
   'result.requires_verification': 'One more step: verify your bank account',
   'result.queued': 'Your payment is saved and will be sent',
   'result.failed': 'Your payment did not go through',
+  'result.partially_succeeded': 'Part of your payment went through',
   'result.amount': 'Amount',
   'result.invoice': 'Invoice',
   'result.method': 'Payment method',
@@ -277,6 +278,7 @@ export const en = {
   'result.status.processing': 'Processing — usually 4 business days',
   'result.status.queued': 'Queued — will be sent when the connection returns',
   'result.status.requires_verification': 'Waiting for you to verify the bank account',
+  'result.status.partially_succeeded': 'Paid in part: see each invoice below',
   'result.savedForAutopay': 'This payment method is saved, and autopay is on.',
   'result.next.title': 'What happens next',
   'result.next.deposits':

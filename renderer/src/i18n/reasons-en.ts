@@ -45,6 +45,8 @@ export const reasonsEn: Record<Reason, string> = {
   amount_under_minimum: 'The smallest payment we can take by card or bank is {minimum}.',
   remaining_under_minimum:
     'Only {remaining} is left on this invoice, less than the {minimum} a card or bank payment can be. Please pay it at the front desk.',
+  allocation_under_minimum:
+    'That amount would leave {amount} for invoice {invoiceNumber}, less than the {minimum} a card or bank payment can be. Pay {total}, or at least {minimum} more.',
   amount_not_valid: 'Enter an amount of more than zero, in dollars and cents.',
   customer_not_found: 'That customer was not found.',
 
@@ -61,6 +63,7 @@ export const reasonsEn: Record<Reason, string> = {
   bank_entry_secure_form: 'Bank details are entered in the secure form.',
   secure_form_live_only: 'The secure card form is used only with a live Stripe key.',
   secure_form_unavailable: 'The payment service did not return a form for this payment. Please try again.',
+  secure_form_one_invoice: 'The secure card form pays one invoice at a time. Choose one invoice, or pay with a saved method.',
   method_not_found: 'That saved payment method was not found.',
   autopay_needs_method: 'Save a payment method first: autopay charges your default method.',
   not_waiting_for_code: 'This payment is not waiting for a verification code.',
@@ -97,6 +100,9 @@ export const reasonsEn: Record<Reason, string> = {
   receipt_payment_canceled: 'That payment was canceled, so there is no receipt for it.',
   receipt_payment_incomplete: 'That payment is not complete, so there is no receipt for it yet.',
   receipt_desk_records_only: 'Only cash and check payments recorded at a desk have a receipt here.',
+  receipt_method_unknown: 'Stripe does not say how this payment was made, so its receipt cannot be printed.',
+  receipt_needs_connection:
+    'This payment was not taken on this station, so its receipt needs the connection to Stripe. Try again when the station is online.',
   receipt_too_large: 'The receipt is too large to save.',
   receipt_has_card_number: 'A receipt cannot contain a card number (only the last 4 digits).',
   card_number_in_text: 'This looks like a card number. Never type card numbers here.',

@@ -43,6 +43,8 @@ export const reasonsEs: Record<Reason, string> = {
   amount_under_minimum: 'El pago más pequeño que podemos aceptar con tarjeta o cuenta bancaria es de {minimum}.',
   remaining_under_minimum:
     'En esta factura solo quedan {remaining}, menos que los {minimum} mínimos de un pago con tarjeta o cuenta bancaria. Páguelo en la recepción.',
+  allocation_under_minimum:
+    'Ese monto dejaría {amount} para la factura {invoiceNumber}, menos que los {minimum} mínimos de un pago con tarjeta o cuenta bancaria. Pague {total}, o al menos {minimum} más.',
   amount_not_valid: 'Escriba un monto mayor que cero, en dólares y centavos.',
   customer_not_found: 'No se encontró a ese cliente.',
 
@@ -59,6 +61,7 @@ export const reasonsEs: Record<Reason, string> = {
   bank_entry_secure_form: 'Los datos bancarios se escriben en el formulario seguro.',
   secure_form_live_only: 'El formulario seguro de tarjeta solo se usa con una clave real de Stripe.',
   secure_form_unavailable: 'El servicio de pagos no devolvió un formulario para este pago. Inténtelo de nuevo.',
+  secure_form_one_invoice: 'El formulario seguro de tarjeta paga una factura a la vez. Elija una factura o pague con un método guardado.',
   method_not_found: 'No se encontró ese método de pago guardado.',
   autopay_needs_method: 'Guarde primero un método de pago: el pago automático cobra su método predeterminado.',
   not_waiting_for_code: 'Este pago no está esperando un código de verificación.',
@@ -94,6 +97,9 @@ export const reasonsEs: Record<Reason, string> = {
   receipt_payment_canceled: 'Ese pago se canceló, así que no tiene recibo.',
   receipt_payment_incomplete: 'Ese pago no está completo, así que aún no tiene recibo.',
   receipt_desk_records_only: 'Aquí solo tienen recibo los pagos en efectivo y con cheque registrados en una recepción.',
+  receipt_method_unknown: 'Stripe no indica cómo se hizo este pago, así que no se puede imprimir su recibo.',
+  receipt_needs_connection:
+    'Este pago no se tomó en esta estación, así que su recibo necesita la conexión con Stripe. Inténtelo de nuevo cuando la estación esté en línea.',
   receipt_too_large: 'El recibo es demasiado grande para guardarlo.',
   receipt_has_card_number: 'Un recibo no puede contener un número de tarjeta (solo los últimos 4 dígitos).',
   card_number_in_text: 'Esto parece un número de tarjeta. Nunca escriba números de tarjeta aquí.',

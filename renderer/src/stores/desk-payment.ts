@@ -10,7 +10,7 @@ export type DeskPrintAnswer = ResponseOf<'deskPrintReceipt'>;
 export type DeskEmailAnswer = ResponseOf<'deskEmailReceipt'>;
 export type TestCard = (typeof TEST_CARD_CHOICES)[number];
 
-const LIVE_STAGES: readonly CardPaymentView['status'][] = ['starting', 'waiting_for_card', 'capturing'];
+const LIVE_STAGES: readonly CardPaymentView['status'][] = ['sending', 'waiting_for_card', 'capturing'];
 const POLL_MS = 1000;
 
 /**

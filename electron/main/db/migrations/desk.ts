@@ -116,4 +116,35 @@ export const deskMigrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 440,
+    name: "the desk's payments move into the one payment ledger",
+    up: (db) => {
+      db.exec(`
+        -- Card-present, cash and check payments become payments (channel desk) with one allocation: the
+        -- invoice, or none (on account). Key bases stay as they were, so retries and the queue keep their keys.
+        INSERT INTO payments (id, channel, tender, customer_id, currency, amount, key_base, status, station_id, staff_id,
+            reader_id, check_number, outbox_id, credit_id, method_json, receipt_json, code, message, created_at, updated_at)
+          SELECT id, 'desk',
+            CASE kind WHEN 'card_present' THEN (CASE WHEN key_base LIKE 'desk-js:%' THEN 'reader_js' ELSE 'reader' END) ELSE kind END,
+            customer_id, currency, amount, key_base,
+            CASE status WHEN 'starting' THEN 'sending' ELSE status END,
+            station_id, staff_id, reader_id, check_number, outbox_id, credit_id,
+            CASE WHEN kind = 'card_present' THEN json_object('type', 'card_present', 'brand', brand, 'last4', last4,
+              'bankName', NULL, 'expMonth', NULL, 'expYear', NULL)
+              ELSE json_object('type', kind, 'brand', NULL, 'last4', NULL, 'bankName', NULL, 'expMonth', NULL, 'expYear', NULL) END,
+            receipt_json, code, message, created_at, updated_at
+          FROM desk_payments;
+        INSERT INTO payment_allocations (payment_id, seq, invoice_id, invoice_number, invoice_remaining, amount, status,
+            payment_intent_id, payment_record_id, attached, updated_at)
+          SELECT id, 1, invoice_id, invoice_number, amount, amount,
+            CASE status WHEN 'succeeded' THEN 'succeeded' WHEN 'failed' THEN 'failed' WHEN 'canceled' THEN 'canceled'
+              WHEN 'unknown' THEN 'unknown' WHEN 'capturing' THEN 'authorized' WHEN 'queued' THEN 'pending'
+              WHEN 'needs_review' THEN 'pending' ELSE 'sending' END,
+            payment_intent_id, payment_record_id, attached, updated_at
+          FROM desk_payments;
+        DROP TABLE desk_payments;
+      `);
+    },
+  },
 ];

@@ -39,7 +39,7 @@ export type CardPresentJsDeps = Pick<
 
 /** The key base of a Terminal JS attempt; it is how the ledger tells the two drivers' rows apart. */
 const KEY_PREFIX = 'desk-js:';
-const OPEN = new Set<DeskPayment['status']>(['starting', 'waiting_for_card', 'capturing']);
+const OPEN = new Set<DeskPayment['status']>(['sending', 'waiting_for_card', 'capturing']);
 
 export const isTerminalJsPayment = (p: DeskPayment): boolean => p.kind === 'card_present' && p.keyBase.startsWith(KEY_PREFIX);
 
@@ -126,7 +126,7 @@ export class CardPresentJsPayments {
       staffId,
       stationId: this.deps.stationId(),
       readerId: input.readerId,
-      status: 'starting',
+      status: 'sending',
     });
     audit.record({
       action: 'card.started',

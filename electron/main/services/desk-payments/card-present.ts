@@ -243,7 +243,7 @@ export class CardPresentPayments {
       staffId,
       stationId: this.deps.stationId(),
       readerId,
-      status: 'starting',
+      status: 'sending',
     });
     audit.record({
       action: 'card.started',
@@ -275,7 +275,7 @@ export class CardPresentPayments {
     }
     if (!row.readerId || this.running.has(row.readerId)) throw new AppError('conflict', 'The reader is busy with another payment.');
     this.deps.audit.record({ action: 'card.retried', staffId, subjectId: row.id, amount: row.amount, currency: row.currency });
-    return this.run(this.deps.ledger.update(row.id, { status: 'starting', message: null, code: null }), callerId);
+    return this.run(this.deps.ledger.update(row.id, { status: 'sending', message: null, code: null }), callerId);
   }
 
   view(paymentId: string): CardPaymentView {
@@ -339,7 +339,7 @@ export class CardPresentPayments {
         const refused = err instanceof AppError && (err.code === 'conflict' || err.code === 'not_found' || /reader/i.test(err.message));
         const current = ledger.get(row.id)!;
         // Refused before the reader took it: nothing can have been charged. Otherwise the answer was lost.
-        const neverStarted = refused && current.status === 'starting';
+        const neverStarted = refused && current.status === 'sending';
         change({
           status: neverStarted ? 'failed' : 'unknown',
           code: neverStarted ? 'not_started' : 'no_answer',

@@ -1,8 +1,8 @@
 /**
- * Receipts for payments made at the customer kiosk, from the payment attempt's stored outcome (so a
- * queued payment prints too). Only the session that owns the attempt may print it.
+ * Receipts for payments made at the customer kiosk, from the ledger payment's stored outcome (so a
+ * queued payment prints too; several invoices on one receipt). Only the session that owns it may print it.
  */
-import type { AttemptsRepo } from '../payments/attempts-repo';
+import type { PaymentLedger } from '../payments/ledger';
 import type { Customer } from '../../../shared/contract';
 import { AppError } from '../errors';
 import type { Receipt, ReceiptMethod, ReceiptStatus } from '../receipts/receipt-model';
@@ -14,12 +14,13 @@ const STATUS: Partial<Record<string, ReceiptStatus>> = {
   processing: 'processing',
   queued: 'queued',
   requires_verification: 'processing',
+  partially_succeeded: 'approved',
 };
 
 export class KioskReceipts {
   constructor(
     private readonly deps: {
-      attempts: AttemptsRepo;
+      ledger: PaymentLedger;
       receipts: ReceiptsService;
       trainingMode: boolean;
       business: () => { name: string; addressLines: string[]; phone: string | null };
@@ -31,28 +32,31 @@ export class KioskReceipts {
 
   /** The attempt on this station that made this PaymentIntent (how the desk's payment history names it). */
   byIntent(paymentIntentId: string): { id: string; customerId: string } | null {
-    const a = this.deps.attempts.byIntent(paymentIntentId);
-    return a ? { id: a.id, customerId: a.customerId } : null;
+    const a = this.deps.ledger.byIntent(paymentIntentId);
+    return a && a.channel !== 'desk' ? { id: a.id, customerId: a.customerId } : null;
   }
 
   /** Another session's attempt is "not found", never "forbidden" (it does not say the id exists). */
   /** Refuses (not_found) an attempt that is not this session's; answers whose customer it is. */
   checkOwner(attemptId: string, session: CallerSession): { customerId: string } {
-    const a = this.deps.attempts.get(attemptId);
+    const a = this.deps.ledger.get(attemptId);
     const mine =
       a &&
       a.channel !== 'desk' &&
-      (session.role === 'guest' ? a.invoiceId === session.guestInvoiceId : a.customerId === session.customerId);
-    if (!a || !mine) throw new AppError('not_found', 'That payment was not found.');
+      (session.role === 'guest'
+        ? a.allocations.some((x) => x.invoiceId === session.guestInvoiceId) && a.customerId === session.customerId
+        : a.customerId === session.customerId);
+    if (!a || !mine) throw AppError.because('payment_not_found');
     return { customerId: a.customerId };
   }
 
   build(attemptId: string): Receipt {
-    const a = this.deps.attempts.get(attemptId);
+    const a = this.deps.ledger.get(attemptId);
     const o = a?.outcome;
-    if (!a || !o || o.status === 'failed') throw new AppError('conflict', 'There is no completed payment to print a receipt for.');
+    if (!a || !o || o.status === 'failed') throw AppError.because('receipt_no_completed_payment');
     const status = STATUS[o.status];
-    if (!status) throw new AppError('conflict', 'There is no completed payment to print a receipt for.');
+    if (!status) throw AppError.because('receipt_no_completed_payment');
+    const paid = o.parts.filter((p) => p.status !== 'failed');
     const m = o.method;
     const method: ReceiptMethod =
       m.type === 'us_bank_account'
@@ -64,7 +68,8 @@ export class KioskReceipts {
       occurredAt: a.createdAt,
       staffName: a.staffId ? (this.deps.staffName?.(a.staffId) ?? null) : null,
       customerName: this.deps.customer(a.customerId)?.name ?? null,
-      invoiceNumbers: o.invoiceNumber ? [o.invoiceNumber] : [],
+      invoiceNumbers:
+        paid.length > 0 ? paid.flatMap((p) => (p.invoiceNumber ? [p.invoiceNumber] : [])) : o.invoiceNumber ? [o.invoiceNumber] : [],
       amount: { amount: o.amount, currency: o.currency },
       method,
       status,

@@ -56,17 +56,17 @@ export class StripeReceipts {
     try {
       return paymentId.startsWith('pr_') ? await this.fromRecord(paymentId) : await this.fromIntent(paymentId);
     } catch (err) {
-      if (err instanceof GatewayError && err.retryable) throw new AppError('stripe_unavailable', NEEDS_STRIPE);
+      if (err instanceof GatewayError && err.retryable) throw AppError.because('receipt_needs_connection', { message: NEEDS_STRIPE });
       throw err;
     }
   }
 
   private async fromIntent(id: string): Promise<StripeReceipt> {
     const pi = await this.deps.gateway.retrievePaymentDetails(id);
-    if (!pi) throw new AppError('not_found', 'That payment was not found.');
+    if (!pi) throw AppError.because('payment_not_found');
     const status = intentStatus(pi);
     const method = pi.method ? receiptMethod(pi.method) : null;
-    if (!method) throw new AppError('conflict', 'Stripe does not say how this payment was made, so its receipt cannot be printed.');
+    if (!method) throw AppError.because('receipt_method_unknown');
     const m = pi.metadata;
     return {
       input: {
@@ -85,17 +85,14 @@ export class StripeReceipts {
 
   private async fromRecord(id: string): Promise<StripeReceipt> {
     const r = await this.deps.gateway.retrievePaymentRecordDetails(id);
-    if (!r) throw new AppError('not_found', 'That payment was not found.');
+    if (!r) throw AppError.because('payment_not_found');
     if (r.outcome === 'failed' || r.outcome === 'canceled') {
-      throw new AppError(
-        'conflict',
-        `That payment was ${r.outcome === 'failed' ? 'recorded as failed' : 'canceled'}, so there is no receipt for it.`,
-      );
+      throw AppError.because(r.outcome === 'failed' ? 'receipt_payment_failed' : 'receipt_payment_canceled');
     }
-    if (r.outcome !== 'guaranteed') throw new AppError('conflict', 'That payment is not complete, so there is no receipt for it yet.');
+    if (r.outcome !== 'guaranteed') throw AppError.because('receipt_payment_incomplete');
     const m = r.metadata;
     const method = recordMethod(r);
-    if (!method) throw new AppError('conflict', 'Only cash and check payments recorded at a desk have a receipt here.');
+    if (!method) throw AppError.because('receipt_desk_records_only');
     // When the desk took the money (it may have reached Stripe later, from the offline queue).
     const takenAt = Number(m['taken_at']);
     return {
@@ -161,11 +158,11 @@ function intentStatus(pi: IntentDetails): ReceiptStatus {
     case 'processing':
       return 'processing';
     case 'canceled':
-      throw new AppError('conflict', 'That payment was canceled, so there is no receipt for it.');
+      throw AppError.because('receipt_payment_canceled');
     case 'requires_payment_method':
-      throw new AppError('conflict', 'That payment did not go through (it was declined or never finished), so there is no receipt for it.');
+      throw AppError.because('receipt_payment_failed');
     default:
-      throw new AppError('conflict', 'That payment is not complete, so there is no receipt for it yet.');
+      throw AppError.because('receipt_payment_incomplete');
   }
 }
 

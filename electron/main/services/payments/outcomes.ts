@@ -1,39 +1,16 @@
-import type { DeclineReason, MethodSummary, PaymentOutcome } from '../../../shared/contract';
+/**
+ * What a payment came to, in the contract's terms: one part per invoice (from its PaymentIntent's
+ * state), and the payment's outcome from its parts. The meaning of each intent status is the shared
+ * rule (shared/payment-rules.ts); this file only shapes it.
+ */
+import type { DeclineReason, MethodSummary, PaymentOutcome, PaymentPart } from '../../../shared/contract';
+import { declineReason, intentMeaning } from '../../../shared/payment-rules';
 import type { IntentView } from '../../stripe/gateway';
-import type { Attempt, AttemptStatus } from './attempts-repo';
+import type { AllocationStatus, PaymentStatus } from './ledger';
 
-const CARD_DECLINE: Record<string, DeclineReason> = {
-  insufficient_funds: 'insufficient_funds',
-  expired_card: 'expired_card',
-  incorrect_cvc: 'incorrect_cvc',
-  invalid_cvc: 'incorrect_cvc',
-  incorrect_number: 'incorrect_number',
-  invalid_number: 'incorrect_number',
-  processing_error: 'processing_error',
-};
+export { declineReason };
 
-const BANK_PROBLEMS = new Set([
-  'account_closed',
-  'no_account',
-  'debit_not_authorized',
-  'invalid_currency',
-  'bank_account_unusable',
-  'bank_account_declined',
-  'routing_number_invalid',
-  'account_number_invalid',
-]);
-
-/** Stripe's code and decline code → the reason the popup explains. Lost and stolen read as a plain decline. */
-export function declineReason(code: string | null | undefined, declineCode: string | null | undefined): DeclineReason {
-  if (declineCode && CARD_DECLINE[declineCode]) return CARD_DECLINE[declineCode];
-  if (code && CARD_DECLINE[code]) return CARD_DECLINE[code];
-  if (code === 'insufficient_funds' || declineCode === 'insufficient_funds') return 'insufficient_funds';
-  if (code && BANK_PROBLEMS.has(code)) return 'bank_account_problem';
-  if (code?.startsWith('payment_method_microdeposit')) return 'verification_failed';
-  if (code === 'card_declined' || declineCode) return 'card_declined';
-  return 'other';
-}
-
+/** English for logs and receipts; the renderer words the reason itself. */
 export const DECLINE_MESSAGES: Record<DeclineReason, string> = {
   card_declined: 'Your card was declined.',
   insufficient_funds: 'There are not enough funds for this payment.',
@@ -47,49 +24,136 @@ export const DECLINE_MESSAGES: Record<DeclineReason, string> = {
   other: 'The payment did not go through.',
 };
 
-export function failedOutcome(attempt: Attempt, reason: DeclineReason, message = DECLINE_MESSAGES[reason]): PaymentOutcome {
-  return { status: 'failed', attemptId: attempt.id, invoiceId: attempt.invoiceId, reason, message };
+export const UNKNOWN_METHOD: MethodSummary = { type: 'card', brand: null, last4: null, bankName: null, expMonth: null, expYear: null };
+
+/** One invoice's part as its intent left it. */
+export interface PartResult {
+  part: PaymentPart;
+  status: AllocationStatus;
+  method: MethodSummary | null;
+  arrivalDate: number | null;
+  paymentMethodId: string | null;
+  /** Released because the invoice changed: what it can still take. */
+  remaining?: number | null;
 }
 
-/** The intent's state → what the customer sees, and what the attempt row records. */
-export function outcomeOf(
-  pi: IntentView,
-  attempt: Attempt,
-  fallbackMethod: MethodSummary | null,
-  savedForAutopay: boolean,
-): { status: AttemptStatus; outcome: PaymentOutcome } {
-  const method: MethodSummary = pi.method ??
-    fallbackMethod ?? { type: 'card', brand: null, last4: null, bankName: null, expMonth: null, expYear: null };
-  const common = {
-    attemptId: attempt.id,
-    invoiceId: attempt.invoiceId,
-    invoiceNumber: attempt.invoiceNumber,
-    amount: pi.amount,
-    currency: pi.currency,
+/** An intent's state → the part of the payment it carried. */
+export function partFromIntent(pi: IntentView, invoice: { invoiceId: string; invoiceNumber: string | null }, amount: number): PartResult {
+  const base = { invoiceId: invoice.invoiceId, invoiceNumber: invoice.invoiceNumber, amount };
+  const method = pi.method;
+  const done = (status: PaymentPart['status'], allocation: AllocationStatus): PartResult => ({
+    part: { ...base, status, confirmation: pi.id, reason: null },
+    status: allocation,
     method,
-    confirmation: pi.id,
-    savedForAutopay,
-  };
-  switch (pi.status) {
+    arrivalDate: pi.microdeposits?.arrivalDate ?? null,
+    paymentMethodId: pi.paymentMethodId,
+  });
+  switch (intentMeaning(pi.status)) {
     case 'succeeded':
-    case 'requires_capture':
-      return { status: 'succeeded', outcome: { status: 'succeeded', ...common } };
+      return done('succeeded', 'succeeded');
+    case 'authorized':
+      return done('succeeded', 'authorized');
     case 'processing':
-      return { status: 'processing', outcome: { status: 'processing', ...common } };
-    case 'requires_action':
-      if (pi.microdeposits) {
-        return {
-          status: 'requires_verification',
-          outcome: { status: 'requires_verification', ...common, arrivalDate: pi.microdeposits.arrivalDate },
-        };
-      }
-      return {
-        status: 'failed',
-        outcome: failedOutcome(attempt, 'other', 'This payment needs a step the kiosk cannot do. Please ask at the front desk.'),
-      };
-    default: {
-      const reason = declineReason(pi.lastError?.code, pi.lastError?.declineCode);
-      return { status: 'failed', outcome: failedOutcome(attempt, reason) };
-    }
+      return done('processing', 'processing');
+    case 'needs_action':
+      if (pi.microdeposits) return done('requires_verification', 'requires_verification');
+      return failedPart(base, 'other', method, pi.paymentMethodId);
+    case 'canceled':
+      return failedPart(
+        base,
+        pi.lastError ? declineReason(pi.lastError.code, pi.lastError.declineCode) : 'other',
+        method,
+        pi.paymentMethodId,
+        'canceled',
+      );
+    case 'open':
+      return failedPart(base, declineReason(pi.lastError?.code, pi.lastError?.declineCode), method, pi.paymentMethodId);
   }
+}
+
+export function failedPart(
+  base: { invoiceId: string; invoiceNumber: string | null; amount: number },
+  reason: DeclineReason,
+  method: MethodSummary | null = null,
+  paymentMethodId: string | null = null,
+  status: AllocationStatus = 'failed',
+): PartResult {
+  return { part: { ...base, status: 'failed', confirmation: null, reason }, status, method, arrivalDate: null, paymentMethodId };
+}
+
+export interface GroupInput {
+  paymentId: string;
+  currency: string;
+  parts: PartResult[];
+  method: MethodSummary | null;
+  savedForAutopay: boolean;
+  /** For a refusal because the invoice changed: what can be paid now. */
+  remaining?: number | null;
+}
+
+/** The payment's outcome and status from its parts (several invoices: the worst part speaks for the rest). */
+export function groupOutcome(g: GroupInput): { status: PaymentStatus; outcome: PaymentOutcome } {
+  const parts = g.parts.map((p) => p.part);
+  const first = parts[0]!;
+  const ok = g.parts.filter((p) => p.part.status !== 'failed');
+  const bad = g.parts.filter((p) => p.part.status === 'failed');
+  const method = g.method ?? ok[0]?.method ?? g.parts.find((p) => p.method)?.method ?? UNKNOWN_METHOD;
+  const paid = ok.reduce((sum, p) => sum + p.part.amount, 0);
+  const confirmation = parts.length === 1 ? (first.confirmation ?? g.paymentId) : g.paymentId;
+  const common = {
+    attemptId: g.paymentId,
+    invoiceId: first.invoiceId,
+    invoiceNumber: first.invoiceNumber,
+    amount: paid,
+    currency: g.currency,
+    method,
+    confirmation,
+    savedForAutopay: g.savedForAutopay && ok.length > 0,
+    parts,
+  };
+  if (ok.length === 0) {
+    const reason = bad[0]?.part.reason ?? 'other';
+    return {
+      status: 'failed',
+      outcome: {
+        status: 'failed',
+        attemptId: g.paymentId,
+        invoiceId: first.invoiceId,
+        reason,
+        message: DECLINE_MESSAGES[reason],
+        parts,
+        remaining: g.remaining ?? null,
+      },
+    };
+  }
+  if (bad.length > 0) {
+    const unpaid = bad.reduce((sum, p) => sum + p.part.amount, 0);
+    return {
+      status: 'partially_succeeded',
+      outcome: { status: 'partially_succeeded', ...common, reason: bad[0]!.part.reason ?? 'other', unpaid },
+    };
+  }
+  if (ok.some((p) => p.part.status === 'requires_verification')) {
+    const arrivalDate = ok.find((p) => p.arrivalDate !== null)?.arrivalDate ?? null;
+    return { status: 'requires_verification', outcome: { status: 'requires_verification', ...common, arrivalDate } };
+  }
+  if (ok.some((p) => p.part.status === 'processing')) return { status: 'processing', outcome: { status: 'processing', ...common } };
+  return { status: 'succeeded', outcome: { status: 'succeeded', ...common } };
+}
+
+/** A payment that failed before any part was tried (a bad card number, a closed page). */
+export function failedOutcome(
+  payment: { id: string; allocations: readonly { invoiceId: string | null }[] },
+  reason: DeclineReason,
+  remaining: number | null = null,
+): PaymentOutcome {
+  return {
+    status: 'failed',
+    attemptId: payment.id,
+    invoiceId: payment.allocations[0]?.invoiceId ?? '',
+    reason,
+    message: DECLINE_MESSAGES[reason],
+    parts: [],
+    remaining,
+  };
 }

@@ -48,6 +48,12 @@ export class SessionRegistry {
     if (s) (s.attemptIds ??= []).push(attemptId);
   }
 
+  /** The window whose session opened this payment (null when that session has ended). */
+  callerOf(attemptId: string): string | null {
+    for (const [callerId, s] of this.sessions) if (s.attemptIds?.includes(attemptId)) return callerId;
+    return null;
+  }
+
   /** Ends the session; returns it (for closing what it left open). */
   end(callerId: string): CallerSession | null {
     const s = this.sessions.get(callerId) ?? null;
