@@ -94,6 +94,8 @@ export const REASONS = {
   test_cards_training_only: 'forbidden',
   test_card_unknown: 'invalid_request',
   card_payment_not_found: 'not_found',
+  card_payment_not_retryable: 'conflict',
+  card_nothing_to_capture: 'conflict',
   refund_not_completed_payment: 'invalid_request',
   refund_already_full: 'invalid_request',
   refund_over_refundable: 'invalid_request',

@@ -15,6 +15,7 @@ import { AuditLog } from '../../electron/main/services/audit/audit-log';
 import { CardPresentJsPayments } from '../../electron/main/services/desk-payments/card-present-js';
 import { DeskLedger } from '../../electron/main/services/desk-payments/ledger';
 import { PaymentLedger } from '../../electron/main/services/payments/ledger';
+import { InvoiceClaims } from '../../electron/main/services/payments/invoice-guard';
 import { LocalStore } from '../../electron/main/services/local-store/local-store';
 import { silentLogger } from '../../electron/main/services/logger';
 import { createConfStore } from '../../electron/main/services/settings/conf-store';
@@ -223,7 +224,7 @@ describe('terminal-js payments', () => {
     expect([a, b].filter((r) => r.ok)).toHaveLength(1);
     expect([a, b].find((r) => !r.ok)).toMatchObject({
       ok: false,
-      error: { code: 'conflict', message: expect.stringMatching(/already in progress/) },
+      error: { code: 'conflict', reason: 'invoice_in_progress' },
     });
     const open = [a, b].find((r) => r.ok);
     if (!open?.ok) throw new Error('expected one attempt');
@@ -330,6 +331,7 @@ describe('an attempt left open (the window went away mid-collect)', () => {
     const payments = new CardPresentJsPayments({
       terminal: new TerminalService({ gateway, clock }),
       ledger: new DeskLedger(new PaymentLedger(db, clock)),
+      claims: new InvoiceClaims(),
       audit: new AuditLog({ db, clock, stationId: () => 'station-1', staffName: () => null }),
       localStore: new LocalStore(db, clock),
       clock,

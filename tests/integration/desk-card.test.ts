@@ -58,8 +58,24 @@ describe('card-present payments', () => {
       amount: inv.amount_remaining,
     });
     expect(started.status).toBe('waiting_for_card');
-    // Meanwhile a clerk at another counter takes cash for part of it (sent to Stripe at once).
-    expect((await k.ok('mgr', 'deskRecordCash', { invoiceId: inv.id, amount: 1000 })).status).toBe('sent');
+    // On this station the invoice is claimed by the card payment: cash for it is refused until that ends.
+    expect(await k.call('mgr', 'deskRecordCash', { invoiceId: inv.id, amount: 1000 })).toMatchObject({
+      ok: false,
+      error: { code: 'conflict', reason: 'invoice_in_progress' },
+    });
+    // Meanwhile a clerk at another station takes cash for part of it (a payment record attached at Stripe).
+    const now = Math.floor(Date.now() / 1000);
+    const record = await k.stripe.paymentRecords.reportPayment({
+      amount_requested: { value: 1000, currency: 'usd' },
+      initiated_at: now,
+      payment_method_details: { type: 'custom', custom: { display_name: 'Cash' } },
+      customer_details: { customer: inv.customer as string },
+      customer_presence: 'on_session',
+      outcome: 'guaranteed',
+      guaranteed: { guaranteed_at: now },
+      metadata: { station_id: 'station-2', method: 'cash' },
+    });
+    await k.stripe.invoices.attachPayment(inv.id, { payment_record: record.id });
     await k.ok('mgr', 'deskPresentTestCard', { readerId, card: 'visa' });
     const done = await settled(started.paymentId);
     expect(done).toMatchObject({ status: 'failed' });

@@ -113,10 +113,43 @@ describe('cash and check', () => {
   it('paid elsewhere meanwhile: nothing recorded, needs review; retry and cancel are audited', async () => {
     const inv = (await openInvoices()).filter((i) => i.amount_remaining >= 2 && i.amount_remaining <= 90_000).at(-1)!;
     const half = Math.floor(inv.amount_remaining / 2) + 1;
+    // Two cash payments that together are more than the invoice owes: the second is refused at once, nothing written.
     await k.admin('/__sandbox/outage', { mode: 'refuse' });
     const first = await k.ok('mgr', 'deskRecordCash', { invoiceId: inv.id, amount: half });
-    const second = await k.ok('mgr', 'deskRecordCash', { invoiceId: inv.id, amount: half });
-    expect([first.status, second.status]).toEqual(['queued', 'queued']);
+    expect(first.status).toBe('queued');
+    expect(await k.call('mgr', 'deskRecordCash', { invoiceId: inv.id, amount: half })).toMatchObject({
+      ok: false,
+      error: {
+        code: 'invalid_request',
+        reason: 'amount_over_remaining',
+        field: 'amount',
+        params: { remaining: inv.amount_remaining - half },
+      },
+    });
+    await k.admin('/__sandbox/outage', { mode: 'off' });
+    await until(async () => {
+      await k.kiosk.outbox.drain();
+      return (await queueItem(first.queueId)).state === 'succeeded';
+    });
+    // Another station takes the rest while this one is offline (its local copy does not know yet): the
+    // cash this one then takes for the same rest is not recorded when the line returns; it needs review.
+    const now = Math.floor(Date.now() / 1000);
+    const rest = inv.amount_remaining - half;
+    const elsewhere = await k.stripe.paymentRecords.reportPayment({
+      amount_requested: { value: rest, currency: 'usd' },
+      initiated_at: now,
+      payment_method_details: { type: 'custom', custom: { display_name: 'Cash' } },
+      customer_details: { customer: inv.customer as string },
+      customer_presence: 'on_session',
+      outcome: 'guaranteed',
+      guaranteed: { guaranteed_at: now },
+      metadata: { station_id: 'station-2', method: 'cash' },
+    });
+    await k.stripe.invoices.attachPayment(inv.id, { payment_record: elsewhere.id });
+    k.kiosk.db.prepare("UPDATE ls_invoices SET amount_remaining = ?, status = 'open' WHERE id = ?").run(rest, inv.id);
+    await k.admin('/__sandbox/outage', { mode: 'refuse' });
+    const second = await k.ok('mgr', 'deskRecordCash', { invoiceId: inv.id, amount: rest });
+    expect(second.status).toBe('queued');
     await k.admin('/__sandbox/outage', { mode: 'off' });
     const reviewed = await until(async () => {
       await k.kiosk.outbox.drain();
@@ -137,7 +170,10 @@ describe('cash and check', () => {
     });
     const audit = (await k.ok('mgr', 'deskAudit', { limit: 200 })).entries;
     expect(audit.find((e) => e.action === 'queue.retry')).toMatchObject({ subjectId: second.queueId, staffName: 'Mia Manager' });
-    expect(audit.find((e) => e.action === 'queue.cancel')).toMatchObject({ subjectId: second.queueId, amount: half });
+    expect(audit.find((e) => e.action === 'queue.cancel')).toMatchObject({
+      subjectId: second.queueId,
+      amount: inv.amount_remaining - half,
+    });
     expect(audit.some((e) => e.action === 'cash.recorded')).toBe(true);
     expect(audit.some((e) => e.action === 'check.recorded')).toBe(true);
   });

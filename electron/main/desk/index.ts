@@ -32,7 +32,8 @@ import { Lockouts } from '../services/lockouts';
 import type { LookupService } from '../services/lookup/lookup-service';
 import type { Logger } from '../services/logger';
 import type { Outbox, OutboxHandler, OutboxKind } from '../services/outbox/outbox';
-import type { InvoiceClaims } from '../services/payments/invoice-guard';
+import { decide, type InvoiceClaims } from '../services/payments/invoice-guard';
+import { GatewayError } from '../stripe/errors';
 import type { PaymentLedger } from '../services/payments/ledger';
 import type { PaymentsService } from '../services/payments/payments-service';
 import { networkPrinterPort } from '../services/receipts/network-printer';
@@ -106,11 +107,25 @@ export function createDesk(deps: DeskDeps, ports: DeskPorts = {}): Desk {
     clock,
     trainingMode: deps.trainingMode,
     pollIntervalMs: ports.readerPollMs ?? 250,
-    invoiceRemaining: async (id) => (await gateway.retrieveInvoice(id))?.amountRemaining ?? null,
+    // The invoice guard: the authorized card is registered on the invoice, and captured only if it still takes it.
+    invoiceGuard: async ({ invoiceId, paymentIntentId, amount }, key) => {
+      const guarded = await gateway.registerIntent(invoiceId, paymentIntentId, key).catch((err: unknown) => {
+        if (err instanceof GatewayError && err.kind === 'invalid' && (err.details.code ?? '').startsWith('invoice_')) return null;
+        throw err;
+      });
+      const paymentId = deps.ledger.byIntent(paymentIntentId)?.id ?? '';
+      return (
+        guarded !== null &&
+        decide(guarded, paymentIntentId, amount, Math.floor(clock.now() / 1000), deps.ledger.waitingFor(invoiceId, paymentId)).ok
+      );
+    },
+    invoiceHasIntent: async (invoiceId, paymentIntentId) =>
+      (await gateway.guardedInvoice(invoiceId))?.holds.some((h) => h.paymentIntentId === paymentIntentId) ?? false,
   });
   const readers = new StationReaders({ db, clock, terminal, locations: terminalGateway, stationId, trainingMode: deps.trainingMode });
   // terminalDriver 'js': the reader is driven by @stripe/terminal-js in the window; the money side is here.
   const cardJs = new CardPresentJsPayments({
+    claims: deps.claims,
     terminal,
     ledger,
     audit,
@@ -122,6 +137,7 @@ export function createDesk(deps: DeskDeps, ports: DeskPorts = {}): Desk {
     invoice: (id) => gateway.retrieveInvoice(id),
   });
   const card = new CardPresentPayments({
+    claims: deps.claims,
     terminal,
     ledger,
     readers,
@@ -138,6 +154,8 @@ export function createDesk(deps: DeskDeps, ports: DeskPorts = {}): Desk {
     },
   });
   const offline = new OfflinePayments({
+    claims: deps.claims,
+    waitingFor: (invoiceId, except) => deps.ledger.waitingFor(invoiceId, except),
     db,
     clock,
     outbox: deps.outbox,

@@ -88,6 +88,8 @@ export const reasonsEn: Record<Reason, string> = {
   test_cards_training_only: 'Test cards can be used in training mode only.',
   test_card_unknown: 'Unknown test card.',
   card_payment_not_found: 'That card payment was not found.',
+  card_payment_not_retryable: 'Only a payment whose answer was lost can be tried again. Start a new payment instead.',
+  card_nothing_to_capture: 'The card has not been approved on the reader, so there is nothing to capture.',
   refund_not_completed_payment: 'Only a completed payment can be refunded.',
   refund_already_full: 'This payment has already been refunded in full.',
   refund_over_refundable: 'The refund can be at most {refundable}.',

@@ -85,6 +85,8 @@ export const reasonsEs: Record<Reason, string> = {
   test_cards_training_only: 'Las tarjetas de prueba solo se usan en el modo de práctica.',
   test_card_unknown: 'Tarjeta de prueba desconocida.',
   card_payment_not_found: 'No se encontró ese pago con tarjeta.',
+  card_payment_not_retryable: 'Solo se puede reintentar un pago cuya respuesta se perdió. Empiece un pago nuevo.',
+  card_nothing_to_capture: 'La tarjeta no se aprobó en el lector, así que no hay nada que capturar.',
   refund_not_completed_payment: 'Solo se puede reembolsar un pago completado.',
   refund_already_full: 'Este pago ya se reembolsó por completo.',
   refund_over_refundable: 'El reembolso puede ser de {refundable} como máximo.',

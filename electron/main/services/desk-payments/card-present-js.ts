@@ -21,6 +21,7 @@ import {
   cardPaymentView,
   checkCardCharge,
   checkOnAccountCustomer,
+  claimInvoice,
   recordCardOutcome,
   type CardChargeInput,
   type CardPresentDeps,
@@ -30,7 +31,7 @@ import { newDeskPaymentId, type DeskPayment } from './ledger';
 /** What the server-driven flow needs, less the reader and the change push; the SDK in the window drives the reader. */
 export type CardPresentJsDeps = Pick<
   CardPresentDeps,
-  'ledger' | 'audit' | 'localStore' | 'clock' | 'log' | 'stationId' | 'staffName' | 'invoice'
+  'ledger' | 'audit' | 'localStore' | 'clock' | 'log' | 'stationId' | 'staffName' | 'invoice' | 'claims'
 > & {
   terminal: Pick<TerminalService, 'createIntent' | 'intent' | 'complete' | 'cancelIntent'>;
   /** An open attempt untouched for this long no longer holds its invoice (default 5 minutes). */
@@ -49,14 +50,15 @@ type Mode = 'capture' | 'cancel' | 'resolve';
 /** Ended: failed, canceled, or taken and applied (to the invoice, or on account to the customer's balance). */
 const ended = (p: DeskPayment): boolean => p.status === 'failed' || p.status === 'canceled' || (p.status === 'succeeded' && p.attached);
 
-const inProgress = (): AppError =>
-  new AppError('conflict', 'A card payment for this invoice is already in progress. Finish or cancel it first.');
+const inProgress = (): AppError => AppError.because('invoice_in_progress', { field: 'invoiceId' });
 
 export class CardPresentJsPayments {
   /** The last capture / cancel of each attempt in this process; the next one waits for it. */
   private readonly queue = new Map<string, Promise<unknown>>();
   /** Invoices whose attempt is being created right now. */
   private readonly creating = new Set<string>();
+  /** The invoice claim each open attempt holds, released when it ends. */
+  private readonly held = new Map<string, () => void>();
   private readonly staleAfterMs: number;
 
   constructor(private readonly deps: CardPresentJsDeps) {
@@ -80,9 +82,18 @@ export class CardPresentJsPayments {
       if (this.creating.has(invoiceId)) throw inProgress();
       this.creating.add(invoiceId);
     }
+    const id = newDeskPaymentId();
     try {
       if (invoiceId) await this.clearInvoice(invoiceId, staffId);
-      return await this.createChecked(input, staffId);
+      const release = claimInvoice(this.deps.claims, invoiceId, id);
+      try {
+        const created = await this.createChecked(input, staffId, id);
+        this.held.set(id, release);
+        return created;
+      } catch (err) {
+        release();
+        throw err;
+      }
     } finally {
       if (invoiceId) this.creating.delete(invoiceId);
     }
@@ -109,11 +120,11 @@ export class CardPresentJsPayments {
   private async createChecked(
     input: CardChargeInput & { readerId: string | null },
     staffId: string,
+    id: string,
   ): Promise<{ attemptId: string; clientSecret: string }> {
     const { ledger, audit } = this.deps;
     if (input.invoiceId === null) checkOnAccountCustomer(this.deps.localStore, input.customerId);
     const { currency, invoiceNumber } = await checkCardCharge(this.deps.invoice, input);
-    const id = newDeskPaymentId();
     const row = ledger.create({
       id,
       keyBase: `${KEY_PREFIX}${id}`,
@@ -184,7 +195,17 @@ export class CardPresentJsPayments {
   /** Runs capture / cancel / resolve of one attempt one after the other (a second click waits, then sees the first's record). */
   private serial(attemptId: string, run: () => Promise<CardPaymentView>): Promise<CardPaymentView> {
     const before = this.queue.get(attemptId) ?? Promise.resolve();
-    const next = before.then(run, run);
+    // Once the attempt has ended, its invoice is free for the next payment on this station.
+    const runAndRelease = async () => {
+      const view = await run();
+      const row = this.deps.ledger.get(attemptId);
+      if (row && ended(row)) {
+        this.held.get(attemptId)?.();
+        this.held.delete(attemptId);
+      }
+      return view;
+    };
+    const next = before.then(runAndRelease, runAndRelease);
     const tail = next.catch(() => undefined);
     this.queue.set(attemptId, tail);
     void tail.then(() => {
@@ -195,7 +216,7 @@ export class CardPresentJsPayments {
 
   private get(attemptId: string): DeskPayment {
     const row = this.deps.ledger.get(attemptId);
-    if (!row || !isTerminalJsPayment(row)) throw new AppError('not_found', 'That card payment was not found.');
+    if (!row || !isTerminalJsPayment(row)) throw AppError.because('card_payment_not_found');
     return row;
   }
 
@@ -228,7 +249,7 @@ export class CardPresentJsPayments {
       return this.complete(row, pi);
     }
     if (mode === 'capture' && pi.status !== 'canceled') {
-      throw new AppError('conflict', 'The card has not been approved on the reader, so there is nothing to capture.');
+      throw AppError.because('card_nothing_to_capture');
     }
     const declined = pi.lastError ? (pi.lastError.declineCode ?? pi.lastError.code ?? 'card_declined') : null;
     return this.close(row, pi, declined ?? (mode === 'cancel' || pi.status === 'canceled' ? 'canceled' : 'not_completed'));

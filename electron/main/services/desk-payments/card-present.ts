@@ -21,7 +21,13 @@ import type {
 } from '../terminal/terminal-service';
 import { plainMessage } from '../terminal/messages';
 import type { AuditLog } from '../audit/audit-log';
-import type { DeskLedger, DeskPayment } from './ledger';
+import { newDeskPaymentId, type DeskLedger, type DeskPayment } from './ledger';
+import { claimInvoice, type InvoiceClaims } from '../payments/invoice-guard';
+
+export { claimInvoice };
+import { checkPayAmount, isPayable } from '../../../shared/payment-rules';
+import { MAX_AMOUNT_MINOR } from '../../../shared/money';
+import { ON_ACCOUNT_CURRENCY } from './offline-payments';
 import type { StationReaders } from './readers';
 
 export interface CardPresentDeps {
@@ -38,6 +44,8 @@ export interface CardPresentDeps {
   invoice: (id: string) => Promise<Invoice | null>;
   /** Told every time a payment changes (the desk pushes it to the window that started it). */
   onChange: (view: CardPaymentView, callerId: string | null) => void;
+  /** This station's per-invoice claims (one payment at a time per invoice, whatever the tender). */
+  claims: InvoiceClaims;
   /** Payments whose reader the Terminal JS SDK drives (card-present-js.ts): their Retry settles from the intent. */
   terminalJs?: { isOwn(p: DeskPayment): boolean; retry(paymentId: string): Promise<CardPaymentView> };
 }
@@ -57,13 +65,16 @@ export async function checkCardCharge(
   invoice: CardPresentDeps['invoice'],
   input: CardChargeInput,
 ): Promise<{ currency: string; invoiceNumber: string | null }> {
-  if (!input.invoiceId) return { currency: 'usd', invoiceNumber: null };
-  const inv = await invoice(input.invoiceId);
-  if (!inv || inv.customerId !== input.customerId) throw new AppError('not_found', 'That invoice was not found for this customer.');
-  if (!['open', 'overdue', 'partially_paid'].includes(inv.status) || inv.amountRemaining <= 0) {
-    throw new AppError('invalid_request', 'This invoice has nothing left to pay.', 'invoiceId');
+  if (!input.invoiceId) {
+    const refusal = checkPayAmount(input.amount, MAX_AMOUNT_MINOR, ON_ACCOUNT_CURRENCY);
+    if (refusal) throw AppError.because(refusal.reason, { params: refusal.params, field: 'amount' });
+    return { currency: ON_ACCOUNT_CURRENCY, invoiceNumber: null };
   }
-  if (input.amount > inv.amountRemaining) throw amountTooLarge(inv);
+  const inv = await invoice(input.invoiceId);
+  if (!inv || inv.customerId !== input.customerId) throw AppError.because('invoice_not_found', { field: 'invoiceId' });
+  if (!isPayable(inv)) throw AppError.because('invoice_already_paid', { field: 'invoiceId' });
+  const refusal = checkPayAmount(input.amount, inv.amountRemaining, inv.currency);
+  if (refusal) throw AppError.because(refusal.reason, { params: refusal.params, field: 'amount' });
   return { currency: inv.currency, invoiceNumber: inv.number };
 }
 
@@ -230,10 +241,20 @@ export class CardPresentPayments {
   ): Promise<CardPaymentView> {
     const { ledger, readers, audit } = this.deps;
     const readerId = readers.require();
-    if (this.running.has(readerId)) throw new AppError('conflict', 'The reader is busy with another payment.');
+    if (this.running.has(readerId)) throw AppError.because('reader_busy');
     if (input.invoiceId === null) checkOnAccountCustomer(this.deps.localStore, input.customerId);
-    const { currency, invoiceNumber } = await checkCardCharge(this.deps.invoice, input);
+    const id = newDeskPaymentId();
+    const release = claimInvoice(this.deps.claims, input.invoiceId, id);
+    let checked: { currency: string; invoiceNumber: string | null };
+    try {
+      checked = await checkCardCharge(this.deps.invoice, input);
+    } catch (err) {
+      release();
+      throw err;
+    }
+    const { currency, invoiceNumber } = checked;
     const row = ledger.create({
+      id,
       kind: 'card_present',
       customerId: input.customerId,
       invoiceId: input.invoiceId,
@@ -253,7 +274,7 @@ export class CardPresentPayments {
       currency,
       detail: { readerId, invoiceId: input.invoiceId },
     });
-    return this.run(row, callerId);
+    return this.run(row, callerId, release);
   }
 
   /** Tries a payment again with its same keys: for a lost answer, or an invoice not yet credited. */
@@ -261,7 +282,7 @@ export class CardPresentPayments {
     const row = this.get(paymentId);
     // A lost answer, or money taken but not yet applied (the invoice attach, or the credit of a payment on account).
     const retriable = row.status === 'unknown' || (row.status === 'succeeded' && !row.attached);
-    if (!retriable) throw new AppError('conflict', 'Only a payment whose answer was lost can be tried again. Start a new payment instead.');
+    if (!retriable) throw AppError.because('card_payment_not_retryable');
     if (this.deps.terminalJs?.isOwn(row)) {
       this.deps.audit.record({
         action: 'card.retried',
@@ -273,9 +294,10 @@ export class CardPresentPayments {
       });
       return this.deps.terminalJs.retry(row.id);
     }
-    if (!row.readerId || this.running.has(row.readerId)) throw new AppError('conflict', 'The reader is busy with another payment.');
+    if (!row.readerId || this.running.has(row.readerId)) throw AppError.because('reader_busy');
+    const release = claimInvoice(this.deps.claims, row.invoiceId, row.id);
     this.deps.audit.record({ action: 'card.retried', staffId, subjectId: row.id, amount: row.amount, currency: row.currency });
-    return this.run(this.deps.ledger.update(row.id, { status: 'sending', message: null, code: null }), callerId);
+    return this.run(this.deps.ledger.update(row.id, { status: 'sending', message: null, code: null }), callerId, release);
   }
 
   view(paymentId: string): CardPaymentView {
@@ -311,12 +333,12 @@ export class CardPresentPayments {
 
   private get(paymentId: string): DeskPayment {
     const row = this.deps.ledger.get(paymentId);
-    if (!row || row.kind !== 'card_present') throw new AppError('not_found', 'That card payment was not found.');
+    if (!row || row.kind !== 'card_present') throw AppError.because('card_payment_not_found');
     return row;
   }
 
   /** Starts the reader; answers when it waits for the card, or with the error if it never got there. */
-  private run(row: DeskPayment, callerId: string): Promise<CardPaymentView> {
+  private run(row: DeskPayment, callerId: string, release: () => void): Promise<CardPaymentView> {
     const { terminal, ledger } = this.deps;
     const readerId = row.readerId!;
     let waiting!: () => void;
@@ -349,7 +371,12 @@ export class CardPresentPayments {
         throw err;
       },
     );
-    const settled = tracked.catch(() => undefined).finally(() => this.running.delete(readerId));
+    const settled = tracked
+      .catch(() => undefined)
+      .finally(() => {
+        this.running.delete(readerId);
+        release();
+      });
     this.running.set(readerId, settled);
     return Promise.race([ready, tracked]).then(() => this.view(row.id));
   }
@@ -361,13 +388,5 @@ export class CardPresentPayments {
 
 /** A payment on account is for a customer the desk can open (in the local copy). */
 export function checkOnAccountCustomer(localStore: Pick<LocalStore, 'getCustomer'>, customerId: string): void {
-  if (!localStore.getCustomer(customerId)) throw new AppError('not_found', 'That customer was not found.', 'customerId');
-}
-
-function amountTooLarge(inv: Invoice): AppError {
-  return new AppError(
-    'invalid_request',
-    `The amount is more than what is left on this invoice (${formatMoney(inv.amountRemaining, inv.currency)}).`,
-    'amount',
-  );
+  if (!localStore.getCustomer(customerId)) throw AppError.because('customer_not_found', { field: 'customerId' });
 }

@@ -8,7 +8,11 @@
  * next invoice.
  */
 import type { Customer, Invoice } from '../../../shared/contract';
-import { formatMoney, MAX_AMOUNT_MINOR } from '../../../shared/money';
+import { MAX_AMOUNT_MINOR } from '../../../shared/money';
+import { checkPayAmount, isPayable } from '../../../shared/payment-rules';
+import { staffNameValue, writeRecordMetadata } from '../../../shared/stripe-metadata';
+import type { GuardedInvoice } from '../../stripe/gateway';
+import { claimInvoice, heldByOthers, type InvoiceClaims } from '../payments/invoice-guard';
 import type { Db } from '../../db/connection';
 import { GatewayError } from '../../stripe/errors';
 import type { TerminalGateway } from '../../stripe/terminal-gateway';
@@ -53,7 +57,15 @@ export interface OfflinePaymentsDeps {
   ledger: DeskLedger;
   audit: AuditLog;
   localStore: LocalStore;
-  gateway: { retrieveInvoice(id: string): Promise<Invoice | null>; retrieveCustomer(id: string): Promise<Customer | null> };
+  gateway: {
+    retrieveInvoice(id: string): Promise<Invoice | null>;
+    retrieveCustomer(id: string): Promise<Customer | null>;
+    guardedInvoice(id: string): Promise<GuardedInvoice | null>;
+  };
+  /** This station's per-invoice claims: no other payment takes money for the invoice while this one is checked or sent. */
+  claims: InvoiceClaims;
+  /** What this station has queued for an invoice that Stripe does not know yet (not counting one payment). */
+  waitingFor: (invoiceId: string, exceptPaymentId: string) => number;
   terminalGateway: Pick<
     TerminalGateway,
     'reportOfflinePayment' | 'attachRecordToInvoice' | 'adjustCustomerBalance' | 'findBalanceTransaction'
@@ -62,7 +74,6 @@ export interface OfflinePaymentsDeps {
   staffName?: (id: string) => string | null;
 }
 
-const PAYABLE = new Set(['open', 'overdue', 'partially_paid']);
 /** The currency of payments on account (the business's; invoices carry their own). */
 export const ON_ACCOUNT_CURRENCY = 'usd';
 const onAccountDescription = (p: Pick<OfflinePayload, 'checkNumber'>): string =>
@@ -78,33 +89,39 @@ export class OfflinePayments {
     input: { invoiceId: string; amount: number; checkNumber?: string },
     staffId: string,
   ): Promise<OfflineAnswer> {
-    const { value: invoice } = await onlineOr(
-      () => this.deps.gateway.retrieveInvoice(input.invoiceId),
-      () => this.deps.localStore.getInvoice(input.invoiceId),
-    );
-    if (!invoice) throw new AppError('not_found', 'That invoice was not found.');
-    if (!PAYABLE.has(invoice.status) || invoice.amountRemaining <= 0)
-      throw new AppError('invalid_request', 'This invoice has nothing left to pay.', 'invoiceId');
-    if (input.amount > invoice.amountRemaining) {
-      throw new AppError(
-        'invalid_request',
-        `The amount is more than what is left on this invoice (${formatMoney(invoice.amountRemaining, invoice.currency)}).`,
-        'amount',
+    if (kind === 'check' && !input.checkNumber) throw AppError.because('check_number_required', { field: 'checkNumber' });
+    const paymentId = newDeskPaymentId();
+    // One payment at a time per invoice on this station (a kiosk card payment for it waits, or this does).
+    const release = claimInvoice(this.deps.claims, input.invoiceId, paymentId);
+    let queueId: string;
+    try {
+      const { value: invoice } = await onlineOr(
+        () => this.deps.gateway.retrieveInvoice(input.invoiceId),
+        () => this.deps.localStore.getInvoice(input.invoiceId),
       );
+      if (!invoice) throw AppError.because('invoice_not_found', { field: 'invoiceId' });
+      if (!isPayable(invoice)) throw AppError.because('invoice_already_paid', { field: 'invoiceId' });
+      const owed = invoice.amountRemaining - this.deps.waitingFor(invoice.id, paymentId);
+      const refusal = checkPayAmount(input.amount, owed, invoice.currency, 'cash');
+      if (refusal) throw AppError.because(refusal.reason, { params: refusal.params, field: 'amount' });
+      queueId = this.commit(
+        kind,
+        {
+          customerId: invoice.customerId,
+          invoiceId: invoice.id,
+          invoiceNumber: invoice.number,
+          amount: input.amount,
+          currency: invoice.currency,
+          checkNumber: input.checkNumber ?? null,
+        },
+        staffId,
+        paymentId,
+      );
+    } finally {
+      release();
     }
-    if (kind === 'check' && !input.checkNumber) throw new AppError('invalid_request', 'Enter the check number.', 'checkNumber');
-    return this.commit(
-      kind,
-      {
-        customerId: invoice.customerId,
-        invoiceId: invoice.id,
-        invoiceNumber: invoice.number,
-        amount: input.amount,
-        currency: invoice.currency,
-        checkNumber: input.checkNumber ?? null,
-      },
-      staffId,
-    );
+    await this.deps.outbox.drain().catch(() => undefined);
+    return this.answer(queueId);
   }
 
   /**
@@ -118,15 +135,15 @@ export class OfflinePayments {
     staffId: string,
   ): Promise<OfflineAnswer> {
     if (!Number.isSafeInteger(input.amount) || input.amount <= 0 || input.amount > MAX_AMOUNT_MINOR) {
-      throw new AppError('invalid_request', 'Enter an amount of more than zero, in dollars and cents.', 'amount');
+      throw AppError.because('amount_not_valid', { field: 'amount' });
     }
-    if (kind === 'check' && !input.checkNumber) throw new AppError('invalid_request', 'Enter the check number.', 'checkNumber');
+    if (kind === 'check' && !input.checkNumber) throw AppError.because('check_number_required', { field: 'checkNumber' });
     const { value: customer } = await onlineOr(
       () => this.deps.gateway.retrieveCustomer(input.customerId),
       () => this.deps.localStore.getCustomer(input.customerId),
     );
-    if (!customer) throw new AppError('not_found', 'That customer was not found.', 'customerId');
-    return this.commit(
+    if (!customer) throw AppError.because('customer_not_found', { field: 'customerId' });
+    const queueId = this.commit(
       kind,
       {
         customerId: customer.id,
@@ -137,11 +154,14 @@ export class OfflinePayments {
         checkNumber: input.checkNumber ?? null,
       },
       staffId,
+      newDeskPaymentId(),
     );
+    await this.deps.outbox.drain().catch(() => undefined);
+    return this.answer(queueId);
   }
 
-  /** One commit: the queue item (with its key) and the desk's record of the money in the drawer; then the queue is drained. */
-  private async commit(
+  /** One commit: the queue item (with its key) and the desk's record of the money in the drawer. Returns the queue item's id. */
+  private commit(
     kind: 'cash' | 'check',
     m: {
       customerId: string;
@@ -152,9 +172,9 @@ export class OfflinePayments {
       checkNumber: string | null;
     },
     staffId: string,
-  ): Promise<OfflineAnswer> {
+    paymentId: string,
+  ): string {
     const { db, clock, outbox, ledger, audit } = this.deps;
-    const paymentId = newDeskPaymentId();
     const payload: OfflinePayload = {
       paymentId,
       invoiceId: m.invoiceId,
@@ -207,8 +227,7 @@ export class OfflinePayments {
       });
       return queued;
     })();
-    await outbox.drain().catch(() => undefined);
-    return this.answer(item.id);
+    return item.id;
   }
 
   /** What the queue item came to so far, in the desk's words. */
@@ -237,16 +256,32 @@ export class OfflinePayments {
   }
 
   private async send(item: OutboxItem): Promise<SendResult> {
-    const { ledger, terminalGateway, audit } = this.deps;
     const p = item.payload as OfflinePayload;
+    // While another payment for the invoice is being taken on this station, this one waits its turn.
+    const claim = p.invoiceId ? this.deps.claims.claim([p.invoiceId], p.paymentId) : null;
+    if (claim && !claim.ok) return { kind: 'retry', error: 'Another payment for this invoice is being taken on this station.' };
+    try {
+      return await this.sendClaimed(item, p);
+    } finally {
+      if (claim?.ok) claim.release();
+    }
+  }
+
+  private async sendClaimed(item: OutboxItem, p: OfflinePayload): Promise<SendResult> {
+    const { ledger, terminalGateway, audit } = this.deps;
     const row = ledger.get(p.paymentId);
     try {
       let recordId = row?.paymentRecordId ?? null;
       if (!recordId) {
-        // Before anything is recorded: is the money still owed? (Paid elsewhere meanwhile: nothing is written.)
+        // Before anything is recorded: is the money still owed, less what other payments (any station)
+        // hold or move for the invoice right now? (Paid elsewhere meanwhile: nothing is written.)
         if (p.invoiceId) {
-          const inv = await this.deps.gateway.retrieveInvoice(p.invoiceId);
-          if (!inv || !PAYABLE.has(inv.status) || inv.amountRemaining < p.amount) return this.review(item, p, PAID_ELSEWHERE);
+          const guarded = await this.deps.gateway.guardedInvoice(p.invoiceId);
+          const nowSec = Math.floor(this.deps.clock.now() / 1000);
+          const owed = guarded
+            ? guarded.invoice.amountRemaining - heldByOthers(guarded, nowSec) - this.deps.waitingFor(p.invoiceId, p.paymentId)
+            : 0;
+          if (!guarded || !isPayable(guarded.invoice) || owed < p.amount) return this.review(item, p, PAID_ELSEWHERE);
         }
         recordId = await terminalGateway.reportOfflinePayment(
           {
@@ -255,16 +290,17 @@ export class OfflinePayments {
             customerId: p.customerId,
             initiatedAt: p.takenAt,
             displayName: p.checkNumber ? `Check #${p.checkNumber}` : 'Cash',
-            metadata: {
+            metadata: writeRecordMetadata({
               station_id: p.stationId,
               staff_id: p.staffId,
+              staff_name: staffNameValue(p.staffName),
               desk_payment_id: p.paymentId,
-              method: item.kind,
+              method: item.kind === 'check' ? 'check' : 'cash',
               taken_at: String(p.takenAt),
-              ...(p.invoiceId ? { invoice_id: p.invoiceId } : { on_account: 'true' }),
-              ...(p.staffName ? { staff_name: p.staffName.slice(0, 500) } : {}),
-              ...(p.checkNumber ? { check_number: p.checkNumber } : {}),
-            },
+              invoice_id: p.invoiceId ?? undefined,
+              on_account: p.invoiceId ? undefined : 'true',
+              check_number: p.checkNumber ?? undefined,
+            }),
             ...(p.checkNumber ? { reference: p.checkNumber } : {}),
           },
           { idempotencyKey: `${item.idempotencyKey}:record` },

@@ -20,6 +20,7 @@
  */
 import { holdsMoney, intentMeaning } from '../../../shared/payment-rules';
 import type { GuardedInvoice, InvoiceHold } from '../../stripe/gateway';
+import { AppError } from '../errors';
 
 /** The owner captures (or confirms) a registered payment only this soon after registering it. */
 export const CAPTURE_WITHIN_S = 15 * 60;
@@ -93,4 +94,15 @@ export class InvoiceClaims {
   holder(invoiceId: string): string | null {
     return this.held.get(invoiceId) ?? null;
   }
+}
+
+/**
+ * Claims the invoice on this station for a payment (nothing else may take money for it until
+ * the payment ends), or refuses at once. A payment on account claims nothing.
+ */
+export function claimInvoice(claims: InvoiceClaims, invoiceId: string | null, paymentId: string): () => void {
+  if (!invoiceId) return () => {};
+  const claim = claims.claim([invoiceId], paymentId);
+  if (!claim.ok) throw AppError.because('invoice_in_progress', { field: 'invoiceId' });
+  return claim.release;
 }

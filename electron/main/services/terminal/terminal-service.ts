@@ -55,10 +55,14 @@ export interface TerminalServiceOptions {
   /** presentTestCard works only in training mode (the sandbox's simulated readers). */
   trainingMode?: boolean | (() => boolean);
   /**
-   * What is still due on an invoice now (null: not found). Read just before capture: if another
-   * payment came in while the card was read, the authorization is released instead of overpaying.
+   * The invoice guard (services/payments/invoice-guard.ts), asked just before capture: registers the
+   * authorized intent on the invoice and answers whether the invoice still takes it. If another
+   * payment reached the invoice while the card was read (on this station or another), the
+   * authorization is released instead of overpaying. A registered intent is not attached again.
    */
-  invoiceRemaining?: (invoiceId: string) => Promise<number | null>;
+  invoiceGuard?: (input: { invoiceId: string; paymentIntentId: string; amount: number }, key: CallOptions) => Promise<boolean>;
+  /** Whether the intent is attached to the invoice already (a retry after the guard registered it). */
+  invoiceHasIntent?: (invoiceId: string, paymentIntentId: string) => Promise<boolean>;
 }
 
 export interface TerminalPaymentInput {
@@ -139,7 +143,8 @@ export class TerminalService {
   private readonly pollMs: number;
   private readonly timeoutMs: number;
   private readonly training: () => boolean;
-  private readonly invoiceRemaining: ((invoiceId: string) => Promise<number | null>) | null;
+  private readonly invoiceGuard: TerminalServiceOptions['invoiceGuard'] | null;
+  private readonly invoiceHasIntent: TerminalServiceOptions['invoiceHasIntent'] | null;
 
   constructor(opts: TerminalServiceOptions) {
     this.gateway = opts.gateway;
@@ -149,7 +154,8 @@ export class TerminalService {
     this.timeoutMs = opts.timeoutMs ?? 120_000;
     const t = opts.trainingMode ?? false;
     this.training = typeof t === 'function' ? t : () => t;
-    this.invoiceRemaining = opts.invoiceRemaining ?? null;
+    this.invoiceGuard = opts.invoiceGuard ?? null;
+    this.invoiceHasIntent = opts.invoiceHasIntent ?? null;
   }
 
   // ---- readers ------------------------------------------------------------------------------------
@@ -363,12 +369,16 @@ export class TerminalService {
     onUpdate?: (u: TerminalUpdate) => void,
   ): Promise<TerminalPaymentResult> {
     let pi = intent;
-    if (pi.status === 'requires_capture' && input.invoiceId && this.invoiceRemaining) {
-      const remaining = await guard(() => this.invoiceRemaining!(input.invoiceId!));
-      if (remaining === null || pi.amountCapturable > remaining) {
+    let registered = false;
+    if (pi.status === 'requires_capture' && input.invoiceId && this.invoiceGuard) {
+      const ok = await guard(() =>
+        this.invoiceGuard!({ invoiceId: input.invoiceId!, paymentIntentId: pi.id, amount: pi.amountCapturable }, key('register')),
+      );
+      if (!ok) {
         await guard(() => this.gateway.cancelIntent(pi.id, key('cancel')));
         return failed(pi.id, 'invoice_changed');
       }
+      registered = true;
     }
     if (pi.status === 'requires_capture') {
       if (input.readerId) onUpdate?.({ stage: 'capturing', paymentIntentId: pi.id, readerId: input.readerId });
@@ -381,7 +391,8 @@ export class TerminalService {
     let accountCredit: BalanceTransactionView | null = null;
     if (input.invoiceId) {
       try {
-        await this.gateway.attachIntentToInvoice(input.invoiceId, pi.id, key('attach'));
+        const already = registered || (this.invoiceHasIntent ? await this.invoiceHasIntent(input.invoiceId, pi.id) : false);
+        if (!already) await this.gateway.attachIntentToInvoice(input.invoiceId, pi.id, key('attach'));
         invoiceAttached = true;
       } catch {
         invoiceAttached = false; // the money is taken; the caller retries the attach with the same key base
