@@ -7,7 +7,6 @@
  */
 import type { CardPaymentView } from '../../../shared/contract-desk';
 import type { Invoice } from '../../../shared/contract';
-import { formatMoney } from '../../../shared/money';
 import type { Clock } from '../clock';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
