@@ -197,6 +197,8 @@ export const DECLINE_REASONS = [
   'bank_account_problem',
   'verification_failed',
   'amount_changed',
+  /** The invoice was paid by another payment at the same moment: this one was refunded in full. */
+  'paid_elsewhere',
   'other',
 ] as const;
 export const declineReasonSchema = z.enum(DECLINE_REASONS);

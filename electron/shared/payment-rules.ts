@@ -200,6 +200,7 @@ export type DeclineReasonCode =
   | 'bank_account_problem'
   | 'verification_failed'
   | 'amount_changed'
+  | 'paid_elsewhere'
   | 'other';
 
 const CARD_DECLINE: Readonly<Record<string, DeclineReasonCode>> = {

@@ -381,6 +381,19 @@ export class StripeGateway {
     }
   }
 
+  /** Refunds (part of) a succeeded intent. */
+  async refundIntent(
+    paymentIntentId: string,
+    amount: number,
+    metadata: Record<string, string>,
+    opts: CallOptions = {},
+  ): Promise<{ id: string; status: string }> {
+    const r = await this.call(() =>
+      this.stripe.refunds.create({ payment_intent: paymentIntentId, amount, reason: 'duplicate', metadata }, opts),
+    );
+    return { id: r.id, status: r.status ?? 'pending' };
+  }
+
   /** Captures an authorized intent (all of it). */
   async captureIntent(id: string, opts: CallOptions = {}): Promise<IntentView> {
     return toIntentView(await this.call(() => this.stripe.paymentIntents.capture(id, { expand: ['payment_method'] }, opts)));

@@ -62,7 +62,12 @@ function applyPayment(ctx: Ctx, pi: Obj): void {
   store.save(ip);
   store.emit('invoice_payment.paid', ip);
   const inv = store.must('invoice', link.invoice);
-  if (inv.status !== 'open' && inv.status !== 'draft') return;
+  if (inv.status !== 'open' && inv.status !== 'draft') {
+    // Paid (or voided) meanwhile: the money is not applied, but the invoice's payments show it was paid.
+    refreshPayments(store, inv);
+    store.save(inv);
+    return;
+  }
   const before = structuredClone(inv);
   inv.amount_paid = (inv.amount_paid as number) + (pi.amount_received as number);
   inv.attempted = true;

@@ -313,6 +313,17 @@ export class OfflinePayments {
           await terminalGateway.attachRecordToInvoice(p.invoiceId, recordId, { idempotencyKey: `${item.idempotencyKey}:attach` });
         else creditId = row?.creditId ?? (await this.credit(item, p, recordId));
       } catch (err) {
+        if (p.invoiceId && err instanceof GatewayError && err.kind === 'invalid' && (err.details.code ?? '').startsWith('invoice_')) {
+          // The invoice was paid by another station between the check and the attach: the money is at Stripe
+          // already, so it is credited to the customer's account (applied to their next invoice), never lost.
+          const credit = row?.creditId ?? (await this.credit(item, p, recordId));
+          ledger.update(p.paymentId, { creditId: credit });
+          return this.review(
+            item,
+            p,
+            `The invoice was paid elsewhere meanwhile, so this payment (${recordId}) was credited to the customer\u2019s account instead. Give the cash back or leave it on account.`,
+          );
+        }
         if (err instanceof GatewayError && (err.kind === 'invalid' || err.kind === 'idempotency' || err.kind === 'not_found')) {
           const where = p.invoiceId ? 'to the invoice' : 'to the customer\u2019s account';
           return this.review(

@@ -66,6 +66,35 @@ export function heldByOthers(guarded: GuardedInvoice, nowSec: number): number {
 }
 
 /**
+ * The money the invoice took beyond what it shows as paid: payments that succeeded after it was paid
+ * (a card captured at one station just as cash was recorded at another). Stripe keeps that money,
+ * credited nowhere; the stations give it back, latest payment first.
+ */
+export function overpayment(guarded: GuardedInvoice): number {
+  const paid = guarded.holds.filter((h) => h.status === 'paid').reduce((sum, h) => sum + h.amountRequested, 0);
+  return Math.max(0, paid - guarded.invoice.amountPaid);
+}
+
+/**
+ * Which card or bank payments give an overpayment back: the latest attached first (then by id), until it is
+ * covered. The same answer on every station, so exactly one of them refunds each part.
+ */
+export function overpaidIntents(guarded: GuardedInvoice): { paymentIntentId: string; amount: number }[] {
+  let left = overpayment(guarded);
+  const out: { paymentIntentId: string; amount: number }[] = [];
+  const latestFirst = guarded.holds
+    .filter((h) => h.status === 'paid' && h.paymentIntentId)
+    .sort((x, y) => y.created - x.created || (y.id < x.id ? -1 : y.id > x.id ? 1 : 0));
+  for (const h of latestFirst) {
+    if (left <= 0) break;
+    const amount = Math.min(left, h.amountRequested);
+    out.push({ paymentIntentId: h.paymentIntentId!, amount });
+    left -= amount;
+  }
+  return out;
+}
+
+/**
  * One payment at a time per invoice on this station. In memory: after a restart nothing is in
  * flight, and the reconciliation of what a crash left runs before anything new starts.
  */

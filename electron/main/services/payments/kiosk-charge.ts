@@ -12,13 +12,13 @@
  */
 import type { MethodSummary, NewBankAccount, NewCard, PaymentType } from '../../../shared/contract';
 import { intentMeaning } from '../../../shared/payment-rules';
-import { staffNameValue, writeIntentMetadata } from '../../../shared/stripe-metadata';
+import { staffNameValue, writeIntentMetadata, writeRefundMetadata } from '../../../shared/stripe-metadata';
 import { GatewayError, type IntentView, type StripeGateway } from '../../stripe/gateway';
 import type { Clock } from '../clock';
 import { noCrashPoints, type CrashPoint } from '../crash-points';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
-import { CAPTURE_WITHIN_S, decide } from './invoice-guard';
+import { CAPTURE_WITHIN_S, decide, overpaidIntents } from './invoice-guard';
 import type { Allocation, Payment, PaymentLedger, Step } from './ledger';
 import { declineReason, failedPart, partFromIntent, type PartResult } from './outcomes';
 
@@ -42,6 +42,10 @@ export interface KioskChargeDeps {
   /** What this station has queued for the invoice that Stripe does not know yet (not counting this payment). */
   waitingHere: (invoiceId: string, paymentId: string) => number;
   staffName?: (id: string) => string | null;
+  /** A captured part was given back because the invoice had been paid by another payment at the same moment. */
+  onOverpaid?: (paymentId: string, seq: number, refunded: number) => void;
+  /** How long after a capture the invoice is read again for an overpayment (ms, default 1500). */
+  verifyAfterMs?: number;
 }
 
 const MANDATE = (stationId: string) => ({ ipAddress: '127.0.0.1', userAgent: `payment-kiosk/${stationId}` });
@@ -212,7 +216,40 @@ export class KioskCharges {
       );
     }
     this.crash('payments:after-confirm');
-    return this.record(payment, alloc, step, pi, amount);
+    const result = this.record(payment, alloc, step, pi, amount);
+    if (pi.status === 'succeeded') this.verifySoon(payment, alloc, step, pi.id);
+    return result;
+  }
+
+  /**
+   * After the answer, off the critical path: was the captured part applied, or had the invoice been paid
+   * by another payment at the same moment (cash recorded at another station between this part's
+   * registration and its capture)? Then Stripe holds money credited nowhere, and the part is refunded
+   * (the stations agree which payment gives it back: invoice-guard `overpaidIntents`).
+   */
+  private verifySoon(payment: Payment, alloc: Allocation, step: Step, paymentIntentId: string): void {
+    const { gateway, ledger, log } = this.deps;
+    const timer = setTimeout(() => {
+      void (async () => {
+        const guarded = await gateway.guardedInvoice(alloc.invoiceId!);
+        const mine = guarded ? overpaidIntents(guarded).find((x) => x.paymentIntentId === paymentIntentId) : undefined;
+        if (!mine) return;
+        await gateway.refundIntent(
+          paymentIntentId,
+          mine.amount,
+          writeRefundMetadata({ station_id: payment.stationId, request_id: `overpaid:${payment.id}:${alloc.seq}` }),
+          { idempotencyKey: `${step.idempotencyKey}:overpaid` },
+        );
+        if (mine.amount >= alloc.amount) ledger.updateAllocation(payment.id, alloc.seq, { status: 'released' });
+        log.warn('an invoice paid twice at the same moment: this part was refunded', {
+          payment: payment.id,
+          invoice: alloc.invoiceId,
+          amount: mine.amount,
+        });
+        this.deps.onOverpaid?.(payment.id, alloc.seq, mine.amount);
+      })().catch((err: unknown) => log.warn('could not check a captured part for an overpayment', { error: String(err) }));
+    }, this.deps.verifyAfterMs ?? 1500);
+    timer.unref();
   }
 
   /** Records what the intent came to, in one commit with the step's end. */

@@ -97,6 +97,7 @@ export class PaymentsService {
       ...(deps.crashPoint ? { crashPoint: deps.crashPoint } : {}),
       ...(deps.staffName ? { staffName: deps.staffName } : {}),
       waitingHere: (invoiceId, paymentId) => deps.ledger.waitingFor(invoiceId, paymentId),
+      onOverpaid: (paymentId, seq, refunded) => this.overpaid(paymentId, seq, refunded),
     });
     this.queued = new QueuedCharges({
       ledger: deps.ledger,
@@ -587,6 +588,42 @@ export class PaymentsService {
       ...(outcome.status !== 'failed' ? { method: outcome.method } : {}),
     });
     return outcome;
+  }
+
+  /** A captured part was refunded (the invoice had been paid by another payment): the outcome says so, and the window is told. */
+  private overpaid(paymentId: string, seq: number, refunded: number): void {
+    const payment = this.deps.ledger.get(paymentId);
+    const o = payment?.outcome;
+    if (!payment || !o || o.status === 'failed') return;
+    const a = payment.allocations.find((x) => x.seq === seq)!;
+    const parts: PartResult[] = o.parts.map((part) => {
+      if (part.invoiceId !== a.invoiceId)
+        return { part, status: 'succeeded' as const, method: o.method, arrivalDate: null, paymentMethodId: null };
+      if (refunded >= part.amount)
+        return {
+          part: { ...part, status: 'failed', confirmation: null, reason: 'paid_elsewhere' },
+          status: 'released' as const,
+          method: o.method,
+          arrivalDate: null,
+          paymentMethodId: null,
+        };
+      return {
+        part: { ...part, amount: part.amount - refunded },
+        status: 'succeeded' as const,
+        method: o.method,
+        arrivalDate: null,
+        paymentMethodId: null,
+      };
+    });
+    const { status, outcome } = groupOutcome({
+      paymentId,
+      currency: payment.currency,
+      parts,
+      method: o.method,
+      savedForAutopay: o.savedForAutopay,
+    });
+    this.deps.ledger.update(paymentId, { status, outcome });
+    this.deps.onSettled?.(paymentId, outcome);
   }
 
   /** A part of the payment as the allocation rule reads it (parts are stored oldest due first). */
