@@ -306,7 +306,8 @@ export const en = {
   'decline.bank_account_problem': 'Your bank could not make this payment.',
   'decline.verification_failed': 'The bank account could not be verified.',
   'decline.amount_changed': 'The amount due changed. Please check the amount and try again.',
-  'decline.paid_elsewhere': 'This invoice was paid by another payment at the same moment, so your payment was refunded in full. Nothing more is owed on it.',
+  'decline.paid_elsewhere':
+    'This invoice was paid by another payment at the same moment, so your payment was refunded in full. Nothing more is owed on it.',
   'decline.other': 'The payment did not go through.',
 
   'billing.title': 'Update Information',
