@@ -37,7 +37,10 @@ describe('payment rules', () => {
     expect(minimumCharge('GBP')).toBe(30);
     expect(checkPayAmount(49, 5000, 'usd')).toEqual({ reason: 'amount_under_minimum', params: { minimum: 50, currency: 'usd' } });
     expect(checkPayAmount(50, 5000, 'usd')).toBeNull();
-    expect(checkPayAmount(30, 30, 'usd')).toEqual({ reason: 'remaining_under_minimum', params: { remaining: 30, minimum: 50, currency: 'usd' } });
+    expect(checkPayAmount(30, 30, 'usd')).toEqual({
+      reason: 'remaining_under_minimum',
+      params: { remaining: 30, minimum: 50, currency: 'usd' },
+    });
     expect(checkPayAmount(30, 30, 'usd', 'cash')).toBeNull();
     expect(checkPayAmount(5001, 5000, 'usd')).toEqual({ reason: 'amount_over_remaining', params: { remaining: 5000, currency: 'usd' } });
     expect(checkPayAmount(0, 5000, 'usd')?.reason).toBe('amount_not_valid');
@@ -71,7 +74,10 @@ describe('payment rules', () => {
     const list = [inv('a', 2000, 100), inv('b', 3000, 200)];
     expect(allocate(2020, list)).toEqual({
       ok: false,
-      refusal: { reason: 'allocation_under_minimum', params: { amount: 20, minimum: 50, currency: 'usd', invoiceNumber: 'B', total: 2000 } },
+      refusal: {
+        reason: 'allocation_under_minimum',
+        params: { amount: 20, minimum: 50, currency: 'usd', invoiceNumber: 'B', total: 2000 },
+      },
     });
     expect(allocate(2020, list, 'cash')).toMatchObject({ ok: true });
     expect(allocate(30, [inv('a', 30, 1)])).toMatchObject({ ok: false, refusal: { reason: 'remaining_under_minimum' } });
@@ -153,7 +159,10 @@ describe('the invoice guard', () => {
     expect(decide(g, 'pi_a', 5000, now)).toEqual({ ok: true });
     expect(decide(g, 'pi_b', 5000, now)).toEqual({ ok: false, available: 0 });
     // Registered in the same second: the one that sees the other yields (the first saw nothing yet).
-    const tie = guarded(5000, [hold({ id: 'x', created: now, amountRequested: 5000 }), hold({ id: 'y', created: now, amountRequested: 5000 })]);
+    const tie = guarded(5000, [
+      hold({ id: 'x', created: now, amountRequested: 5000 }),
+      hold({ id: 'y', created: now, amountRequested: 5000 }),
+    ]);
     expect(decide(tie, 'pi_y', 5000, now).ok).toBe(false);
     expect(decide(guarded(5000, [hold({ id: 'x', created: now, amountRequested: 5000 })]), 'pi_x', 5000, now).ok).toBe(true);
   });
