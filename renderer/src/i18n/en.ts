@@ -307,7 +307,7 @@ export const en = {
   'decline.verification_failed': 'The bank account could not be verified.',
   'decline.amount_changed': 'The amount due changed. Please check the amount and try again.',
   'decline.paid_elsewhere':
-    'This invoice was paid by another payment at the same moment, so your payment was refunded in full. Nothing more is owed on it.',
+    'This invoice was paid by another payment at the same moment, so nothing was kept for it: any amount taken for it is given back in full. Nothing more is owed on it.',
   'decline.other': 'The payment did not go through.',
 
   'billing.title': 'Update Information',

@@ -308,7 +308,7 @@ export const es: Messages = {
   'decline.verification_failed': 'No se pudo verificar la cuenta bancaria.',
   'decline.amount_changed': 'El importe pendiente cambió. Revise el importe e inténtelo de nuevo.',
   'decline.paid_elsewhere':
-    'Otro pago saldó esta factura en el mismo momento, así que su pago se reembolsó por completo. No se debe nada más en ella.',
+    'Otro pago saldó esta factura en el mismo momento, así que no se cobró nada por ella: lo que se haya tomado se devuelve por completo. No se debe nada más en ella.',
   'decline.other': 'El pago no se completó.',
 
   'billing.title': 'Actualizar datos',

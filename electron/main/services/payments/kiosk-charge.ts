@@ -273,7 +273,9 @@ export class KioskCharges {
       invoice: alloc.invoiceId,
       remaining,
     });
-    const result = failedPart(this.base(alloc, amount), 'amount_changed', pi.method, pi.paymentMethodId);
+    // Nothing left on it: another payment paid it; otherwise its balance changed under the customer.
+    const reason = remaining === 0 ? 'paid_elsewhere' : 'amount_changed';
+    const result = failedPart(this.base(alloc, amount), reason, pi.method, pi.paymentMethodId);
     return { ...result, remaining };
   }
 

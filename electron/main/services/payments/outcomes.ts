@@ -21,7 +21,7 @@ export const DECLINE_MESSAGES: Record<DeclineReason, string> = {
   bank_account_problem: 'Your bank could not make this payment.',
   verification_failed: 'The bank account could not be verified.',
   amount_changed: 'The amount due changed. Please check the amount and try again.',
-  paid_elsewhere: 'The invoice was paid by another payment at the same moment, so this payment was refunded in full.',
+  paid_elsewhere: 'The invoice was paid by another payment at the same moment, so nothing was kept for it.',
   other: 'The payment did not go through.',
 };
 
