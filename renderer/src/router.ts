@@ -30,7 +30,7 @@ declare module 'vue-router' {
     titleKey?: MessageKey;
     /** Only a signed-in customer may see this route; others are sent to sign-in. */
     requiresCustomer?: boolean;
-    /** The payment page: a customer, or a guest session opened for this very invoice (`:invoiceId`). */
+    /** The payment page: a customer, or a guest session opened for this very invoice (`:invoiceIds`). */
     requiresPayer?: boolean;
     /** Hidden from a signed-in customer (sign-in itself): they go to their account instead. */
     guestOnly?: boolean;
@@ -88,10 +88,11 @@ const routes: RouteRecordRaw[] = [
     meta: { titleKey: 'billing.title', requiresCustomer: true },
   },
   {
-    path: '/pay/:invoiceId',
+    // One invoice, or several joined by commas (Stripe ids never hold one): `/pay/in_a,in_b`.
+    path: '/pay/:invoiceIds',
     name: 'pay',
     component: PayView,
-    props: true,
+    props: (route) => ({ invoiceIds: invoiceIdsOf(route.params['invoiceIds']) }),
     meta: { titleKey: 'pay.title', requiresPayer: true },
   },
   { path: '/guest', name: 'guest', component: GuestView, meta: { titleKey: 'guest.title' } },
@@ -131,6 +132,15 @@ const routes: RouteRecordRaw[] = [
   },
   { path: '/:pathMatch(.*)*', redirect: '/' },
 ];
+
+/** The payment page for one invoice or several. */
+export function payRoute(invoiceIds: string | readonly string[]) {
+  return { name: 'pay' as const, params: { invoiceIds: (typeof invoiceIds === 'string' ? [invoiceIds] : invoiceIds).join(',') } };
+}
+
+function invoiceIdsOf(param: unknown): string[] {
+  return typeof param === 'string' ? param.split(',').filter((id) => id !== '') : [];
+}
 
 /** Only same-app paths are accepted as a post-sign-in destination. */
 export function safeRedirect(value: unknown): string {
@@ -175,8 +185,7 @@ export function createAppRouter() {
       return { name: 'sign-in', query: { redirect: to.fullPath } };
     }
     if (to.meta.requiresPayer) {
-      const invoiceId = typeof to.params['invoiceId'] === 'string' ? to.params['invoiceId'] : '';
-      if (!session.mayPay(invoiceId)) {
+      if (!session.mayPay(invoiceIdsOf(to.params['invoiceIds']))) {
         return session.role === 'guest' ? { name: 'guest' } : { name: 'sign-in', query: { redirect: to.fullPath } };
       }
     }

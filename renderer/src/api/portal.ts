@@ -103,7 +103,8 @@ export const portal = {
   setDefaultMethod: (paymentMethodId: string) => call('setDefaultMethod', { paymentMethodId }),
   removeMethod: (paymentMethodId: string) => call('removeMethod', { paymentMethodId }),
 
-  startPayment: (invoiceId: string) => call('startPayment', { invoiceId }),
+  startPayment: (invoiceIds: readonly string[]) =>
+    call('startPayment', invoiceIds.length === 1 ? { invoiceId: invoiceIds[0]! } : { invoiceIds: [...invoiceIds] }),
   paySaved: (request: RequestOf<'paySaved'>) => call('paySaved', request),
   /** Training mode only. The card travels straight to main; nothing here keeps it. */
   payNewCard: (request: RequestOf<'payNewCard'>) => call('payNewCard', request),
@@ -168,6 +169,7 @@ export const portal = {
 
   onSessionEnded: (callback: (payload: EventPayload<'sessionEnded'>) => void) => subscribe('sessionEnded', callback),
   onConnectivityChanged: (callback: (payload: EventPayload<'connectivityChanged'>) => void) => subscribe('connectivityChanged', callback),
+  onPaymentSettled: (callback: (payload: EventPayload<'paymentSettled'>) => void) => subscribe('paymentSettled', callback),
   onDeskPaymentUpdate: (callback: (payload: EventPayload<'deskPaymentUpdate'>) => void) => subscribe('deskPaymentUpdate', callback),
 } as const;
 

@@ -17,7 +17,8 @@ export type MethodChoice = 'new' | 'save' | 'saved';
  * returns to the same choices and amount.
  */
 export interface CheckoutDraft {
-  invoiceId: string;
+  /** The page's invoices, joined (the draft belongs to that set only). */
+  invoiceKey: string;
   paymentType: PaymentType;
   choice: MethodChoice;
   methodId: string | null;
@@ -56,14 +57,20 @@ export const useCheckoutStore = defineStore('checkout', () => {
 
   let generation = 0;
 
-  async function open(invoiceId: string): Promise<void> {
+  // A payment whose answer was lost is settled by main in the background: its true outcome arrives
+  // here, and the page shows it like any other (the customer is never left with "unknown").
+  portal.onPaymentSettled((settled) => {
+    if (start.value?.attemptId === settled.attemptId && !sending.value) outcome.value = settled;
+  });
+
+  async function open(invoiceIds: readonly string[]): Promise<void> {
     const current = ++generation;
     start.value = null;
     outcome.value = null;
     startError.value = null;
     starting.value = true;
     try {
-      const value = await portal.startPayment(invoiceId);
+      const value = await portal.startPayment(invoiceIds);
       if (current === generation) start.value = value;
     } catch (cause) {
       if (current === generation) startError.value = ApiError.from(cause);

@@ -22,7 +22,7 @@ export { useDeskQueueStore } from './desk-queue';
 export { useDeskReportStore } from './desk-report';
 export { useDeskTerminalJsStore } from './desk-terminal-js';
 export { useHelpStore } from './help';
-export { useInvoicesStore, isPayable, PAYABLE_STATUSES } from './invoices';
+export { useInvoicesStore, isPayable } from './invoices';
 export { useMethodsStore } from './methods';
 export { usePaymentsStore } from './payments';
 export { useSessionStore } from './session';

@@ -1,14 +1,11 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
-import type { Invoice, InvoiceDetail, InvoiceStatus } from '../../../electron/shared/contract';
+import type { Invoice, InvoiceDetail } from '../../../electron/shared/contract';
+import { isPayable, payOrder } from '../../../electron/shared/payment-rules';
 import { ApiError, portal } from '../api/portal';
 
-/** Statuses a customer can pay from the invoice list. */
-export const PAYABLE_STATUSES: readonly InvoiceStatus[] = ['open', 'overdue', 'partially_paid'];
-
-export function isPayable(invoice: Pick<Invoice, 'status' | 'amountRemaining'>): boolean {
-  return PAYABLE_STATUSES.includes(invoice.status) && invoice.amountRemaining > 0;
-}
+/** The one rule main uses too (electron/shared/payment-rules). */
+export { isPayable };
 
 /** The signed-in customer's invoices and the one open in the detail view. */
 export const useInvoicesStore = defineStore('invoices', () => {
@@ -25,6 +22,10 @@ export const useInvoicesStore = defineStore('invoices', () => {
   const detailError = shallowRef<ApiError | null>(null);
 
   const isEmpty = computed(() => loaded.value && !error.value && invoices.value.length === 0);
+  /** What can be paid now, oldest due first (the order a payment is spread in). */
+  const payable = computed(() => payOrder(invoices.value.filter(isPayable)));
+  /** The whole open balance (one currency: a customer's invoices share theirs). */
+  const openBalance = computed(() => payable.value.reduce((sum, i) => sum + i.amountRemaining, 0));
 
   // Each request carries a generation so a stale answer (after reset or a newer request) is dropped.
   let listGeneration = 0;
@@ -95,6 +96,8 @@ export const useInvoicesStore = defineStore('invoices', () => {
     loaded,
     error,
     isEmpty,
+    payable,
+    openBalance,
     detail,
     detailId,
     detailLoading,

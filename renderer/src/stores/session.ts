@@ -27,9 +27,10 @@ export const useSessionStore = defineStore('session', () => {
   const isCustomer = computed(() => session.value.role === 'customer' && session.value.customer !== null);
   const guestInvoiceId = computed(() => (session.value.role === 'guest' ? session.value.guestInvoiceId : null));
 
-  /** Whether this session may open the payment page of an invoice (its own invoices, or a guest's one). */
-  function mayPay(invoiceId: string): boolean {
-    return isCustomer.value || (guestInvoiceId.value !== null && guestInvoiceId.value === invoiceId);
+  /** Whether this session may open the payment page of these invoices (its own invoices, or a guest's one). */
+  function mayPay(invoiceIds: readonly string[]): boolean {
+    if (invoiceIds.length === 0) return false;
+    return isCustomer.value || (guestInvoiceId.value !== null && invoiceIds.length === 1 && guestInvoiceId.value === invoiceIds[0]);
   }
 
   let loading: Promise<void> | null = null;
