@@ -84,7 +84,7 @@ async function expectWelcomeAndSignedOut(page: Page): Promise<void> {
 
 // ---- Ways in -------------------------------------------------------------------------------------
 
-test('sign in → Payments tab → Pay Now pays the oldest open invoice with the card on file; Email my receipt; Done wipes', async ({
+test('sign in → Payments tab → Pay total balance; a part of it pays the oldest open invoice with the card on file; Email my receipt; Done wipes', async ({
   page,
   preview,
 }) => {
@@ -93,15 +93,17 @@ test('sign in → Payments tab → Pay Now pays the oldest open invoice with the
   const balance = page.getByTestId('open-balance');
   await expect(balance.getByTestId('balance-amount')).toHaveText('$294.63'); // 58.90 + 140.00 + 95.73
   await expect(page.getByTestId('payment-row')).toHaveCount(1);
-  await balance.getByRole('link', { name: 'Pay Now' }).click();
+  await expect(balance).toContainText('A payment is applied to your oldest unpaid invoice first');
+  await balance.getByRole('link', { name: 'Pay total balance' }).click();
 
-  // The oldest is the overdue one.
-  await expect(page.getByRole('heading', { level: 1, name: /^Pay invoice / })).toBeVisible();
-  await expect(page.getByTestId('pay-remaining')).toHaveText('$58.90');
-  await expect(page.getByTestId('pay-facts').getByTestId('status-badge')).toHaveText(/Overdue/);
+  // All three, the oldest (the overdue one) first; an amount of 58.90 pays just that one.
+  await expect(page.getByRole('heading', { level: 1, name: 'Pay 3 invoices' })).toBeVisible();
+  await expect(page.getByTestId('pay-remaining')).toHaveText('$294.63');
+  await expect(page.getByTestId('pay-invoice-row').first()).toContainText('$58.90');
   await expect(page.getByLabel('Name on account')).toHaveValue('Maria Garcia');
   await expect(page.getByLabel('Zip code')).toHaveValue('78704');
-  await expect(page.getByLabel('Amount')).toHaveValue('58.90');
+  await expect(page.getByLabel('Amount')).toHaveValue('294.63');
+  await page.getByLabel('Amount').fill('58.90');
 
   await choose(page, 'Credit Card', ON_FILE);
   const saved = page.getByTestId('saved-method');
