@@ -54,6 +54,7 @@ export const REASONS = {
   remaining_under_minimum: 'invalid_request',
   allocation_under_minimum: 'invalid_request',
   amount_not_valid: 'invalid_request',
+  account_not_linked: 'not_found',
   customer_not_found: 'not_found',
 
   // ---- the payment page and its attempt
@@ -85,6 +86,7 @@ export const REASONS = {
   check_number_required: 'invalid_request',
   check_number_not_valid: 'invalid_request',
   reader_not_chosen: 'invalid_request',
+  reader_driver_mismatch: 'forbidden',
   reader_not_found: 'not_found',
   reader_busy: 'conflict',
   reader_offline: 'stripe_unavailable',

@@ -76,7 +76,7 @@ describe('portal sign-in', () => {
     for (let i = 0; i < 4; i++) {
       expect(await k.call('w', 'signIn', { email, password: 'wrong-password' })).toMatchObject({
         ok: false,
-        error: { code: 'unauthenticated', message: 'That email and password do not match an account.' },
+        error: { code: 'unauthenticated', reason: 'wrong_credentials' },
       });
     }
     const fifth = await k.call('w', 'signIn', { email, password: 'wrong-password' });
@@ -90,7 +90,7 @@ describe('portal sign-in', () => {
   it('treats an unknown email exactly like a wrong password', async () => {
     expect(await k.call('u', 'signIn', { email: 'nobody@example.com', password: 'whatever1' })).toMatchObject({
       ok: false,
-      error: { code: 'unauthenticated', message: 'That email and password do not match an account.' },
+      error: { code: 'unauthenticated', reason: 'wrong_credentials' },
     });
   });
 

@@ -227,7 +227,7 @@ describe('LookupService', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(AppError);
-    expect(error).toMatchObject({ code: 'invalid_request', field: 'query', message: 'Search text is too long (200 characters at most).' });
+    expect(error).toMatchObject({ code: 'invalid_request', field: 'query', reason: 'search_too_long' });
     expect(() => lookup.search('a'.repeat(201))).toThrow(AppError);
     expect(() => lookup.search('a'.repeat(200))).not.toThrow();
     expect(changes.get()).toBe(c0);

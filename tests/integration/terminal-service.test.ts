@@ -207,7 +207,7 @@ describe('processPayment', () => {
     await isWaiting;
     const err = await service.processPayment(input(readerId)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AppError);
-    expect(err).toMatchObject({ code: 'conflict', message: 'The reader is busy with another payment.' });
+    expect(err).toMatchObject({ code: 'conflict', reason: 'reader_busy' });
     await service.presentTestCard(readerId, 'visa');
     expect(await first).toMatchObject({ status: 'succeeded' });
   });
@@ -222,7 +222,7 @@ describe('processPayment', () => {
     const err = await service.processPayment(input(readerId)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AppError);
     expect(err).toMatchObject({ code: 'stripe_unavailable' });
-    expect((err as AppError).message).toMatch(/reader is offline/);
+    expect((err as AppError).reason).toBe('reader_offline');
   });
 
   it('times out when no card is presented: the reader action is canceled and the intent stays payable', async () => {

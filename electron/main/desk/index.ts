@@ -281,7 +281,7 @@ export function createDesk(deps: DeskDeps, ports: DeskPorts = {}): Desk {
     outbox: deps.outbox,
     stationId,
     businessName: () => settings.get().businessName,
-    noStaff: () => new AppError('unauthenticated', 'Please sign in at the desk first.'),
+    noStaff: () => AppError.because('desk_sign_in_required'),
   };
   const handlers: DeskHandlers = {
     ...deskStaffHandlers(services),

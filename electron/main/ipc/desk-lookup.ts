@@ -27,7 +27,7 @@ export function deskLookupHandlers(s: DeskServices): Pick<Handlers, 'deskSearch'
     deskCustomer: async (req) => {
       const { localStore } = s;
       const customer = localStore.getCustomer(req.customerId);
-      if (!customer) throw new AppError('not_found', 'That customer is not in this station\u2019s copy yet.');
+      if (!customer) throw AppError.because('customer_not_found');
       const invoices = localStore.invoicesForCustomer(customer.id);
       const numbers = new Map(invoices.map((i) => [i.id, i.number]));
       const payments: PaymentSummary[] = localPaymentSummaries(localStore, customer.id);

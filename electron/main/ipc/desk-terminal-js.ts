@@ -51,7 +51,7 @@ export function deskTerminalJsHandlers(s: TerminalJsDeps): TerminalJsHandlers {
     deskCreateTerminalJsPayment: async (req, ctx) => {
       const staffId = staffIdOf(s, ctx);
       if (s.driver() !== 'js') {
-        throw new AppError('forbidden', 'This station takes card payments through the server-driven reader, not the Terminal JS SDK.');
+        throw AppError.because('reader_driver_mismatch');
       }
       return s.payments.create(req, staffId);
     },

@@ -5,7 +5,7 @@ import type { CallContext, Handlers } from './dispatcher';
 
 /** The customer id always comes from the caller's session, never from the request. */
 export function customerIdOf(ctx: CallContext): string {
-  if (ctx.session.role !== 'customer' || !ctx.session.customerId) throw new AppError('unauthenticated', 'Please sign in first.');
+  if (ctx.session.role !== 'customer' || !ctx.session.customerId) throw AppError.because('sign_in_required');
   return ctx.session.customerId;
 }
 
@@ -13,7 +13,7 @@ export function payerOf(ctx: CallContext): Payer {
   const { role, customerId, guestInvoiceId } = ctx.session;
   if (role === 'customer' && customerId) return { kind: 'customer', customerId };
   if (role === 'guest' && customerId && guestInvoiceId) return { kind: 'guest', customerId, invoiceId: guestInvoiceId };
-  throw new AppError('unauthenticated', 'Please sign in first.');
+  throw AppError.because('sign_in_required');
 }
 
 export const invoiceHandlers = (invoices: InvoicesService): Pick<Handlers, 'listInvoices' | 'getInvoice'> => ({

@@ -41,7 +41,7 @@ export function sessionHandlers(
     signIn: async (req, ctx) => {
       const customerId = await deps.accounts.verify(req.email, req.password);
       const found = await customer(customerId);
-      if (!found) throw new AppError('not_found', 'This account is not linked to a customer any more. Please ask at the front desk.');
+      if (!found) throw AppError.because('account_not_linked');
       deps.sessions.signInCustomer(ctx.callerId, customerId);
       return { role: 'customer', customer: found, guestInvoiceId: null };
     },

@@ -48,6 +48,7 @@ export const reasonsEn: Record<Reason, string> = {
   allocation_under_minimum:
     'That amount would leave {amount} for invoice {invoiceNumber}, less than the {minimum} a card or bank payment can be. Pay {total}, or at least {minimum} more.',
   amount_not_valid: 'Enter an amount of more than zero, in dollars and cents.',
+  account_not_linked: 'This account is not linked to a customer any more. Please ask at the front desk.',
   customer_not_found: 'That customer was not found.',
 
   payment_not_found: 'That payment was not found. Please start again.',
@@ -79,6 +80,7 @@ export const reasonsEn: Record<Reason, string> = {
   check_number_required: 'Enter the check number.',
   check_number_not_valid: 'A check number has 1 to 10 digits.',
   reader_not_chosen: 'Choose the card reader for this station first.',
+  reader_driver_mismatch: 'This station takes card payments through the server-driven reader, not the Terminal JS SDK.',
   reader_not_found: 'That reader was not found.',
   reader_busy: 'The reader is busy with another payment.',
   reader_offline: 'The reader is offline. Check that it is powered on and connected to the internet.',

@@ -46,6 +46,7 @@ export const reasonsEs: Record<Reason, string> = {
   allocation_under_minimum:
     'Ese monto dejaría {amount} para la factura {invoiceNumber}, menos que los {minimum} mínimos de un pago con tarjeta o cuenta bancaria. Pague {total}, o al menos {minimum} más.',
   amount_not_valid: 'Escriba un monto mayor que cero, en dólares y centavos.',
+  account_not_linked: 'Esta cuenta ya no está vinculada a un cliente. Por favor pregunte en la recepción.',
   customer_not_found: 'No se encontró a ese cliente.',
 
   payment_not_found: 'No se encontró ese pago. Empiece de nuevo.',
@@ -76,6 +77,7 @@ export const reasonsEs: Record<Reason, string> = {
   check_number_required: 'Escriba el número de cheque.',
   check_number_not_valid: 'Un número de cheque tiene de 1 a 10 dígitos.',
   reader_not_chosen: 'Elija primero el lector de tarjetas de esta estación.',
+  reader_driver_mismatch: 'Esta estación cobra con tarjeta mediante el lector controlado por el servidor, no con el SDK Terminal JS.',
   reader_not_found: 'No se encontró ese lector.',
   reader_busy: 'El lector está ocupado con otro pago.',
   reader_offline: 'El lector no está conectado. Revise que esté encendido y conectado a internet.',

@@ -49,7 +49,7 @@ export class AccountsService {
     }
     const after = this.lockouts.fail(subject, SIGN_IN_LOCK);
     if (after.locked) throw lockedError(after.minutesLeft);
-    throw new AppError('unauthenticated', 'That email and password do not match an account.');
+    throw AppError.because('wrong_credentials');
   }
 }
 

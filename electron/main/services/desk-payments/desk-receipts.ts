@@ -101,7 +101,7 @@ export class DeskReceipts {
       }
     }
     const remote = this.deps.fromStripe(paymentId);
-    if (!remote) throw new AppError('not_found', 'That payment was not found.');
+    if (!remote) throw AppError.because('payment_not_found');
     const r = await remote;
     return {
       receipt: this.deps.receipts.build(r.input),
@@ -115,7 +115,7 @@ export class DeskReceipts {
 
   private build(p: DeskPayment): Receipt {
     const status = p.status === 'succeeded' ? 'approved' : p.status === 'queued' ? 'queued' : null;
-    if (!status) throw new AppError('conflict', 'A receipt is printed for a completed (or queued) payment only.');
+    if (!status) throw AppError.because('receipt_no_completed_payment');
     return this.deps.receipts.build({
       business: this.deps.business(),
       station: { id: p.stationId },
@@ -164,7 +164,7 @@ export class DeskReceipts {
 
   async pdf(paymentId: string, staffId: string): Promise<string> {
     const bytes = await this.deps.receipts.pdf((await this.resolve(paymentId)).receipt);
-    if (bytes.length > MAX_PDF_BYTES) throw new AppError('internal', 'The receipt PDF is too large.');
+    if (bytes.length > MAX_PDF_BYTES) throw AppError.because('receipt_too_large');
     this.deps.audit.record({ action: 'receipt.pdf', staffId, subjectId: paymentId });
     return bytes.toString('base64');
   }

@@ -77,7 +77,7 @@ export class StationReaders {
   /** The chosen reader, or a clear message when there is none. */
   require(): string {
     const id = this.chosen();
-    if (!id) throw new AppError('invalid_request', 'Choose the card reader for this station first.', 'readerId');
+    if (!id) throw AppError.because('reader_not_chosen', { field: 'readerId' });
     return id;
   }
 
@@ -88,7 +88,7 @@ export class StationReaders {
   /** Chooses a reader that exists (checked at Stripe). */
   async chooseChecked(readerId: string): Promise<void> {
     const found = (await this.deps.terminal.listReaders()).some((r) => r.id === readerId);
-    if (!found) throw new AppError('not_found', 'That reader was not found.');
+    if (!found) throw AppError.because('reader_not_found');
     this.choose(readerId);
   }
 

@@ -65,8 +65,7 @@ export class HelpService {
     let invoiceId: string | null = null;
     if (session.role === 'guest') invoiceId = session.guestInvoiceId;
     else if (session.role === 'customer' && customerId) {
-      if (input.invoiceId && !localStore.getInvoice(input.invoiceId, customerId))
-        throw new AppError('not_found', 'That invoice was not found.');
+      if (input.invoiceId && !localStore.getInvoice(input.invoiceId, customerId)) throw AppError.because('invoice_not_found');
       invoiceId = input.invoiceId ?? localStore.invoicesForCustomer(customerId).find((i) => PAYABLE.has(i.status))?.id ?? null;
     }
     const mark = {

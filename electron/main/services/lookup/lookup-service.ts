@@ -97,9 +97,9 @@ export class LookupService {
   }
 
   search(query: string, opts: SearchOptions = {}): LookupResult {
-    if (typeof query !== 'string') throw new AppError('invalid_request', 'Search text must be text.', 'query');
+    if (typeof query !== 'string') throw AppError.because('invalid_input', { field: 'query' });
     if (query.length > MAX_QUERY_LENGTH) {
-      throw new AppError('invalid_request', 'Search text is too long (200 characters at most).', 'query');
+      throw AppError.because('search_too_long', { field: 'query' });
     }
     const raw = opts.limit;
     const limit = typeof raw === 'number' && Number.isFinite(raw) ? Math.min(MAX_LIMIT, Math.max(1, Math.floor(raw))) : DEFAULT_LIMIT;

@@ -182,7 +182,7 @@ export class Outbox {
         "UPDATE outbox SET state = 'queued', next_attempt_at = ?, review_reason = NULL, updated_at = ? WHERE id = ? AND state IN ('failed', 'needs_review')",
       )
       .run(this.deps.clock.now(), this.deps.clock.now(), id).changes;
-    if (changed !== 1) throw new AppError('conflict', 'Only a failed item or one that needs review can be retried.');
+    if (changed !== 1) throw AppError.because('queue_item_not_retryable');
     return this.get(id)!;
   }
 
@@ -193,7 +193,7 @@ export class Outbox {
         "UPDATE outbox SET state = 'canceled', review_reason = ?, updated_at = ? WHERE id = ? AND state IN ('queued', 'failed', 'needs_review')",
       )
       .run(reason, this.deps.clock.now(), id).changes;
-    if (changed !== 1) throw new AppError('conflict', 'That item is being sent or is already done, and cannot be canceled.');
+    if (changed !== 1) throw AppError.because('queue_item_not_cancelable');
     return this.get(id)!;
   }
 

@@ -34,7 +34,7 @@ export class MethodsService {
   async setAutopay(customerId: string, enabled: boolean): Promise<SavedMethods> {
     const current = await this.list({ kind: 'customer', customerId });
     if (enabled && !current.autopay.defaultMethodId) {
-      throw new AppError('conflict', 'Save a payment method first: autopay charges your default method.', 'enabled');
+      throw AppError.because('autopay_needs_method', { field: 'enabled' });
     }
     await this.gateway.setAutopay(customerId, enabled);
     return this.list({ kind: 'customer', customerId });
@@ -60,6 +60,6 @@ export class MethodsService {
 
   private async owned(customerId: string, paymentMethodId: string): Promise<void> {
     const pm = await this.gateway.retrieveMethod(paymentMethodId);
-    if (!pm || pm.customerId !== customerId) throw new AppError('not_found', 'That saved payment method was not found.', 'paymentMethodId');
+    if (!pm || pm.customerId !== customerId) throw AppError.because('method_not_found', { field: 'paymentMethodId' });
   }
 }

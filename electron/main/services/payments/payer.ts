@@ -12,5 +12,5 @@ export function assertCanSeeInvoice(payer: Payer, invoice: { id: string; custome
     (payer.kind === 'customer' && invoice.customerId === payer.customerId) ||
     (payer.kind === 'guest' && invoice.id === payer.invoiceId && invoice.customerId === payer.customerId);
   // Another customer's invoice reads exactly like one that does not exist.
-  if (!ok) throw new AppError('not_found', 'That invoice was not found.');
+  if (!ok) throw AppError.because('invoice_not_found');
 }

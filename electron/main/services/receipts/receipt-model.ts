@@ -223,12 +223,15 @@ function emvRows(m: ReceiptMethod, l: ReceiptLabels): ReceiptRow[] {
 
 export function buildReceipt(input: unknown): Receipt {
   const panAt = findPan(input);
-  if (panAt) throw new AppError('invalid_request', 'A receipt cannot contain a card number (only the last 4 digits).', panAt);
+  if (panAt) throw AppError.because('receipt_has_card_number', { field: panAt });
   const parsed = receiptInputSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const field = issue?.path.join('.') || undefined;
-    throw new AppError('invalid_request', `The receipt is not valid: ${field ? `${field} ` : ''}${issue?.message ?? 'invalid'}`, field);
+    throw AppError.because('invalid_input', {
+      field,
+      message: `the receipt is not valid: ${field ? `${field} ` : ''}${issue?.message ?? 'invalid'}`,
+    });
   }
   const r = parsed.data;
   const l = RECEIPT_LABELS[r.locale];

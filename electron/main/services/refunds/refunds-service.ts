@@ -325,8 +325,8 @@ export class RefundsService {
 
 function mapError(err: unknown): unknown {
   if (!(err instanceof GatewayError)) return err;
-  if (err.kind === 'not_found') return new AppError('not_found', 'That payment was not found.');
-  if (err.retryable) return new AppError('stripe_unavailable', 'Stripe could not be reached. Please try again.');
+  if (err.kind === 'not_found') return AppError.because('payment_not_found');
+  if (err.retryable) return AppError.because('stripe_unreachable');
   return new AppError('stripe_error', err.message);
 }
 

@@ -172,7 +172,7 @@ export class TerminalService {
         );
       }
       if (err instanceof GatewayError && err.details.param === 'location') {
-        throw new AppError('invalid_request', 'That location was not found.', 'locationId');
+        throw AppError.because('location_not_found', { field: 'locationId' });
       }
       throw mapError(err);
     }
@@ -224,9 +224,9 @@ export class TerminalService {
 
   /** Training mode only: taps a Stripe test card on the simulated reader. */
   async presentTestCard(readerId: string, card: TestCard = 'visa'): Promise<ReaderView> {
-    if (!this.training()) throw new AppError('forbidden', 'Test cards can be used in training mode only.');
+    if (!this.training()) throw AppError.because('test_cards_training_only');
     const number = TEST_CARDS[card];
-    if (!number) throw new AppError('invalid_request', 'Unknown test card.', 'card');
+    if (!number) throw AppError.because('test_card_unknown', { field: 'card' });
     return guard(() => this.gateway.presentPaymentMethod(readerId, { number }));
   }
 
@@ -253,7 +253,7 @@ export class TerminalService {
    */
   async createIntent(input: TerminalIntentInput): Promise<{ paymentIntentId: string; clientSecret: string }> {
     const created = await this.create(input);
-    if (!created.clientSecret) throw new AppError('stripe_error', "Stripe did not answer the payment's client secret.");
+    if (!created.clientSecret) throw AppError.because('stripe_refused', { message: "Stripe did not answer the payment's client secret." });
     return { paymentIntentId: created.id, clientSecret: created.clientSecret };
   }
 
@@ -276,11 +276,11 @@ export class TerminalService {
   }
 
   private async create(input: TerminalIntentInput): Promise<TerminalIntentView & { clientSecret: string | null }> {
-    if (!Number.isSafeInteger(input.amount) || input.amount <= 0)
-      throw new AppError('invalid_request', 'The amount must be a positive whole number of cents.', 'amount');
-    if (!input.idempotencyKeyBase) throw new AppError('invalid_request', 'A payment needs an idempotency key.', 'idempotencyKeyBase');
+    if (!Number.isSafeInteger(input.amount) || input.amount <= 0) throw AppError.because('amount_not_valid', { field: 'amount' });
+    if (!input.idempotencyKeyBase)
+      throw AppError.because('invalid_input', { field: 'idempotencyKeyBase', message: 'a payment needs an idempotency key' });
     if (input.accountCredit && (input.invoiceId || !input.customerId)) {
-      throw new AppError('invalid_request', 'A payment on account needs the customer and no invoice.', 'customerId');
+      throw AppError.because('invalid_input', { field: 'customerId', message: 'a payment on account needs the customer and no invoice' });
     }
     const metadata: Record<string, string> = {
       ...(input.metadata ?? {}),
@@ -457,10 +457,10 @@ export class TerminalService {
 
   private async reader(id: string): Promise<ReaderView> {
     const r = await guard(() => this.gateway.retrieveReader(id)).catch((err: unknown) => {
-      if (err instanceof AppError && err.code === 'not_found') throw new AppError('not_found', 'The reader was not found.');
+      if (err instanceof AppError && err.code === 'not_found') throw AppError.because('reader_not_found');
       throw err;
     });
-    if (!r) throw new AppError('not_found', 'The reader was not found.');
+    if (!r) throw AppError.because('reader_not_found');
     return r;
   }
 }
@@ -478,9 +478,8 @@ function failedFromAction(paymentIntentId: string, a: ReaderActionView): Failed 
   return failed(paymentIntentId, a.declineCode ?? a.failureCode ?? 'card_declined');
 }
 
-const busy = (): AppError => new AppError('conflict', 'The reader is busy with another payment.');
-const offline = (): AppError =>
-  new AppError('stripe_unavailable', 'The reader is offline. Check that it is powered on and connected to the internet.');
+const busy = (): AppError => AppError.because('reader_busy');
+const offline = (): AppError => AppError.because('reader_offline');
 
 function mapError(err: unknown): unknown {
   if (!(err instanceof GatewayError)) return err;
@@ -490,14 +489,14 @@ function mapError(err: unknown): unknown {
     case 'terminal_reader_offline':
       return offline();
     case 'terminal_reader_timeout':
-      return new AppError('stripe_unavailable', 'The reader did not answer. Check that it is powered on and connected to the internet.');
+      return AppError.because('reader_no_answer');
     case 'intent_invalid_state':
       return new AppError('conflict', plainMessage('intent_invalid_state'));
     default:
       break;
   }
-  if (err.kind === 'not_found') return new AppError('not_found', 'That reader or payment was not found.');
-  if (err.retryable) return new AppError('stripe_unavailable', 'Stripe could not be reached. Please try again.');
+  if (err.kind === 'not_found') return AppError.because('not_found');
+  if (err.retryable) return AppError.because('stripe_unreachable');
   return new AppError('stripe_error', err.message);
 }
 
