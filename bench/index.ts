@@ -1,9 +1,9 @@
 /**
- * `npm run bench`: payments, receipts, lookup, sync, outbox, in that order, then a one-screen
+ * `npm run bench`: latency at 300 ms per Stripe call, payments, receipts, lookup, sync, outbox, in that order, then a one-screen
  * summary against the targets. Each benchmark cleans up its temp dirs and stops its servers even
  * when it fails; a failed one is reported and the rest still run (exit code 1 at the end).
  *
- *   npx tsx bench/index.ts [--only payments,page,receipts,lookup,sync,outbox] [--quick]
+ *   npx tsx bench/index.ts [--only latency,payments,page,receipts,lookup,sync,outbox] [--quick]
  * (page needs the built renderer: npm run build first)
  *
  * Timings are wall-clock on a shared machine: compare figures from the same run only.
@@ -13,6 +13,7 @@
  * stand-in (not in the app). It prints progress.
  */
 import { parseArgs } from 'node:util';
+import { benchLatency, type LatencyRow } from './latency';
 import { benchLookup } from './lookup';
 import { benchPayNowToInteractive, type PageBenchResult } from './page';
 import { benchOutboxDrain, type OutboxBenchResult } from './outbox';
@@ -20,7 +21,7 @@ import { benchPayments } from './payments';
 import { benchReceipts, type ReceiptsBenchResult } from './receipts';
 import { benchSync, type SyncBenchResult } from './sync';
 
-const ALL = ['payments', 'page', 'receipts', 'lookup', 'sync', 'outbox'] as const;
+const ALL = ['latency', 'payments', 'page', 'receipts', 'lookup', 'sync', 'outbox'] as const;
 type Name = (typeof ALL)[number];
 
 const { values } = parseArgs({ options: { only: { type: 'string' }, quick: { type: 'boolean', default: false } } });
@@ -62,6 +63,7 @@ const sizes = quick
     };
 
 interface Summary {
+  latency?: LatencyRow[];
   payments?: { app: number; floor: number; ratio: number };
   receipts?: ReceiptsBenchResult;
   page?: PageBenchResult;
@@ -96,6 +98,9 @@ for (const name of selected) {
   console.log(`\n=== ${name} ${'='.repeat(Math.max(0, 60 - name.length))}`);
   try {
     switch (name) {
+      case 'latency':
+        summary.latency = await benchLatency({ rounds: quick ? 2 : 5 });
+        break;
       case 'payments':
         summary.payments = await benchPayments({ payments: sizes.payments });
         break;
@@ -128,6 +133,12 @@ for (const name of selected) {
 const mark = (ok: boolean | null) => (ok === null ? '  ' : ok ? 'ok' : '!!');
 const lines: [boolean | null, string, string][] = [];
 const s = summary;
+for (const r of s.latency ?? [])
+  lines.push([
+    r.appCalls <= r.floorCalls,
+    `${r.flow} at 300 ms/call`,
+    `${r.appCalls} sequential calls (${(r.appMs / 1000).toFixed(2)} s) vs floor ${r.floorCalls} (${(r.floorMs / 1000).toFixed(2)} s)`,
+  ]);
 if (s.payments)
   lines.push([
     s.payments.ratio <= 1.25,
