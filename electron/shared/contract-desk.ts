@@ -185,7 +185,14 @@ export const reportSchema = z.object({
 });
 export type DeskReport = z.infer<typeof reportSchema>;
 const reportRequest = z
-  .object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'use YYYY-MM-DD'), scope: z.enum(['station', 'office']) })
+  .object({
+    /** Omitted: today at the station (its time zone, not the screen's). */
+    date: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, 'use YYYY-MM-DD')
+      .optional(),
+    scope: z.enum(['station', 'office']),
+  })
   .strict();
 /** Why the report did not print (the receipt printer's answers); the report is never queued. */
 export const REPORT_PRINT_PROBLEMS = ['no_printer', 'printer_offline', 'printer_timeout', 'out_of_paper', 'print_failed'] as const;

@@ -62,6 +62,8 @@ describe('end-of-day report', () => {
     expect(r.total.amount).toBe(r.byMethod.reduce((a, m) => a + m.amount, 0));
     expect(r.net).toBe(r.total.amount - r.refunds.amount);
     expect(r).toMatchObject({ scope: 'station', stationId: 'station-1', timeZone: 'America/Chicago' });
+    // No date: today where the station is (not where the screen or the machine's clock zone is).
+    expect(await k.ok('mgr', 'deskReport', { scope: 'station' })).toEqual(r);
     const office = await k.ok('mgr', 'deskReport', { date: today(), scope: 'office' });
     expect(office.total.amount).toBeGreaterThanOrEqual(r.total.amount);
     const yesterday = await k.ok('mgr', 'deskReport', { date: '2001-01-01', scope: 'station' });

@@ -226,6 +226,7 @@ export function createDesk(deps: DeskDeps, ports: DeskPorts = {}): Desk {
     outbox: deps.outbox,
     stationId,
     timeZone: () => settings.get().timeZone ?? DEFAULT_TIME_ZONE,
+    now: () => clock.now(),
     staffName,
   });
   const reportPrinter = new ReportPrinter({

@@ -7,9 +7,9 @@ import { staffIdOf } from './desk-staff';
 const MAX_PDF_BYTES = 2_900_000;
 
 export function deskReportHandlers(s: DeskServices): Pick<Handlers, 'deskReport' | 'deskReportPdf' | 'deskReportCsv' | 'deskPrintReport'> {
-  const build = async (date: string, scope: 'station' | 'office', staffId: string, format: string) => {
+  const build = async (date: string | undefined, scope: 'station' | 'office', staffId: string, format: string) => {
     const report = await s.reports.build(date, scope);
-    s.audit.record({ action: 'report.viewed', staffId, subjectId: date, detail: { scope, format } });
+    s.audit.record({ action: 'report.viewed', staffId, subjectId: report.date, detail: { scope, format } });
     return report;
   };
   return {

@@ -12,12 +12,15 @@ export const useDeskReportStore = defineStore('deskReport', () => {
   const error = shallowRef<ApiError | null>(null);
   let generation = 0;
 
-  async function load(date: string, scope: ReportScope): Promise<void> {
+  /** No date: today at the station (main knows its time zone). */
+  const request = (date: string | undefined, scope: ReportScope) => (date ? { date, scope } : { scope });
+
+  async function load(date: string | undefined, scope: ReportScope): Promise<void> {
     const current = ++generation;
     loading.value = true;
     error.value = null;
     try {
-      const value = await portal.deskReport({ date, scope });
+      const value = await portal.deskReport(request(date, scope));
       if (current === generation) report.value = value;
     } catch (cause) {
       if (current === generation) error.value = ApiError.from(cause);
@@ -27,10 +30,11 @@ export const useDeskReportStore = defineStore('deskReport', () => {
   }
 
   /** Throws ApiError. */
-  const csv = async (date: string, scope: ReportScope) => (await portal.deskReportCsv({ date, scope })).csv;
-  const pdf = async (date: string, scope: ReportScope) => (await portal.deskReportPdf({ date, scope })).base64;
+  const csv = async (date: string | undefined, scope: ReportScope) => (await portal.deskReportCsv(request(date, scope))).csv;
+  const pdf = async (date: string | undefined, scope: ReportScope) => (await portal.deskReportPdf(request(date, scope))).base64;
   /** Throws ApiError; printer problems are answers ({printed: false, problem}), not errors. */
-  const print = async (date: string, scope: ReportScope): Promise<ReportPrintAnswer> => portal.deskPrintReport({ date, scope });
+  const print = async (date: string | undefined, scope: ReportScope): Promise<ReportPrintAnswer> =>
+    portal.deskPrintReport(request(date, scope));
 
   function reset(): void {
     generation++;

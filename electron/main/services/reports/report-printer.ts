@@ -13,7 +13,7 @@ import type { PrintableDocument } from '../receipts/receipts-service';
 import { renderReportEscPos, renderReportHtml, type ReportPrintHead } from './report-layout';
 
 export interface ReportPrinterDeps {
-  build: (date: string, scope: 'station' | 'office') => Promise<DeskReport>;
+  build: (date: string | undefined, scope: 'station' | 'office') => Promise<DeskReport>;
   /** ReceiptsService.printDocument. */
   print: (doc: PrintableDocument) => Promise<PrintResult>;
   audit: Pick<AuditLog, 'record'>;
@@ -30,7 +30,7 @@ const AGAIN = 'The report was not queued: press Print again when the printer is 
 export class ReportPrinter {
   constructor(private readonly deps: ReportPrinterDeps) {}
 
-  async print(date: string, scope: 'station' | 'office', staffId: string): Promise<ReportPrintAnswer> {
+  async print(date: string | undefined, scope: 'station' | 'office', staffId: string): Promise<ReportPrintAnswer> {
     const { deps } = this;
     const report = await deps.build(date, scope);
     const head: ReportPrintHead = {
@@ -44,7 +44,7 @@ export class ReportPrinter {
       html: () => renderReportHtml(report, head),
       name: 'report',
     });
-    const audit = { staffId, subjectId: date, amount: report.total.amount, currency: report.currency };
+    const audit = { staffId, subjectId: report.date, amount: report.total.amount, currency: report.currency };
     if (result.ok) {
       deps.audit.record({ action: 'report.printed', ...audit, detail: { scope } });
       return { printed: true, problem: null, message: null };

@@ -9,7 +9,7 @@
 import type { DeskReport } from '../../../shared/contract-desk';
 import type { DeskLedger } from '../desk-payments/ledger';
 import type { Outbox } from '../outbox/outbox';
-import { dayBounds } from './day';
+import { dayBounds, localDate } from './day';
 
 /** One PaymentIntent as the report needs it. */
 export interface ReportIntent {
@@ -50,6 +50,8 @@ export interface ReportDeps {
   outbox: Outbox;
   stationId: () => string;
   timeZone: () => string;
+  /** Unix ms now: which day "today" is at the station. */
+  now: () => number;
   staffName: (id: string) => string | null;
 }
 
@@ -74,10 +76,12 @@ export const KIOSK_NAME = 'Kiosk (self-service)';
 export class ReportService {
   constructor(private readonly deps: ReportDeps) {}
 
-  async build(date: string, scope: 'station' | 'office'): Promise<DeskReport> {
+  /** The day's report; no date: today in the station's time zone. */
+  async build(day: string | undefined, scope: 'station' | 'office'): Promise<DeskReport> {
     const { deps } = this;
     const stationId = deps.stationId();
     const timeZone = deps.timeZone();
+    const date = day ?? localDate(deps.now(), timeZone);
     const { fromMs, toMs } = dayBounds(date, timeZone);
     const fromSec = Math.floor(fromMs / 1000);
     const toSec = Math.floor(toMs / 1000);
