@@ -1,6 +1,5 @@
 /** Composition root for Electron: build the services, lock the app down, open the window, wire IPC. */
 import { app, BrowserWindow, ipcMain } from 'electron';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createElectronStore } from './app/electron-settings';
@@ -8,7 +7,6 @@ import { osPrinterPort } from './app/os-printer';
 import { APP_ORIGIN, lockDownWebContents, registerAppScheme, serveRenderer } from './app/security';
 import { createMainWindow } from './app/window';
 import { startKiosk, type Kiosk } from './composition';
-import { useSqliteBinding } from './db/connection';
 import { registerIpc } from './ipc/register-electron';
 import { consoleLogger } from './services/logger';
 import { SettingsService } from './services/settings/settings-service';
@@ -24,10 +22,6 @@ let kiosk: Kiosk | null = null;
 
 async function main(): Promise<void> {
   await app.whenReady();
-  // Development: the Electron-ABI copy of better-sqlite3 built by `npm start` (scripts/electron-native.mjs).
-  const devBinding = join(appRoot, '.native', `electron-${process.versions.electron}`, 'better_sqlite3.node');
-  if (!app.isPackaged && existsSync(devBinding)) useSqliteBinding(devBinding);
-
   lockDownWebContents();
   serveRenderer(join(appRoot, 'out', 'renderer'));
   const settings = new SettingsService(createElectronStore(), process.env);
