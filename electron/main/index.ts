@@ -8,6 +8,7 @@ import { APP_ORIGIN, lockDownWebContents, registerAppScheme, serveRenderer } fro
 import { keepDisplayAwake, OUT_OF_ORDER_FLAG, relaunchApp, showOutOfOrder, watchWindow } from './app/station-runtime';
 import { createMainWindow } from './app/window';
 import { startKiosk, type Kiosk } from './composition';
+import { startFleetServices, type FleetServices } from './fleet';
 import { registerIpc } from './ipc/register-electron';
 import { systemClock } from './services/clock';
 import { consoleLogger } from './services/logger';
@@ -19,6 +20,7 @@ const appRoot = join(here, '..', '..');
 const log = consoleLogger('main');
 
 let kiosk: Kiosk | null = null;
+let fleet: FleetServices | null = null;
 let releaseDisplay: (() => void) | null = null;
 
 async function main(crashGuard: MainCrashGuard): Promise<void> {
@@ -54,7 +56,15 @@ async function main(crashGuard: MainCrashGuard): Promise<void> {
   const current = kiosk;
   registerIpc(ipcMain, current);
   const win = createMainWindow({ preloadPath, url, kiosk: kioskMode });
-  watchWindow(win, url, { clock: systemClock, log, info: outOfOrderInfo });
+  const watchdog = watchWindow(win, url, { clock: systemClock, log, info: outOfOrderInfo });
+  fleet = startFleetServices(current, {
+    dataDir: app.getPath('userData'),
+    settings,
+    version: app.getVersion(),
+    log,
+    clock: systemClock,
+    window: () => watchdog.status().state,
+  });
   // Up for ten minutes: earlier crashes no longer count towards a crash loop.
   setTimeout(() => crashGuard.clear(), 10 * 60_000).unref();
   const callerId = `window:${win.webContents.id}`;
@@ -85,8 +95,9 @@ if (!app.requestSingleInstanceLock()) {
     if (stopped || !kiosk) return;
     event.preventDefault();
     releaseDisplay?.();
-    void kiosk
-      .stop()
+    const current = kiosk;
+    void (fleet?.stop() ?? Promise.resolve())
+      .then(() => current.stop())
       .catch((err: unknown) => log.error('stopping the kiosk failed', { error: err instanceof Error ? err.message : String(err) }))
       .finally(() => {
         stopped = true;
