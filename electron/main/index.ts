@@ -11,13 +11,14 @@ import { startKiosk, type Kiosk } from './composition';
 import { startFleetServices, type FleetServices } from './fleet';
 import { registerIpc } from './ipc/register-electron';
 import { systemClock } from './services/clock';
-import { consoleLogger } from './services/logger';
+import { fileLogger } from './services/file-logger';
 import { SettingsService } from './services/settings/settings-service';
 import { fileCrashLog, MainCrashGuard } from './services/watchdog/crash-guard';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const appRoot = join(here, '..', '..');
-const log = consoleLogger('main');
+// Rotating log in <userData>/logs/main.log (main.old.log before it), redacted line by line.
+const log = fileLogger({ dir: join(app.getPath('userData'), 'logs'), prefix: 'main' });
 
 let kiosk: Kiosk | null = null;
 let fleet: FleetServices | null = null;
