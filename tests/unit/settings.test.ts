@@ -25,6 +25,8 @@ describe('settings', () => {
       offlineMaxPayment: 50_000,
       offlineMaxTotal: 200_000,
       terminalDriver: 'server',
+      backupIntervalMinutes: 60,
+      backupKeep: 48,
     });
     expect(s.stripeSecretKey()).toBeUndefined();
   });

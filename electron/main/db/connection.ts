@@ -7,9 +7,9 @@ export type Db = Database.Database;
 let nativeBinding: string | undefined;
 
 /**
- * Inside Electron (npm start) better-sqlite3 must be the copy built for Electron's ABI; under Node
- * (tests, preview) the one npm built for Node. The Electron entry point names its copy here once,
- * so the two builds live side by side and neither `npm start` nor `npm test` breaks the other.
+ * better-sqlite3 13 is a Node-API addon with prebuilt binaries in its package, so the same binary
+ * loads under Node (tests, preview) and inside Electron. This override names another build (for
+ * example one compiled from source) when a platform has no prebuilt binary.
  */
 export function useSqliteBinding(path: string | undefined): void {
   nativeBinding = path;

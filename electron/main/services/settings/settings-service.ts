@@ -59,6 +59,13 @@ export const settingsSchema = z.object({
       from: z.email('not an email address').max(254),
     })
     .optional(),
+  /** Backups of kiosk.db with SQLite's online backup API: how often, and how many are kept. */
+  backupIntervalMinutes: z.number().int().min(5).max(10_080).default(60),
+  backupKeep: z.number().int().min(1).max(1_000).default(48),
+  /** Where the backups go (default: backups/ in the data folder). */
+  backupDir: z.string().min(1).max(1024).optional(),
+  /** Where this station writes its health file; one shared folder for all stations lets a desk list them (default: health/ in the data folder). */
+  healthDir: z.string().min(1).max(1024).optional(),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 export type SmtpSettings = NonNullable<Settings['smtp']>;
