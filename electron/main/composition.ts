@@ -282,6 +282,7 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
       ...sessionHandlers({
         accounts,
         guests,
+        lockouts,
         sessions,
         gateway,
         store: localStore,
