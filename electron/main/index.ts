@@ -1,5 +1,5 @@
 /** Composition root for Electron: build the services, lock the app down, open the window, wire IPC. */
-import { app, BrowserWindow, ipcMain } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain } from 'electron';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -68,6 +68,9 @@ app.on('will-quit', () => {
 });
 
 main().catch((err: unknown) => {
-  log.error('the kiosk could not start', { error: err instanceof Error ? err.message : String(err) });
+  const message = err instanceof Error ? err.message : String(err);
+  log.error('the kiosk could not start', { error: message });
+  // On screen, so a station that cannot start (e.g. a malformed Stripe key) says why instead of vanishing.
+  dialog.showErrorBox('The kiosk cannot start', message);
   app.exit(1);
 });
