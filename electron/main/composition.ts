@@ -84,8 +84,9 @@ const TRAINING_KEY = 'sk_test_trainingModeOfflineSandbox';
 
 export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
   const clock = opts.clock ?? systemClock;
-  const db = openDatabase(join(opts.dataDir, 'kiosk.db'), appMigrations);
+  // Before anything opens: a malformed key stops the start (it never means training mode).
   const secretKey = opts.settings.stripeSecretKey();
+  const db = openDatabase(join(opts.dataDir, 'kiosk.db'), appMigrations);
   const trainingMode = !secretKey;
 
   let sandbox: StripeSandbox | null = null;
@@ -282,6 +283,7 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
       ...sessionHandlers({
         accounts,
         guests,
+        lockouts,
         sessions,
         gateway,
         store: localStore,

@@ -1,5 +1,6 @@
 /** Composition root for Electron: build the services, lock the app down, open the window, wire IPC. */
-import { app, BrowserWindow, ipcMain } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain } from 'electron';
+import { AppError } from './services/errors';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createElectronStore } from './app/electron-settings';
@@ -116,7 +117,15 @@ if (!app.requestSingleInstanceLock()) {
   });
   crashGuard.install(process);
   main(crashGuard).catch((err: unknown) => {
-    log.error('the kiosk could not start', { error: err instanceof Error ? err.message : String(err) });
+    const message = err instanceof Error ? err.message : String(err);
+    log.error('the kiosk could not start', { error: message });
+    // A configuration the station refuses (e.g. a malformed Stripe key) is said on screen and not retried:
+    // restarting cannot mend it.
+    if (err instanceof AppError && err.reason === 'stripe_key_invalid') {
+      dialog.showErrorBox('The kiosk cannot start', message);
+      app.exit(1);
+      return;
+    }
     // Failing to start counts like a crash; failing to show even the out-of-order page leaves it to the OS (systemd, Shell Launcher).
     if (process.argv.includes(OUT_OF_ORDER_FLAG)) app.exit(1);
     else crashGuard.handle('uncaughtException', err);

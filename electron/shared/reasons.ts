@@ -23,6 +23,8 @@ export const REASONS = {
   locked: 'locked',
   /** Something failed on our side; whether money moved is not known (never claims "nothing was charged"). */
   internal_error: 'internal',
+  /** The station was given a Stripe key that is not one: it stops instead of falling back to training mode. */
+  stripe_key_invalid: 'internal',
 
   // ---- sign-in and access
   wrong_credentials: 'unauthenticated',

@@ -1,6 +1,8 @@
 import type { Session } from '../../shared/contract';
 import type { AccountsService } from '../services/accounts/accounts-service';
-import type { GuestAccess } from '../services/payments/guest-access';
+import { parsePayLink, type GuestAccess } from '../services/payments/guest-access';
+import type { Lockouts } from '../services/lockouts';
+import { canonicalInvoiceNumber } from '../../shared/invoice-number';
 import type { CallerSession, SessionRegistry } from '../services/session/session-registry';
 import type { StripeGateway } from '../stripe/gateway';
 import type { LocalStore } from '../services/local-store/local-store';
@@ -12,6 +14,8 @@ import type { Handlers } from './dispatcher';
 export interface SessionDeps {
   accounts: AccountsService;
   guests: GuestAccess;
+  /** Guest tries run one at a time per invoice, so a burst cannot race the count (GuestAccess counts after the search). */
+  lockouts: Pick<Lockouts, 'oneAtATime'>;
   sessions: SessionRegistry;
   gateway: StripeGateway;
   store: LocalStore;
@@ -51,11 +55,14 @@ export function sessionHandlers(
       return { role: 'public', customer: null, guestInvoiceId: null };
     },
     guestFindInvoice: async (req, ctx) => {
-      const found = await deps.guests.byNumberAndZip(req.invoiceNumber, req.postalCode);
+      const number = canonicalInvoiceNumber(req.invoiceNumber);
+      if (!number) throw AppError.because('invalid_input', { field: 'invoiceNumber', message: 'enter the invoice number' });
+      const found = await deps.lockouts.oneAtATime(`invoice:${number}`, () => deps.guests.byNumberAndZip(number, req.postalCode));
       return view(deps.sessions.startGuest(ctx.callerId, found.customerId, found.invoiceId));
     },
     guestOpenLink: async (req, ctx) => {
-      const found = await deps.guests.byLink(req.link);
+      const key = `invoice-link:${parsePayLink(req.link)?.invoiceId ?? ''}`;
+      const found = await deps.lockouts.oneAtATime(key, () => deps.guests.byLink(req.link));
       return view(deps.sessions.startGuest(ctx.callerId, found.customerId, found.invoiceId));
     },
   };

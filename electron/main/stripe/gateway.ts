@@ -1,6 +1,7 @@
 import type Stripe from 'stripe';
 import type { Address, Customer, Invoice, InvoiceDetail, MethodSummary, SavedMethod } from '../../shared/contract';
 import type { Clock } from '../services/clock';
+import { canonicalInvoiceNumber } from '../../shared/invoice-number';
 import { StripeClient, type CallOptions, type GatewayOptions } from './client';
 import type { GatewayError } from './errors';
 import { SyncFeed } from './sync-feed';
@@ -234,7 +235,8 @@ export class StripeGateway {
 
   /** Finds a finalized invoice by its printed number (exact, case-insensitive). */
   async findInvoiceByNumber(number: string): Promise<{ invoice: Invoice; metadata: Record<string, string> } | null> {
-    const wanted = number.trim().toUpperCase().replace(/'/g, '');
+    const wanted = canonicalInvoiceNumber(number);
+    if (!wanted) return null;
     const found = await this.call(() => this.stripe.invoices.search({ query: `number:'${wanted}'`, limit: 1 }));
     const inv = found.data[0];
     return inv ? { invoice: toInvoice(inv, this.clock.now()), metadata: { ...(inv.metadata ?? {}) } } : null;

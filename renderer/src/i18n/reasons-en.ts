@@ -15,6 +15,7 @@ export const reasonsEn: Record<Reason, string> = {
   payment_declined: 'The payment did not go through.',
   conflict: 'That cannot be done right now. Please try again.',
   locked: 'This is locked after too many tries. Please ask a member of staff for help.',
+  stripe_key_invalid: 'The Stripe key in {where} is not a valid secret key. Correct it, or remove it for training mode.',
   internal_error:
     'Something went wrong on our side. If you were paying, please check your payments or ask at the front desk before you try again.',
 

@@ -12,6 +12,7 @@ export const reasonsEs: Record<Reason, string> = {
   payment_declined: 'El pago no se realizó.',
   conflict: 'Eso no se puede hacer ahora. Inténtelo de nuevo.',
   locked: 'Está bloqueado tras demasiados intentos. Pida ayuda a un miembro del personal.',
+  stripe_key_invalid: 'La clave de Stripe en {where} no es una clave secreta válida. Corríjala o elimínela para el modo de práctica.',
   internal_error:
     'Algo salió mal de nuestro lado. Si estaba pagando, revise sus pagos o pregunte en la recepción antes de intentarlo de nuevo.',
 

@@ -2,7 +2,7 @@ import type { Db } from '../../db/connection';
 import type { Clock } from '../clock';
 import { AppError } from '../errors';
 import type { Lockouts, LockPolicy } from '../lockouts';
-import { dummyHash, hashSecret, verifySecret } from './password';
+import { dummyHash, hashSecret, takeCheckTime, verifySecret } from './password';
 
 /** Five wrong passwords in a row lock the account for 15 minutes. */
 export const SIGN_IN_LOCK: LockPolicy = { maxFailures: 5, lockMs: 15 * 60 * 1000 };
@@ -34,21 +34,30 @@ export class AccountsService {
     return this.db.prepare('SELECT 1 FROM portal_accounts WHERE email = ?').get(normalize(email)) !== undefined;
   }
 
-  /** Checks the password and returns the customer id; the lock survives a restart (it is in SQLite). */
+  /**
+   * Checks the password and returns the customer id. The try is counted before the hash (a burst
+   * gets no more checks than the policy), and an unknown email, a wrong password and a locked
+   * account all take one hash; the lock survives a restart (it is in SQLite).
+   */
   async verify(email: string, password: string): Promise<string> {
     const subject = `account:${normalize(email)}`;
-    const lock = this.lockouts.state(subject);
-    if (lock.locked) throw lockedError(lock.minutesLeft);
-    const row = this.db
-      .prepare<[string], AccountRow>('SELECT customer_id, password_hash FROM portal_accounts WHERE email = ?')
-      .get(normalize(email));
+    const reserved = this.lockouts.reserve(subject, SIGN_IN_LOCK);
+    const row = reserved.granted
+      ? this.db
+          .prepare<[string], AccountRow>('SELECT customer_id, password_hash FROM portal_accounts WHERE email = ?')
+          .get(normalize(email))
+      : undefined;
+    if (!reserved.granted) {
+      await takeCheckTime();
+      throw accountLocked(reserved.lock.minutesLeft);
+    }
     const ok = await verifySecret(password, row?.password_hash ?? (await dummyHash()));
     if (row && ok) {
       this.lockouts.succeed(subject);
       return row.customer_id;
     }
-    const after = this.lockouts.fail(subject, SIGN_IN_LOCK);
-    if (after.locked) throw lockedError(after.minutesLeft);
+    const after = this.lockouts.state(subject);
+    if (after.locked) throw accountLocked(after.minutesLeft);
     throw AppError.because('wrong_credentials');
   }
 }
@@ -61,3 +70,9 @@ export function lockedError(minutes: number): AppError {
     `Too many wrong attempts. Please try again in ${minutes} minute${minutes === 1 ? '' : 's'} or ask at the front desk.`,
   );
 }
+
+const accountLocked = (minutes: number): AppError =>
+  AppError.because('account_locked', {
+    params: { minutes },
+    message: `Too many wrong attempts. Please try again in ${minutes} minute${minutes === 1 ? '' : 's'} or ask at the front desk.`,
+  });

@@ -1,14 +1,17 @@
 import { z } from 'zod';
+import { AppError } from '../errors';
 
 export const settingsSchema = z.object({
   /** Stripe secret key (sk_test_… or sk_live_…). Main process only; never sent to the renderer or logged. */
   stripeSecretKey: z
     .string()
+    .trim()
     .regex(/^(sk|rk)_(test|live)_[A-Za-z0-9]+$/, 'not a Stripe secret key')
     .optional(),
   /** Live mode: Stripe.js (Payment Element) needs the publishable key. Safe to show to the renderer. */
   stripePublishableKey: z
     .string()
+    .trim()
     .regex(/^pk_(test|live)_[A-Za-z0-9]+$/, 'not a Stripe publishable key')
     .optional(),
   /** Fullscreen kiosk, devtools off. */
@@ -107,8 +110,16 @@ export class SettingsService {
     return this.get();
   }
 
-  /** The key Stripe calls use: the environment wins over the stored setting. */
+  /**
+   * The key Stripe calls use: the environment wins over the stored setting. Whitespace around it
+   * (a pasted newline) is trimmed; a key that is there but is not a key (quotes, a publishable key,
+   * a typo) throws `stripe_key_invalid`: a station given a key never falls back to training mode.
+   */
   stripeSecretKey(): string | undefined {
+    const raw = this.backend.store['stripeSecretKey'];
+    if (raw !== undefined && raw !== null && !this.env['STRIPE_SECRET_KEY']?.trim()) {
+      if (!settingsSchema.shape.stripeSecretKey.safeParse(raw).success) throw invalidKey('the stored setting stripeSecretKey');
+    }
     return this.get().stripeSecretKey;
   }
 
@@ -117,8 +128,8 @@ export class SettingsService {
     const envKey = this.env['STRIPE_SECRET_KEY']?.trim();
     if (envKey) {
       const checked = settingsSchema.shape.stripeSecretKey.safeParse(envKey);
-      if (!checked.success) throw new Error('STRIPE_SECRET_KEY is set but is not a Stripe secret key (sk_test_… or sk_live_…).');
-      out = { ...out, stripeSecretKey: envKey };
+      if (!checked.success) throw invalidKey('STRIPE_SECRET_KEY');
+      out = { ...out, stripeSecretKey: checked.data };
     }
     // The mail password from the environment, for a station whose mail server is set up in the file.
     const envPassword = this.env['SMTP_PASSWORD'];
@@ -133,3 +144,9 @@ export class SettingsService {
     return { ...rest, stripeSecretKey: stripeSecretKey ? 'set' : 'not set', ...mail };
   }
 }
+
+const invalidKey = (where: string) =>
+  AppError.because('stripe_key_invalid', {
+    params: { where },
+    message: `${where} is set but is not a Stripe secret key (sk_live_… or sk_test_…, nothing around it). The kiosk does not start in training mode while a key is given: correct the key, or remove it for training mode.`,
+  });

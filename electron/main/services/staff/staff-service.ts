@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../../db/connection';
 import type { Clock } from '../clock';
-import { dummyHash, hashSecret, verifySecret } from '../accounts/password';
+import { dummyHash, hashSecret, takeCheckTime, verifySecret } from '../accounts/password';
 import { AppError } from '../errors';
 import type { LockPolicy, Lockouts } from '../lockouts';
 
@@ -83,30 +83,43 @@ export class StaffService {
     })();
   }
 
-  /** Checks a PIN by staff id or name. Never throws for a wrong PIN: the answer says what happened. */
+  /**
+   * Checks a PIN by staff id or name. Never throws for a wrong PIN: the answer says what happened.
+   * The try is counted against the staff member (however the name was typed) before the hash, so a
+   * burst gets no more checks than the policy; an unknown name is counted under its own spelling. An
+   * unknown, disabled or locked subject takes the same hash and gets the same answer for a wrong PIN;
+   * only the right PIN hears that its owner is disabled.
+   */
   async checkPin(who: { staffId?: string | undefined; name?: string | undefined }, pin: string): Promise<PinCheck> {
-    const { db, lockouts } = this.deps;
-    const row = who.staffId
-      ? db.prepare<[string], Row>('SELECT * FROM desk_staff WHERE id = ?').get(who.staffId)
-      : db.prepare<[string], Row>('SELECT * FROM desk_staff WHERE name = ?').get((who.name ?? '').trim());
-    const wrong = new AppError('unauthenticated', 'That name and PIN do not match.', 'pin');
-    if (!row || row.active !== 1) {
-      await verifySecret(pin, await dummyHash()); // same time as a real check
-      return {
-        ok: false,
-        staff: row ? toStaff(row) : null,
-        error: row ? new AppError('forbidden', 'This staff member is disabled. Ask a manager.') : wrong,
-      };
+    const { lockouts } = this.deps;
+    const row = this.find(who);
+    const key = row ? subject(row.id) : who.staffId ? subject(who.staffId) : `staff-name:${canonicalName(who.name ?? '')}`;
+    const staff = row ? toStaff(row) : null;
+    const reserved = lockouts.reserve(key, PIN_LOCK_POLICY);
+    if (!reserved.granted) {
+      await takeCheckTime();
+      return { ok: false, staff, error: locked(reserved.lock.minutesLeft) };
     }
-    const staff = toStaff(row);
-    const lock = lockouts.state(subject(row.id));
-    if (lock.locked) return { ok: false, staff, error: locked(lock.minutesLeft) };
-    if (await verifySecret(pin, row.pin_hash)) {
-      lockouts.succeed(subject(row.id));
-      return { ok: true, staff };
+    const match = await verifySecret(pin, row?.pin_hash ?? (await dummyHash()));
+    if (!row || !match) {
+      const after = lockouts.state(key);
+      return { ok: false, staff, error: after.locked ? locked(after.minutesLeft) : wrongPin() };
     }
-    const after = lockouts.fail(subject(row.id), PIN_LOCK_POLICY);
-    return { ok: false, staff, error: after.locked ? locked(after.minutesLeft) : wrong };
+    lockouts.succeed(key);
+    if (row.active !== 1)
+      return { ok: false, staff, error: AppError.because('staff_disabled', { message: 'This staff member is disabled. Ask a manager.' }) };
+    return { ok: true, staff: staff! };
+  }
+
+  /** By id, or by name however it was typed (case, spaces): every spelling of a name is one subject. */
+  private find(who: { staffId?: string | undefined; name?: string | undefined }): Row | undefined {
+    const { db } = this.deps;
+    if (who.staffId) return db.prepare<[string], Row>('SELECT * FROM desk_staff WHERE id = ?').get(who.staffId);
+    const wanted = canonicalName(who.name ?? '');
+    return db
+      .prepare<[], Row>('SELECT * FROM desk_staff ORDER BY created_at')
+      .all()
+      .find((r) => canonicalName(r.name) === wanted);
   }
 
   private insert(name: string, role: StaffRole, hash: string, createdBy: string | null): Staff {
@@ -124,8 +137,11 @@ export class StaffService {
   }
 }
 
+const canonicalName = (name: string) => name.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase();
+const wrongPin = () => AppError.because('staff_wrong_pin', { field: 'pin', message: 'That name and PIN do not match.' });
+
 const locked = (minutes: number) =>
-  new AppError(
-    'locked',
-    `Too many wrong PINs. This staff member is locked for ${minutes} more minute${minutes === 1 ? '' : 's'}; a manager can help meanwhile.`,
-  );
+  AppError.because('staff_locked', {
+    params: { minutes },
+    message: `Too many wrong PINs. This staff member is locked for ${minutes} more minute${minutes === 1 ? '' : 's'}; a manager can help meanwhile.`,
+  });
