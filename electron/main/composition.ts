@@ -266,6 +266,7 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
       stationId: s.stationId,
       kiosk: s.kiosk,
       idleTimeoutSeconds: s.idleTimeoutSeconds,
+      onScreenKeyboard: s.onScreenKeyboard,
       terminalDriver: s.terminalDriver,
       emailReceipts: Boolean(email),
       demoSignIns: demo ? demoSignIns(demo) : [],

@@ -102,6 +102,8 @@ export const appInfoSchema = z.object({
   stationId: text(64),
   kiosk: z.boolean(),
   idleTimeoutSeconds: z.number().int().positive(),
+  /** When the customer screens' on-screen keyboard opens ('touch': a tap on a field; 'always': any click; 'off'). */
+  onScreenKeyboard: z.enum(['touch', 'always', 'off']).default('touch'),
   /** Who drives the desk's card reader: main ('server') or `@stripe/terminal-js` in this window ('js'). */
   terminalDriver: z.enum(['server', 'js']).default('server'),
   /** Whether this station can email receipts (a mail server is set, or training mode's mail drop). */

@@ -21,6 +21,7 @@ describe('settings', () => {
       kiosk: false,
       stationId: 'station-1',
       idleTimeoutSeconds: 90,
+      onScreenKeyboard: 'touch',
       businessName: 'City Utilities Billing',
       offlineMaxPayment: 50_000,
       offlineMaxTotal: 200_000,

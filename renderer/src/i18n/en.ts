@@ -362,6 +362,11 @@ export const en = {
   'idle.secondsLeft': 'seconds left',
   'idle.announce': 'Still there? The kiosk will clear the screen in {seconds} seconds.',
   'idle.stay': 'I’m still here',
+  'osk.label': 'On-screen keyboard',
+  'osk.backspace': 'Delete',
+  'osk.shift': 'Shift',
+  'osk.space': 'Space',
+  'osk.done': 'Done',
 
   'guest.title': 'Pay as a guest',
   'guest.intro': 'Scan the QR code on your invoice, or enter its number and your billing zip code.',

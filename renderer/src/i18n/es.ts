@@ -363,6 +363,11 @@ export const es: Messages = {
   'idle.secondsLeft': 'segundos restantes',
   'idle.announce': '¿Sigue ahí? El quiosco borrará la pantalla en {seconds} segundos.',
   'idle.stay': 'Sigo aquí',
+  'osk.label': 'Teclado en pantalla',
+  'osk.backspace': 'Borrar',
+  'osk.shift': 'Mayús',
+  'osk.space': 'Espacio',
+  'osk.done': 'Listo',
 
   'guest.title': 'Pagar como invitado',
   'guest.intro': 'Escanee el código QR de su factura, o escriba su número y el código postal de facturación.',

@@ -20,6 +20,7 @@ export const useAppStore = defineStore('app', () => {
   const demoGuestInvoices = computed(() => (trainingMode.value ? (info.value?.demoGuestInvoices ?? []) : []));
   const idleTimeoutSeconds = computed(() => info.value?.idleTimeoutSeconds ?? 120);
   const emailReceipts = computed(() => info.value?.emailReceipts ?? false);
+  const onScreenKeyboard = computed(() => info.value?.onScreenKeyboard ?? 'touch');
 
   async function load(): Promise<void> {
     loading.value = true;
@@ -51,6 +52,7 @@ export const useAppStore = defineStore('app', () => {
     demoGuestInvoices,
     idleTimeoutSeconds,
     emailReceipts,
+    onScreenKeyboard,
     load,
     setLocale,
     reset,

@@ -21,6 +21,12 @@ export const settingsSchema = z.object({
     .regex(/^[A-Za-z0-9_-]{1,64}$/)
     .default('station-1'),
   idleTimeoutSeconds: z.number().int().min(15).max(3600).default(90),
+  /**
+   * The customer screens' on-screen keyboard: 'touch' opens it when a field is tapped on the touch
+   * screen, 'always' also on a mouse click (touch screens that report themselves as a mouse), 'off'
+   * for stations with a real keyboard.
+   */
+  onScreenKeyboard: z.enum(['touch', 'always', 'off']).default('touch'),
   businessName: z.string().min(1).max(120).default('City Utilities Billing'),
   /** Offline limits for payments that may wait in the queue (cents). */
   offlineMaxPayment: z.number().int().min(0).max(10_000_000).default(50_000),
