@@ -20,6 +20,7 @@ import {
   text,
   type ContractEntry,
 } from './contract-schemas';
+import { drawerEntries } from './contract-drawer';
 import { currencySchema, minorAmountSchema } from './money';
 
 // ---------------------------------------------------------------------------------------------
@@ -470,6 +471,9 @@ export const deskEntries = {
   ),
   /** Cancels the intent unless it was captured (a decline, Cancel, a reader that dropped off). A settled attempt answers with its record. */
   deskCancelTerminalJsPayment: entry('desk:cancelTerminalJsPayment', STAFF, z.object({ attemptId: idSchema }).strict(), cardPaymentSchema),
+
+  /** The cash drawer (contract-drawer.ts). */
+  ...drawerEntries,
 } as const satisfies Record<string, ContractEntry>;
 
 export const deskEvents = {

@@ -117,6 +117,21 @@ export const REASONS = {
   receipt_has_card_number: 'invalid_request',
   card_number_in_text: 'invalid_request',
   search_too_long: 'invalid_request',
+
+  // ---- desk: the cash drawer
+  drawer_not_open: 'conflict',
+  drawer_already_open: 'conflict',
+  drawer_already_closed: 'conflict',
+  drawer_not_found: 'not_found',
+  drawer_amount_negative: 'invalid_request',
+  drawer_amount_not_cents: 'invalid_request',
+  drawer_amount_zero: 'invalid_request',
+  drawer_amount_too_large: 'invalid_request',
+  drawer_paid_out_over_cash: 'invalid_request',
+  drawer_tendered_short: 'invalid_request',
+  drawer_variance_needs_manager: 'forbidden',
+  drawer_approver_not_manager: 'forbidden',
+  drawer_manager_pin_wrong: 'unauthenticated',
 } as const satisfies Record<string, ErrorCodeName>;
 
 /** The envelope codes (kept here so this module has no imports but zod; contract-schemas re-exports them). */

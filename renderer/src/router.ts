@@ -4,6 +4,7 @@ import type { MessageKey } from './i18n';
 import { resetAllStores } from './stores';
 import { useDeskStore } from './stores/desk';
 import { useSessionStore } from './stores/session';
+import DeskDrawerView from './views/desk/DeskDrawerView.vue';
 import DeskHelpView from './views/desk/DeskHelpView.vue';
 import DeskLayout from './views/desk/DeskLayout.vue';
 import DeskLookupView from './views/desk/DeskLookupView.vue';
@@ -114,6 +115,12 @@ const routes: RouteRecordRaw[] = [
         name: 'desk-queue',
         component: DeskQueueView,
         meta: { titleKey: 'desk.tab.queue', desk: true, requiresStaff: true },
+      },
+      {
+        path: 'drawer',
+        name: 'desk-drawer',
+        component: DeskDrawerView,
+        meta: { titleKey: 'desk.tab.drawer', desk: true, requiresStaff: true },
       },
       { path: 'help', name: 'desk-help', component: DeskHelpView, meta: { titleKey: 'desk.tab.help', desk: true, requiresStaff: true } },
       {

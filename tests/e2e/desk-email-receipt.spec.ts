@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { expect, test } from './fixtures';
-import { createManager, expectNoAxeViolations, openCustomer, payAtDesk, shot } from './desk-helpers';
+import { createManager, expectNoAxeViolations, openCustomer, openDrawerIfAsked, payAtDesk, shot } from './desk-helpers';
 
 test('cash payment, then Email receipt: saved as an .eml for the customer, the answer announced', async ({ page, preview }) => {
   await createManager(page);
@@ -15,6 +15,7 @@ test('cash payment, then Email receipt: saved as an .eml for the customer, the a
 
   await payAtDesk(page);
   await page.getByRole('radio', { name: 'Cash' }).check();
+  await openDrawerIfAsked(page);
   await page.getByLabel('Amount').fill('5.00');
   await page.getByTestId('desk-pay-submit').click();
   await expect(page.getByTestId('desk-pay-result')).toHaveAttribute('data-status', 'sent');

@@ -65,3 +65,18 @@ export async function refreshUntil(page: Page, check: () => Promise<void>): Prom
     await check();
   }).toPass({ timeout: 30_000, intervals: [500, 1000, 2000] });
 }
+
+/**
+ * In the desk payment dialog with Cash chosen: cash goes through the station's cash drawer, so when
+ * none is open the dialog asks to open one; this opens it with `float` (dollars) and waits for the form.
+ */
+export async function openDrawerIfAsked(page: Page, float = '100.00'): Promise<void> {
+  const ask = page.getByTestId('desk-pay-no-drawer');
+  const tendered = page.getByLabel('Cash handed over');
+  await expect(ask.or(tendered)).toBeVisible();
+  if (await ask.isVisible()) {
+    await page.getByLabel('Counted float').fill(float);
+    await page.getByTestId('desk-pay-open-drawer').click();
+    await expect(tendered).toBeVisible();
+  }
+}

@@ -5,7 +5,7 @@
  */
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { createManager, expectNoAxeViolations, openCustomer, refreshUntil, shot } from './desk-helpers';
+import { createManager, expectNoAxeViolations, openCustomer, openDrawerIfAsked, refreshUntil, shot } from './desk-helpers';
 
 async function submitAmount(page: Page, text: string): Promise<void> {
   await page.getByLabel('Amount').fill(text);
@@ -23,6 +23,7 @@ test('payment on account: cash $20.00 is credited to the customer and shows on t
   await expect(page.getByTestId('desk-pay-on-account')).toContainText('applied to their next invoice');
   await expect(page.getByLabel('Amount')).toHaveValue('');
   await page.getByRole('radio', { name: 'Cash' }).check();
+  await openDrawerIfAsked(page);
 
   // Bad amounts: a message on the field, nothing sent.
   const error = page.locator('#desk-amount-error');

@@ -4,7 +4,7 @@
  */
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { createManager, expectNoAxeViolations, openCustomer, payAtDesk, refreshUntil, shot } from './desk-helpers';
+import { createManager, expectNoAxeViolations, openCustomer, openDrawerIfAsked, payAtDesk, refreshUntil, shot } from './desk-helpers';
 
 async function amount(page: Page, text: string): Promise<void> {
   await page.getByLabel('Amount').fill(text);
@@ -123,6 +123,7 @@ test('cash and check: a check needs its number; both are sent and credit the inv
 
   await row.getByTestId('pay-at-desk').click();
   await page.getByRole('radio', { name: 'Cash' }).check();
+  await openDrawerIfAsked(page);
   await amount(page, '5.00');
   await page.getByTestId('desk-pay-submit').click();
   await expect(page.getByTestId('desk-pay-result')).toHaveAttribute('data-status', 'sent');
@@ -139,6 +140,7 @@ test('cash and check: a check needs its number; both are sent and credit the inv
   await preview.outage('refuse');
   await row.getByTestId('pay-at-desk').click();
   await page.getByRole('radio', { name: 'Cash' }).check();
+  await openDrawerIfAsked(page);
   await amount(page, '1.00');
   await page.getByTestId('desk-pay-submit').click();
   await expect(page.getByTestId('desk-pay-result')).toHaveAttribute('data-status', 'queued');

@@ -8,7 +8,7 @@
 import { createConfStore } from '../../electron/main/services/settings/conf-store';
 import { SettingsService } from '../../electron/main/services/settings/settings-service';
 import { printedLines, startTestPrinter } from '../helpers/receipt-printer';
-import { createManager, expectNoAxeViolations, openCustomer, payAtDesk, shot } from './desk-helpers';
+import { createManager, expectNoAxeViolations, openCustomer, openDrawerIfAsked, payAtDesk, shot } from './desk-helpers';
 import { expect, test } from './fixtures';
 
 test('Print on the report screen prints the report on the station’s receipt printer and says so', async ({ page, preview }) => {
@@ -20,6 +20,7 @@ test('Print on the report screen prints the report on the station’s receipt pr
     await openCustomer(page, 'James', 'James Wilson');
     await payAtDesk(page);
     await page.getByRole('radio', { name: 'Cash' }).check();
+    await openDrawerIfAsked(page);
     await page.getByLabel('Amount').fill('7.25');
     await page.getByTestId('desk-pay-submit').click();
     await expect(page.getByTestId('desk-pay-result')).toHaveAttribute('data-status', 'sent');

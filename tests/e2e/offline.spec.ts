@@ -4,7 +4,7 @@
  * the kiosk (queued); the line returns; everything is sent exactly once.
  */
 import { expect, test } from './fixtures';
-import { createManager, openCustomer, refreshUntil, shot } from './desk-helpers';
+import { createManager, openCustomer, openDrawerIfAsked, refreshUntil, shot } from './desk-helpers';
 
 test('offline: desk cash and a kiosk saved-card payment are queued, then sent exactly once when the line returns', async ({
   browser,
@@ -41,6 +41,7 @@ test('offline: desk cash and a kiosk saved-card payment are queued, then sent ex
   // otherwise its periodic check would).
   await desk.locator(`[data-testid="desk-invoice-row"][data-number="${jamesNumber}"]`).getByTestId('pay-at-desk').click();
   await desk.getByRole('radio', { name: 'Cash' }).check();
+  await openDrawerIfAsked(desk);
   await desk.getByLabel('Amount').fill('7.00');
   await desk.getByTestId('desk-pay-submit').click();
   await expect(desk.getByTestId('desk-pay-result')).toHaveAttribute('data-status', 'queued');

@@ -57,6 +57,16 @@ const SAMPLE: Record<keyof typeof deskEntries, Record<string, unknown>> = {
   deskQueue: {},
   deskRetryQueued: { id: 'q_x' },
   deskCancelQueued: { id: 'q_x', reason: 'not needed' },
+  deskDrawer: {},
+  deskOpenDrawer: { float: 10000 },
+  deskDrawerCash: { invoiceId: 'in_x', amount: 100, tendered: 100 },
+  deskDrawerPaidIn: { amount: 100, reason: 'change from bank' },
+  deskDrawerPaidOut: { amount: 100, reason: 'stamps' },
+  deskDrawerNoSale: { reason: 'change for a customer' },
+  deskCloseDrawer: { drawerId: 'drw_x', counts: {}, checks: 0 },
+  deskDrawerReport: { drawerId: 'drw_x' },
+  deskPrintDrawerReport: { drawerId: 'drw_x' },
+  deskDrawerReportPdf: { drawerId: 'drw_x' },
 };
 const call = (caller: string, name: EntryName, req: Record<string, unknown>) =>
   k.kiosk.dispatcher.dispatch(caller, contract[name].channel, req);

@@ -7,6 +7,7 @@ import type { deskEntries } from '../../shared/contract-desk';
 import type { Db } from '../db/connection';
 import type { Handlers } from '../ipc/dispatcher';
 import type { EventHub } from '../ipc/events';
+import { deskDrawerHandlers } from '../ipc/desk-drawer';
 import { deskHelpHandlers } from '../ipc/desk-help';
 import { deskLookupHandlers } from '../ipc/desk-lookup';
 import { deskPaymentHandlers } from '../ipc/desk-payments';
@@ -25,6 +26,9 @@ import { StripeReceipts } from '../services/desk-payments/stripe-receipts';
 import { DeskLedger } from '../services/desk-payments/ledger';
 import { OfflinePayments } from '../services/desk-payments/offline-payments';
 import { StationReaders } from '../services/desk-payments/readers';
+import { DrawerPrinter } from '../services/drawer/drawer-printer';
+import { DRAWER_KICK } from '../services/drawer/drawer-report';
+import { DrawerService } from '../services/drawer/drawer-service';
 import { AppError } from '../services/errors';
 import { HelpService } from '../services/handoff/help-service';
 import type { LocalStore } from '../services/local-store/local-store';
@@ -37,7 +41,7 @@ import { GatewayError } from '../stripe/errors';
 import type { PaymentLedger } from '../services/payments/ledger';
 import type { PaymentsService } from '../services/payments/payments-service';
 import { networkPrinterPort } from '../services/receipts/network-printer';
-import type { PrintResult } from '../services/receipts/print-result';
+import { printFailure, type PrintResult } from '../services/receipts/print-result';
 import { intlLocaleFor } from '../services/receipts/receipt-model';
 import { ReceiptsService, type ReceiptEmail } from '../services/receipts/receipts-service';
 import { RefundsService } from '../services/refunds/refunds-service';
@@ -86,6 +90,8 @@ export interface DeskPorts {
 
 const DEFAULT_LOCALE = 'en-US';
 const DEFAULT_TIME_ZONE = 'America/Chicago';
+/** Cents: a drawer count off by more than $5.00 needs a manager. */
+const DEFAULT_DRAWER_VARIANCE_LIMIT = 500;
 
 export type DeskHandlers = Pick<Handlers, keyof typeof deskEntries>;
 
@@ -246,6 +252,45 @@ export function createDesk(deps: DeskDeps, ports: DeskPorts = {}): Desk {
   });
   const help = new HelpService({ db, clock, log, board: invoiceMetadataHelpBoard({ gateway }), localStore, stationId });
 
+  const escpos = networkPrinterPort();
+  const drawerVarianceLimit = () => settings.get().drawerVarianceLimit ?? DEFAULT_DRAWER_VARIANCE_LIMIT;
+  const drawer = new DrawerService({
+    db,
+    clock,
+    stationId,
+    tenderPayments: (station, from, to) => ledger.tenderAtStation(station, from, to),
+    audit,
+    staffName,
+    varianceLimit: drawerVarianceLimit,
+    checkManager: async (name, pin) => {
+      const check = await staff.checkPin({ name }, pin);
+      if (!check.ok) return { ok: false, reason: 'drawer_manager_pin_wrong' };
+      if (check.staff.role !== 'manager') return { ok: false, reason: 'drawer_approver_not_manager' };
+      return { ok: true, staffId: check.staff.id, name: check.staff.name };
+    },
+    // The kick pulse goes to the network thermal printer (the drawer hangs off its kick port); an OS printer cannot send it.
+    kick: async () => {
+      const p = settings.get().receiptPrinter;
+      if (p?.kind !== 'network') return printFailure('no_printer', 'No network receipt printer: open the drawer by hand.');
+      return escpos(DRAWER_KICK, { host: p.host, port: p.port });
+    },
+  });
+  const drawerReports = new DrawerPrinter({
+    print: (doc) => receiptsService.printDocument(doc),
+    audit,
+    clock,
+    head: () => {
+      const s = settings.get();
+      let intlLocale = DEFAULT_LOCALE;
+      try {
+        intlLocale = intlLocaleFor('en', s.locale ?? DEFAULT_LOCALE);
+      } catch {
+        // a locale setting Intl does not know
+      }
+      return { businessName: s.businessName, intlLocale, timeZone: s.timeZone ?? DEFAULT_TIME_ZONE, training: deps.trainingMode };
+    },
+  });
+
   deps.senders.cash = offline.sender();
   deps.senders.check = offline.sender();
   deps.senders.receipt_print = receipts.sender();
@@ -279,6 +324,9 @@ export function createDesk(deps: DeskDeps, ports: DeskPorts = {}): Desk {
     reports,
     reportPrinter,
     help,
+    drawer,
+    drawerReports,
+    drawerVarianceLimit,
     outbox: deps.outbox,
     stationId,
     businessName: () => settings.get().businessName,
@@ -292,6 +340,7 @@ export function createDesk(deps: DeskDeps, ports: DeskPorts = {}): Desk {
     ...deskReportHandlers(services),
     ...deskHelpHandlers(services),
     ...deskQueueHandlers(services),
+    ...deskDrawerHandlers(services),
     ...deskTerminalJsHandlers({
       terminal,
       audit,

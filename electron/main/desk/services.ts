@@ -3,6 +3,8 @@ import type { EventHub } from '../ipc/events';
 import type { AuditLog } from '../services/audit/audit-log';
 import type { Clock } from '../services/clock';
 import type { CardPresentPayments } from '../services/desk-payments/card-present';
+import type { DrawerPrinter } from '../services/drawer/drawer-printer';
+import type { DrawerService } from '../services/drawer/drawer-service';
 import type { DeskReceipts } from '../services/desk-payments/desk-receipts';
 import type { KioskReceipts } from '../services/desk-payments/kiosk-receipts';
 import type { DeskLedger } from '../services/desk-payments/ledger';
@@ -37,6 +39,10 @@ export interface DeskServices {
   reports: ReportService;
   reportPrinter: ReportPrinter;
   help: HelpService;
+  /** This station's cash drawer and its close report. */
+  drawer: DrawerService;
+  drawerReports: DrawerPrinter;
+  drawerVarianceLimit: () => number;
   outbox: Outbox;
   stationId: () => string;
   businessName: () => string;

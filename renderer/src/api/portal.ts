@@ -166,6 +166,18 @@ export const portal = {
   deskQueue: () => call('deskQueue', {}),
   deskRetryQueued: (id: string) => call('deskRetryQueued', { id }),
   deskCancelQueued: (id: string, reason: string) => call('deskCancelQueued', { id, reason }),
+  // ---- The cash drawer ----
+  deskDrawer: () => call('deskDrawer', {}),
+  deskOpenDrawer: (float: number) => call('deskOpenDrawer', { float }),
+  /** Cash through the open drawer (refused with `drawer_not_open` when none is open): the change, and the kick pulse. */
+  deskDrawerCash: (request: RequestOf<'deskDrawerCash'>) => call('deskDrawerCash', request),
+  deskDrawerPaidIn: (amount: number, reason: string) => call('deskDrawerPaidIn', { amount, reason }),
+  deskDrawerPaidOut: (amount: number, reason: string) => call('deskDrawerPaidOut', { amount, reason }),
+  deskDrawerNoSale: (reason: string) => call('deskDrawerNoSale', { reason }),
+  deskCloseDrawer: (request: RequestOf<'deskCloseDrawer'>) => call('deskCloseDrawer', request),
+  deskDrawerReport: (drawerId: string) => call('deskDrawerReport', { drawerId }),
+  deskPrintDrawerReport: (drawerId: string) => call('deskPrintDrawerReport', { drawerId }),
+  deskDrawerReportPdf: (drawerId: string) => call('deskDrawerReportPdf', { drawerId }),
 
   onSessionEnded: (callback: (payload: EventPayload<'sessionEnded'>) => void) => subscribe('sessionEnded', callback),
   onConnectivityChanged: (callback: (payload: EventPayload<'connectivityChanged'>) => void) => subscribe('connectivityChanged', callback),

@@ -25,6 +25,8 @@ export const useDeskPaymentStore = defineStore('deskPayment', () => {
 
   const card = shallowRef<CardPaymentView | null>(null);
   const offline = shallowRef<OfflineResult | null>(null);
+  /** Cash through the drawer: the change to give and whether the drawer kicked open (null: not a drawer sale). */
+  const drawerSale = shallowRef<{ change: number; kicked: boolean } | null>(null);
   const sending = ref(false);
   const canceling = ref(false);
 
@@ -138,6 +140,15 @@ export const useDeskPaymentStore = defineStore('deskPayment', () => {
     return value;
   }
 
+  /** Cash through the station's open drawer (refused with `drawer_not_open` when none is open): the change, and the kick. */
+  async function drawerCash(request: RequestOf<'deskDrawerCash'>): Promise<OfflineResult> {
+    clearResult();
+    const value = await guarded(() => portal.deskDrawerCash(request));
+    offline.value = value;
+    drawerSale.value = { change: value.change, kicked: value.kick.kicked };
+    return value;
+  }
+
   async function recordCheck(invoiceId: string, amount: number, checkNumber: string): Promise<OfflineResult> {
     clearResult();
     const value = await guarded(() => portal.deskRecordCheck({ invoiceId, amount, checkNumber: checkNumber.trim() }));
@@ -221,6 +232,7 @@ export const useDeskPaymentStore = defineStore('deskPayment', () => {
     stopPolling();
     card.value = null;
     offline.value = null;
+    drawerSale.value = null;
     printAnswer.value = null;
     printError.value = null;
     emailAnswer.value = null;
@@ -243,6 +255,7 @@ export const useDeskPaymentStore = defineStore('deskPayment', () => {
     card,
     cardLive,
     offline,
+    drawerSale,
     sending,
     canceling,
     printing,
@@ -257,6 +270,7 @@ export const useDeskPaymentStore = defineStore('deskPayment', () => {
     cancelCard,
     presentTestCard,
     recordCash,
+    drawerCash,
     recordCheck,
     recordOnAccount,
     retryCard,

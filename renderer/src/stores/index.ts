@@ -1,6 +1,7 @@
 import { useAppStore } from './app';
 import { useCheckoutStore } from './checkout';
 import { useDeskStore } from './desk';
+import { useDeskDrawerStore } from './desk-drawer';
 import { useDeskLookupStore } from './desk-lookup';
 import { useDeskPaymentStore } from './desk-payment';
 import { useDeskQueueStore } from './desk-queue';
@@ -16,6 +17,7 @@ export { useAppStore } from './app';
 export { useCheckoutStore } from './checkout';
 export { useConnectivityStore } from './connectivity';
 export { useDeskStore } from './desk';
+export { useDeskDrawerStore } from './desk-drawer';
 export { useDeskLookupStore } from './desk-lookup';
 export { useDeskPaymentStore } from './desk-payment';
 export { useDeskQueueStore } from './desk-queue';
@@ -37,6 +39,7 @@ export function resetAllStores(): void {
   useHelpStore().reset();
   useDeskPaymentStore().reset();
   useDeskLookupStore().reset();
+  useDeskDrawerStore().reset();
   useDeskQueueStore().reset();
   useDeskReportStore().reset();
   useDeskTerminalJsStore().reset();

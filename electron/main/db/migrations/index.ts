@@ -1,6 +1,7 @@
 import type { Migration } from '../connection';
 import { coreMigrations } from './core';
 import { deskMigrations } from './desk';
+import { drawerMigrations } from './drawer';
 import { localStoreMigrations } from './local-store';
 import { outboxMigrations } from './outbox';
 import { paymentMigrations } from './payments';
@@ -8,7 +9,7 @@ import { paymentMigrations } from './payments';
 /**
  * The app database's migrations. Each domain owns a range of version numbers so work on one
  * domain never renumbers another's: core 1-99, local cache 100-199, payments 200-299,
- * outbox 300-399, staff and audit 400-499.
+ * outbox 300-399, the desk (staff, audit, refunds, the cash drawer) 400-499.
  */
 export const appMigrations: readonly Migration[] = [
   ...coreMigrations,
@@ -16,4 +17,5 @@ export const appMigrations: readonly Migration[] = [
   ...paymentMigrations,
   ...outboxMigrations,
   ...deskMigrations,
+  ...drawerMigrations,
 ];

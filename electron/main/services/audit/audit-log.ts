@@ -40,7 +40,17 @@ export type AuditAction =
   | 'help.resolved'
   | 'report.viewed'
   | 'report.printed'
-  | 'report.print_failed';
+  | 'report.print_failed'
+  | 'drawer.opened'
+  | 'drawer.sale'
+  | 'drawer.paid_in'
+  | 'drawer.paid_out'
+  | 'drawer.no_sale'
+  | 'drawer.closed'
+  | 'drawer.approval_failed'
+  | 'drawer.report_printed'
+  | 'drawer.report_print_failed'
+  | 'drawer.report_pdf';
 
 export interface AuditInput {
   action: AuditAction;

@@ -208,6 +208,14 @@ export class DeskLedger {
       .filter((p) => p.channel === 'desk')
       .map(toDeskPayment);
   }
+
+  /** Cash and checks taken at the desk of one station in [fromMs, toMs) (what the station's cash drawer holds). */
+  tenderAtStation(stationId: string, fromMs: number, toMs: number): DeskPayment[] {
+    return this.ledger
+      .createdBetween(fromMs, toMs, ['cash', 'check'])
+      .filter((p) => p.channel === 'desk' && p.stationId === stationId)
+      .map(toDeskPayment);
+  }
 }
 
 function allocationStatus(status: DeskPaymentStatus) {

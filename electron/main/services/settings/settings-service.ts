@@ -56,6 +56,8 @@ export const settingsSchema = z.object({
    * `password` is a secret like stripeSecretKey: main process only, never sent to the renderer or
    * logged; the environment variable SMTP_PASSWORD wins over the file.
    */
+  /** Cash drawer: a variance (counted − expected, per tender) above this many cents needs a manager's PIN to close. Desk default: 500. */
+  drawerVarianceLimit: z.number().int().min(0).max(1_000_000).optional(),
   smtp: z
     .object({
       host: z.string().trim().min(1).max(255),
