@@ -2,33 +2,16 @@
  * The account side of the payment flow: autopay and saved methods, and the idle wipe (driven by
  * Playwright's page.clock instead of waiting 90 seconds).
  */
-import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
+import { expectNoAxeViolations, signIn } from './kiosk-helpers';
 
-// ---- Helpers (a copy of the few in payment-flow.spec.ts: fixtures.ts is the lead's) ------------
+// ---- Helpers (sign-in and axe come from kiosk-helpers.ts) -----------------------------------------
 
-const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
 const SHOTS = process.env['PAYMENT_SCREENSHOTS'];
 
 async function shot(page: Page, name: string): Promise<void> {
   if (SHOTS) await page.screenshot({ path: `${SHOTS}/${name}.png` });
-}
-
-async function expectNoAxeViolations(page: Page): Promise<void> {
-  const results = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
-  const summary = results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  expect(summary).toEqual([]);
-}
-
-async function signIn(page: Page, which = 0): Promise<void> {
-  await page.goto('/#/sign-in');
-  await page
-    .getByRole('button', { name: /Use this account/ })
-    .nth(which)
-    .click();
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await expect(page.getByTestId('invoice-row').first()).toBeVisible();
 }
 
 // ---- Autopay and saved methods -----------------------------------------------------------------

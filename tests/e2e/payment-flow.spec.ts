@@ -5,34 +5,16 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
 import type { Locator, Page } from '@playwright/test';
 import { expect, test } from './fixtures';
+import { expectNoAxeViolations, signIn } from './kiosk-helpers';
 
-// ---- Helpers (shared with payment-account.spec.ts by copy: fixtures.ts is the lead's) ----------
+// ---- Helpers (sign-in and axe come from kiosk-helpers.ts) -----------------------------------------
 
-const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
 const SHOTS = process.env['PAYMENT_SCREENSHOTS'];
 
 async function shot(page: Page, name: string): Promise<void> {
   if (SHOTS) await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: false });
-}
-
-async function expectNoAxeViolations(page: Page): Promise<void> {
-  const results = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
-  const summary = results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  expect(summary).toEqual([]);
-}
-
-/** Signs in with the n-th demo account (0: Maria, card on file; 1: James, bank account on file). */
-async function signIn(page: Page, which = 0): Promise<void> {
-  await page.goto('/#/sign-in');
-  await page
-    .getByRole('button', { name: /Use this account/ })
-    .nth(which)
-    .click();
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await expect(page.getByTestId('invoice-row').first()).toBeVisible();
 }
 
 /** Pay Now on the first invoice row with this status; returns its number. */

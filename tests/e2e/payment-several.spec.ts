@@ -3,30 +3,14 @@
  * one result listing each invoice, "Pay another invoice" without signing in again, a decline then
  * Try again, ACH for several, and amounts refused at the field (over the total, under Stripe's minimum).
  */
-import AxeBuilder from '@axe-core/playwright';
 import type { Locator, Page } from '@playwright/test';
 import { expect, test } from './fixtures';
+import { expectNoAxeViolations, signIn } from './kiosk-helpers';
 
-const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
 const SHOTS = process.env['PAYMENT_SCREENSHOTS'];
 
 async function shot(page: Page, name: string): Promise<void> {
   if (SHOTS) await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
-}
-
-async function expectNoAxeViolations(page: Page): Promise<void> {
-  const results = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
-  expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
-}
-
-async function signIn(page: Page, which = 0): Promise<void> {
-  await page.goto('/#/sign-in');
-  await page
-    .getByRole('button', { name: /Use this account/ })
-    .nth(which)
-    .click();
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await expect(page.getByTestId('invoice-row').first()).toBeVisible();
 }
 
 /** "$1,234.56" → 123456 */
